@@ -1,0 +1,119 @@
+"""Configuration classes.
+
+One class per environment; the active one is chosen by ``create_app(config_name)``
+or the ``TJENESTESPOR_CONFIG`` environment variable (``development`` by default).
+Any key can then be overridden by a ``FLASK_<KEY>`` environment variable (Flask's
+prefixed-env convention, values parsed as JSON when they can be) and the database
+by ``DATABASE_URL``. Nothing environment specific lives in code.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+INSTANCE_DIR = Path(__file__).resolve().parent.parent / "instance"
+
+
+class ConfigError(RuntimeError):
+    """The configuration is unsafe or incomplete; the service refuses to start."""
+
+
+class BaseConfig:
+    SECRET_KEY: str | None = None
+    DEBUG = False
+    TESTING = False
+
+    SQLALCHEMY_DATABASE_URI = f"sqlite:///{INSTANCE_DIR / 'tjenestespor.sqlite3'}"
+    # hide_parameters keeps bound values (national ids among them) out of
+    # SQLAlchemy's exception messages and therefore out of logs.
+    SQLALCHEMY_ENGINE_OPTIONS = {"hide_parameters": True, "pool_pre_ping": True}
+    SQLALCHEMY_RECORD_QUERIES = False
+
+    # HTTP layer (flask-smorest)
+    API_TITLE = "tjenestespor"
+    API_VERSION = "v1"
+    OPENAPI_VERSION = "3.0.3"
+    OPENAPI_URL_PREFIX = "/api/v1"
+    OPENAPI_JSON_PATH = "openapi.json"
+    DOCS_UI_ENABLED = True
+    MAX_CONTENT_LENGTH = 256 * 1024
+    PAGE_SIZE_DEFAULT = 50
+    PAGE_SIZE_MAX = 200
+    JSON_SORT_KEYS = False
+
+    # Rate limiting (flask-limiter); per token, or per address when anonymous.
+    RATELIMIT_ENABLED = True
+    RATELIMIT_DEFAULT = "600 per minute"
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+
+    # Tokens
+    TOKEN_TTL_DAYS = 90
+
+    # Domain
+    TIMEZONE = "Europe/Oslo"
+    ALLOW_SYNTHETIC_IDS = False
+    # Roles that see a person's national id unmasked (DESIGN §3 Person).
+    NATIONAL_ID_VISIBLE_ROLES = ["case_officer", "admin"]
+
+    # Scheduler
+    SCHEDULER_HEARTBEAT_SECONDS = 30
+    SCHEDULER_STALE_AFTER_SECONDS = 120
+
+    LOG_LEVEL = "INFO"
+
+
+class DevelopmentConfig(BaseConfig):
+    SECRET_KEY = "dev-only-not-secret"
+    ALLOW_SYNTHETIC_IDS = True
+
+
+class TestingConfig(BaseConfig):
+    SECRET_KEY = "testing-only-not-secret"
+    TESTING = True
+    ALLOW_SYNTHETIC_IDS = True
+    RATELIMIT_ENABLED = False
+    SQLALCHEMY_DATABASE_URI = "sqlite://"
+
+
+class ProductionConfig(BaseConfig):
+    DOCS_UI_ENABLED = False
+    SQLALCHEMY_DATABASE_URI = None  # must come from DATABASE_URL
+
+    @staticmethod
+    def validate(config) -> None:
+        problems = []
+        if not config.get("SECRET_KEY"):
+            problems.append("SECRET_KEY is not set (FLASK_SECRET_KEY)")
+        if config.get("DEBUG"):
+            problems.append("DEBUG must be off in production")
+        if config.get("ALLOW_SYNTHETIC_IDS"):
+            problems.append("ALLOW_SYNTHETIC_IDS must be off in production")
+        if not config.get("SQLALCHEMY_DATABASE_URI"):
+            problems.append("DATABASE_URL is not set")
+        if problems:
+            raise ConfigError("refusing to start: " + "; ".join(problems))
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def config_class(name: str | None):
+    name = name or os.environ.get("TJENESTESPOR_CONFIG", "development")
+    try:
+        return CONFIGS[name]
+    except KeyError:
+        raise ConfigError(f"unknown configuration {name!r}; choose one of {sorted(CONFIGS)}") from None
+
+
+def normalise_database_url(url: str) -> str:
+    """Let operators paste the usual ``postgres://`` URL; SQLAlchemy wants a driver."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url

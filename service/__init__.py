@@ -1,0 +1,119 @@
+"""tjenestespor: case tracking for municipal mental-health and substance-use services."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask, request, send_from_directory
+
+import config as config_module
+from service.common import sqlite as _sqlite_events  # noqa: F401  (registers engine events)
+from service.common.errors import register_error_handlers
+from service.common.http import init_http
+from service.common.logging import configure_logging
+from service.extensions import api, db, limiter, migrate
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+
+API_SPEC_OPTIONS = {
+    "info": {"description": "Case tracking for Norwegian municipal mental-health and "
+                            "substance-use services and the housing that goes with them."},
+    "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}},
+    "security": [{"bearerAuth": []}],
+}
+
+
+def create_app(config_name: str | None = None, overrides: dict | None = None) -> Flask:
+    """Build the application: configuration, extensions, blueprints, errors, CLI."""
+    app = Flask(__name__, instance_path=str(config_module.INSTANCE_DIR))
+    config_class = config_module.config_class(config_name)
+    app.config.from_object(config_class)
+    app.config.from_prefixed_env()
+    if os.environ.get("DATABASE_URL"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = config_module.normalise_database_url(os.environ["DATABASE_URL"])
+    app.config.update(overrides or {})
+    if hasattr(config_class, "validate"):
+        config_class.validate(app.config)
+    app.config["API_SPEC_OPTIONS"] = API_SPEC_OPTIONS
+    app.json.sort_keys = False
+    _configure_docs(app)
+    _prepare_sqlite_file(app)
+    configure_logging(app.config["LOG_LEVEL"])
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True, compare_type=True)
+    init_http(app)
+    limiter.init_app(app)
+    _init_auth(app)
+    api.init_app(app)
+    register_error_handlers(app)
+    _register_blueprints(app)
+    _register_cli(app)
+    _register_security_headers(app)
+    return app
+
+
+def _configure_docs(app: Flask) -> None:
+    """Swagger UI from the swagger-ui-bundle package's files: no CDN."""
+    if not app.config["DOCS_UI_ENABLED"]:
+        return
+    app.config["OPENAPI_SWAGGER_UI_PATH"] = "docs"
+    app.config["OPENAPI_SWAGGER_UI_URL"] = "/api/v1/docs/static/"
+
+
+def _prepare_sqlite_file(app: Flask) -> None:
+    uri = app.config["SQLALCHEMY_DATABASE_URI"] or ""
+    if uri.startswith("sqlite:///") and uri != "sqlite:///:memory:":
+        Path(uri.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    if uri.startswith("sqlite"):
+        options = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"])
+        options.setdefault("connect_args", {"timeout": 30, "check_same_thread": False})
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+
+
+def _init_auth(app: Flask) -> None:
+    from service.auth.middleware import init_auth
+
+    init_auth(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from service.audit.routes import blp as audit_blp
+    from service.auth.routes import blp as auth_blp
+    from service.health.routes import blp as health_blp
+    from service.persons.routes import blp as persons_blp
+
+    for blueprint in (health_blp, auth_blp, persons_blp, audit_blp):
+        api.register_blueprint(blueprint)
+
+    if app.config["DOCS_UI_ENABLED"]:
+        import swagger_ui_bundle
+
+        static_dir = swagger_ui_bundle.swagger_ui_path
+
+        @app.route("/api/v1/docs/static/<path:filename>", endpoint="docs_static")
+        def docs_static(filename):
+            return send_from_directory(static_dir, filename)
+
+        limiter.exempt(docs_static)
+
+
+def _register_cli(app: Flask) -> None:
+    from service.audit.cli import audit_cli
+    from service.auth.cli import municipality_cli, token_cli, user_cli
+    from service.demo.cli import demo_cli
+    from service.jobs.cli import scheduler_cli, serve_command
+
+    for command in (municipality_cli, user_cli, token_cli, audit_cli, demo_cli, scheduler_cli, serve_command):
+        app.cli.add_command(command)
+
+
+def _register_security_headers(app: Flask) -> None:
+    @app.after_request
+    def _headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        if request.path.startswith("/api/v1") and not request.path.startswith("/api/v1/docs"):
+            # Person data must not linger in shared caches or browser history.
+            response.headers["Cache-Control"] = "no-store"
+        return response

@@ -1,0 +1,60 @@
+import click
+from flask.cli import AppGroup
+
+from service.auth import services
+from service.auth.roles import ALL_ROLES
+from service.common.cli import transactional
+
+municipality_cli = AppGroup("municipality", help="Municipalities (tenants).")
+user_cli = AppGroup("user", help="Users and their roles.")
+token_cli = AppGroup("token", help="API bearer tokens.")
+
+
+@municipality_cli.command("create")
+@click.option("--number", required=True, help="Four-digit municipality number, e.g. 4014.")
+@click.option("--name", required=True)
+@transactional
+def municipality_create(number, name):
+    municipality = services.create_municipality(number, name)
+    click.echo(f"created municipality {municipality.number} {municipality.name}")
+
+
+@user_cli.command("create")
+@click.option("--municipality", "municipality_number", required=True, help="Municipality number.")
+@click.option("--username", required=True)
+@click.option("--role", required=True, type=click.Choice(ALL_ROLES))
+@click.option("--name", "display_name", help="Display name.")
+@click.option("--provider-unit", help="Required for the provider role: the unit the user works in.")
+@transactional
+def user_create(municipality_number, username, role, display_name, provider_unit):
+    user = services.create_user(municipality_number, username, role,
+                                display_name=display_name, provider_unit=provider_unit)
+    click.echo(f"created user {user.username} ({user.role})")
+
+
+@user_cli.command("disable")
+@click.option("--username", required=True)
+@transactional
+def user_disable(username):
+    services.disable_user(username)
+    click.echo(f"disabled {username} and revoked their tokens")
+
+
+@token_cli.command("issue")
+@click.option("--username", required=True)
+@click.option("--ttl-days", type=int, help="Lifetime in days (default from TOKEN_TTL_DAYS).")
+@transactional
+def token_issue(username, ttl_days):
+    """Print a new token as the last line. It is shown once and stored only as a hash."""
+    token, plain = services.issue_token(username, ttl_days=ttl_days)
+    click.echo(f"token for {username}, expires {token.expires_at:%Y-%m-%d}, hint {token.hint}:")
+    click.echo(plain)
+
+
+@token_cli.command("revoke")
+@click.option("--username", required=True)
+@click.option("--hint", help="Only the token starting with this hint; default all the user's tokens.")
+@transactional
+def token_revoke(username, hint):
+    count = services.revoke_tokens(username, hint=hint)
+    click.echo(f"revoked {count} token(s) of {username}")

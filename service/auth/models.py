@@ -1,0 +1,64 @@
+"""Municipalities (the tenants), their users and the users' API tokens."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from service.auth.roles import ALL_ROLES
+from service.common.models import EntityMixin, UTCDateTime
+from service.extensions import db
+
+
+class Municipality(EntityMixin, db.Model):
+    __tablename__ = "municipalities"
+
+    number: Mapped[str] = mapped_column(sa.String(4), nullable=False, unique=True)
+    name: Mapped[str] = mapped_column(sa.String(120), nullable=False)
+
+    __table_args__ = (
+        sa.CheckConstraint("length(number) = 4", name="number_four_digits"),
+    )
+
+
+class User(EntityMixin, db.Model):
+    """A person who logs in. Not tenant-scoped by the ORM hook because
+    authentication must find the user before the municipality is known."""
+
+    __tablename__ = "users"
+
+    municipality_id: Mapped[uuid.UUID] = mapped_column(
+        sa.Uuid, sa.ForeignKey("municipalities.id"), nullable=False, index=True
+    )
+    username: Mapped[str] = mapped_column(sa.String(80), nullable=False, unique=True)
+    display_name: Mapped[str | None] = mapped_column(sa.String(160))
+    role: Mapped[str] = mapped_column(sa.String(20), nullable=False)
+    # The service unit a provider works in; decisions name the unit that delivers them.
+    provider_unit: Mapped[str | None] = mapped_column(sa.String(120))
+    disabled_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+    municipality: Mapped[Municipality] = relationship(lazy="joined")
+
+    __table_args__ = (
+        sa.CheckConstraint(
+            "role IN (" + ", ".join(f"'{r}'" for r in ALL_ROLES) + ")", name="role_known"
+        ),
+    )
+
+
+class ApiToken(EntityMixin, db.Model):
+    """A bearer token. Only its SHA-256 is stored: the token itself is shown once."""
+
+    __tablename__ = "api_tokens"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid, sa.ForeignKey("users.id"), nullable=False, index=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), nullable=False, unique=True)
+    # First characters of the token, to tell tokens apart in listings; not enough to use it.
+    hint: Mapped[str] = mapped_column(sa.String(12), nullable=False)
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship(lazy="joined")

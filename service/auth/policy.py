@@ -1,0 +1,57 @@
+"""Who may call what: the single role × route table (deny by default).
+
+Keys are ``(METHOD, rule)`` exactly as Flask registers the rule. A route that is
+missing here is refused to everyone, and ``tests/security/test_policy.py`` fails
+until it is added, so a new endpoint cannot ship without a decision about it.
+Row-level need-to-know (a coordinator's own plans, a provider's own unit) is
+applied by the services on top of this table.
+"""
+
+from __future__ import annotations
+
+from service.auth.roles import (
+    ADMIN,
+    ALL_ROLES,
+    AUDITOR,
+    CASE_OFFICER,
+    COORDINATOR,
+    HOUSING_OFFICER,
+    PROVIDER,
+)
+
+EVERYONE = frozenset(ALL_ROLES)
+PERSON_READERS = frozenset({CASE_OFFICER, HOUSING_OFFICER, COORDINATOR, PROVIDER, ADMIN})
+PERSON_WRITERS = frozenset({CASE_OFFICER, HOUSING_OFFICER, ADMIN})
+AUDIT_READERS = frozenset({AUDITOR})
+
+API = "/api/v1"
+
+# Reachable without a token.
+PUBLIC: frozenset[tuple[str, str]] = frozenset({
+    ("GET", f"{API}/health"),
+    ("GET", f"{API}/openapi.json"),
+    ("GET", f"{API}/docs"),
+    ("GET", f"{API}/docs/static/<path:filename>"),
+})
+
+POLICY: dict[tuple[str, str], frozenset[str]] = {
+    ("GET", f"{API}/me"): EVERYONE,
+    # persons
+    ("GET", f"{API}/persons"): PERSON_READERS,
+    ("POST", f"{API}/persons"): PERSON_WRITERS,
+    ("POST", f"{API}/persons/search"): PERSON_READERS,
+    ("GET", f"{API}/persons/<uuid:person_id>"): PERSON_READERS,
+    ("PATCH", f"{API}/persons/<uuid:person_id>"): PERSON_WRITERS,
+    ("GET", f"{API}/persons/<uuid:person_id>/access-log"): AUDIT_READERS,
+    # audit
+    ("GET", f"{API}/audit"): AUDIT_READERS,
+}
+
+
+def allowed_roles(method: str, rule: str) -> frozenset[str] | None:
+    """Roles allowed on a route; None when the route has no entry (deny)."""
+    return POLICY.get((method, rule))
+
+
+def is_public(method: str, rule: str) -> bool:
+    return (method, rule) in PUBLIC

@@ -1,0 +1,122 @@
+"""Municipalities, users and tokens: the operations the CLI and auth layer share."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import secrets
+
+import sqlalchemy as sa
+from flask import current_app
+
+from service.auth.models import ApiToken, Municipality, User
+from service.auth.roles import ALL_ROLES, PROVIDER
+from service.common import clock
+from service.common.errors import Conflict, NotFound, ValidationFailed
+from service.extensions import db
+
+TOKEN_PREFIX = "tsp_"
+_USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,79}$")
+
+
+def hash_token(token: str) -> str:
+    """Tokens carry 256 random bits, so a plain SHA-256 is a safe verifier."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def create_municipality(number: str, name: str) -> Municipality:
+    from service.audit.services import start_chain
+
+    if not re.fullmatch(r"\d{4}", number or ""):
+        raise ValidationFailed.field("number", "must be the four-digit municipality number")
+    if not (name or "").strip():
+        raise ValidationFailed.field("name", "must not be empty")
+    if db.session.scalar(sa.select(Municipality).where(Municipality.number == number)):
+        raise Conflict(f"municipality {number} already exists")
+    municipality = Municipality(number=number, name=name.strip())
+    db.session.add(municipality)
+    db.session.flush()
+    start_chain(municipality.id)
+    return municipality
+
+
+def get_municipality_by_number(number: str) -> Municipality:
+    municipality = db.session.scalar(sa.select(Municipality).where(Municipality.number == number))
+    if municipality is None:
+        raise NotFound(f"no municipality with number {number}")
+    return municipality
+
+
+def create_user(municipality_number: str, username: str, role: str, *,
+                display_name: str | None = None, provider_unit: str | None = None) -> User:
+    municipality = get_municipality_by_number(municipality_number)
+    if not _USERNAME_RE.match(username or ""):
+        raise ValidationFailed.field("username", "use 2-80 lower-case letters, digits, '.', '_' or '-'")
+    if role not in ALL_ROLES:
+        raise ValidationFailed.field("role", f"must be one of {', '.join(ALL_ROLES)}")
+    if role == PROVIDER and not provider_unit:
+        raise ValidationFailed.field("provider_unit", "a provider must belong to a provider unit")
+    if db.session.scalar(sa.select(User).where(User.username == username)):
+        raise Conflict(f"user {username} already exists")
+    user = User(municipality_id=municipality.id, username=username, role=role,
+                display_name=display_name, provider_unit=provider_unit)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def get_user(username: str) -> User:
+    user = db.session.scalar(sa.select(User).where(User.username == username))
+    if user is None:
+        raise NotFound(f"no user {username}")
+    return user
+
+
+def issue_token(username: str, *, ttl_days: int | None = None) -> tuple[ApiToken, str]:
+    """Create a token; the plain token is returned once and never stored."""
+    user = get_user(username)
+    if user.disabled_at is not None:
+        raise Conflict(f"user {username} is disabled")
+    ttl = ttl_days if ttl_days is not None else current_app.config["TOKEN_TTL_DAYS"]
+    if ttl <= 0:
+        raise ValidationFailed.field("ttl_days", "must be positive")
+    plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(user_id=user.id, token_hash=hash_token(plain), hint=plain[:10],
+                     expires_at=clock.now() + dt.timedelta(days=ttl))
+    db.session.add(token)
+    db.session.flush()
+    return token, plain
+
+
+def revoke_tokens(username: str, *, hint: str | None = None) -> int:
+    """Revoke one token (by its hint) or all of a user's live tokens."""
+    user = get_user(username)
+    stmt = sa.select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+    if hint:
+        stmt = stmt.where(ApiToken.hint == hint)
+    tokens = db.session.scalars(stmt).all()
+    for token in tokens:
+        token.revoked_at = clock.now()
+    db.session.flush()
+    return len(tokens)
+
+
+def disable_user(username: str) -> User:
+    user = get_user(username)
+    if user.disabled_at is None:
+        user.disabled_at = clock.now()
+    revoke_tokens(username)
+    return user
+
+
+def authenticate(plain_token: str) -> User | None:
+    """The live user behind a token, or None (unknown, expired, revoked, disabled)."""
+    if not plain_token.startswith(TOKEN_PREFIX) or len(plain_token) > 200:
+        return None
+    token = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == hash_token(plain_token)))
+    if token is None or token.revoked_at is not None or token.expires_at <= clock.now():
+        return None
+    if token.user.disabled_at is not None:
+        return None
+    return token.user

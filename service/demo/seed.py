@@ -1,0 +1,67 @@
+"""``demo seed``: the one place that builds a realistic small municipality.
+
+Shaped like Kragerø (about 10 000 inhabitants, ~140 users of mental-health and
+substance-use services). Every national id is synthetic (month + 80), so demo
+data can never be a real person's. Later features add their part of the demo
+here, always through the same service functions the API uses.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+import sqlalchemy as sa
+
+from service.auth import services as auth
+from service.auth.models import Municipality
+from service.auth.roles import ALL_ROLES, PROVIDER
+from service.common import clock
+from service.common.tenancy import tenant_scope
+from service.extensions import db
+from service.persons import services as persons
+from service.persons.national_id import generate_synthetic_national_id
+
+DEMO_NUMBER = "4014"
+DEMO_NAME = "Kragerø (demo)"
+DEMO_PROVIDER_UNIT = "Psykisk helse- og rustjenesten"
+DISTRICTS = ("Kragerø sentrum", "Sannidal", "Helle", "Skåtøy", "Levangsheia", "Farsjø")
+GIVEN = ("Anne", "Ola", "Kari", "Per", "Ingrid", "Lars", "Marte", "Jonas", "Sofie", "Emil",
+         "Hanne", "Tor", "Silje", "Knut", "Maja", "Even", "Nora", "Sander", "Ida", "Henrik")
+FAMILY = ("Hansen", "Johansen", "Olsen", "Larsen", "Andersen", "Pedersen", "Nilsen",
+          "Kristiansen", "Jensen", "Karlsen", "Berg", "Haugen", "Dahl", "Lie", "Moen")
+PERSON_COUNT = 140
+
+
+def demo_exists() -> bool:
+    return db.session.scalar(sa.select(Municipality.id).where(Municipality.number == DEMO_NUMBER)) is not None
+
+
+def seed_demo(rng_seed: int = 4014) -> list[tuple[str, str, str]]:
+    """Create the demo municipality; returns ``(username, role, token)`` per role."""
+    rng = random.Random(rng_seed)
+    municipality = auth.create_municipality(DEMO_NUMBER, DEMO_NAME)
+    credentials = []
+    for role in ALL_ROLES:
+        username = f"demo-{role.replace('_', '-')}"
+        auth.create_user(DEMO_NUMBER, username, role, display_name=f"Demo {role}",
+                         provider_unit=DEMO_PROVIDER_UNIT if role == PROVIDER else None)
+        _, token = auth.issue_token(username)
+        credentials.append((username, role, token))
+    with tenant_scope(municipality.id):
+        _seed_persons(rng)
+    return credentials
+
+
+def _seed_persons(rng: random.Random) -> None:
+    today = clock.today()
+    for serial in range(PERSON_COUNT):
+        age = rng.choice([rng.randint(16, 24), rng.randint(25, 49), rng.randint(25, 66), rng.randint(50, 80)])
+        birth = today - dt.timedelta(days=age * 365 + rng.randint(0, 364))
+        persons.create_person({
+            "national_id": generate_synthetic_national_id(birth, serial),
+            "name": f"{rng.choice(GIVEN)} {rng.choice(FAMILY)}",
+            "sex": rng.choice(("female", "male")),
+            "district": rng.choice(DISTRICTS),
+            "has_minor_children": rng.choice(("yes", "no", "no", "unknown")),
+        })

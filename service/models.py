@@ -1,0 +1,6 @@
+"""Imports every model so the metadata is complete (Alembic, tests)."""
+
+from service.audit.models import AuditChainHead, AuditEvent  # noqa: F401
+from service.auth.models import ApiToken, Municipality, User  # noqa: F401
+from service.jobs.models import SchedulerHeartbeat  # noqa: F401
+from service.persons.models import Person  # noqa: F401

@@ -1,0 +1,135 @@
+"""Registering, finding and correcting persons. Every read and write is audited."""
+
+from __future__ import annotations
+
+import uuid
+
+import sqlalchemy as sa
+from flask import current_app, g
+
+from service.audit.services import record, record_many
+from service.common import clock
+from service.common.errors import Conflict, NotFound, ValidationFailed
+from service.common.http import require_if_match
+from service.common.pagination import page_of
+from service.common.tenancy import current_municipality_id
+from service.extensions import db
+from service.persons.access import visible_persons_clause
+from service.persons.models import Person
+from service.persons.national_id import NationalIdError, parse_national_id
+
+_DUPLICATE = "A person with this national id is already registered in the municipality."
+
+
+def _parse_national_id(value: str):
+    try:
+        return parse_national_id(value, allow_synthetic=current_app.config["ALLOW_SYNTHETIC_IDS"],
+                                 today=clock.today())
+    except NationalIdError as exc:
+        raise ValidationFailed.field("national_id", str(exc)) from None
+
+
+def _visible(stmt: sa.Select) -> sa.Select:
+    return stmt.where(visible_persons_clause(g.get("current_user")))
+
+
+def _apply_identity(person: Person, data: dict) -> None:
+    """National id, its missing reason and birth date must agree with each other."""
+    if "national_id" in data:
+        person.national_id = data["national_id"] or None
+    if "national_id_missing_reason" in data:
+        person.national_id_missing_reason = data["national_id_missing_reason"] or None
+    if person.national_id is not None:
+        parsed = _parse_national_id(person.national_id)
+        if data.get("birth_date") and data["birth_date"] != parsed.birth_date:
+            raise ValidationFailed.field("birth_date", "does not match the national id")
+        person.birth_date = parsed.birth_date
+        person.national_id_missing_reason = None
+    else:
+        if not person.national_id_missing_reason:
+            raise ValidationFailed.field(
+                "national_id_missing_reason", "give the reason when there is no national id")
+        if "birth_date" in data:
+            person.birth_date = data["birth_date"]
+        if person.birth_date is None:
+            raise ValidationFailed.field("birth_date", "required when there is no national id")
+    if person.birth_date > clock.today():
+        raise ValidationFailed.field("birth_date", "must not be in the future")
+
+
+def _ensure_unique(person: Person) -> None:
+    if person.national_id is None:
+        return
+    clash = db.session.scalar(sa.select(Person.id).where(
+        Person.national_id == person.national_id, Person.id != person.id))
+    if clash is not None:
+        raise Conflict(_DUPLICATE, code="duplicate_national_id")
+
+
+def create_person(data: dict) -> Person:
+    person = Person(id=uuid.uuid4(), municipality_id=current_municipality_id(),
+                    name=data["name"].strip(), birth_date=None,
+                    sex=data.get("sex"), district=data.get("district"),
+                    has_minor_children=data.get("has_minor_children", "unknown"))
+    _apply_identity(person, data)
+    _ensure_unique(person)
+    db.session.add(person)
+    db.session.flush()
+    record("create", "person", object_id=person.id, person_id=person.id)
+    return person
+
+
+def _load(person_id: uuid.UUID) -> Person:
+    person = db.session.scalar(_visible(sa.select(Person).where(Person.id == person_id)))
+    if person is None:
+        raise NotFound("No such person.")
+    return person
+
+
+def get_person(person_id: uuid.UUID) -> Person:
+    person = _load(person_id)
+    record("read", "person", object_id=person.id, person_id=person.id)
+    return person
+
+
+def list_persons(filters: dict, page: int, page_size: int) -> tuple[list[Person], int]:
+    stmt = _visible(sa.select(Person))
+    if filters.get("name"):
+        stmt = stmt.where(sa.func.lower(Person.name).contains(filters["name"].lower(), autoescape=True))
+    if filters.get("district"):
+        stmt = stmt.where(Person.district == filters["district"])
+    if filters.get("birth_date"):
+        stmt = stmt.where(Person.birth_date == filters["birth_date"])
+    items, total = page_of(stmt.order_by(Person.name, Person.id), page, page_size)
+    record_many("read", "person", [(p.id, p.id) for p in items], detail="list")
+    return items, total
+
+
+def search_by_national_id(national_id: str) -> list[Person]:
+    """Exact look-up; the number travels in the body, never in a URL."""
+    parsed = _parse_national_id(national_id)
+    found = db.session.scalars(_visible(sa.select(Person).where(Person.national_id == parsed.value))).all()
+    record_many("read", "person", [(p.id, p.id) for p in found], detail="search")
+    if not found:
+        record("read", "person_search", outcome="no_match")
+    return list(found)
+
+
+def update_person(person_id: uuid.UUID, data: dict) -> Person:
+    person = _load(person_id)
+    require_if_match(person)
+    changed = sorted(k for k in data if getattr(person, k) != data[k])
+    if "name" in data:
+        if not (data["name"] or "").strip():
+            raise ValidationFailed.field("name", "must not be empty")
+        person.name = data["name"].strip()
+    for field in ("sex", "district", "has_minor_children"):
+        if field in data:
+            setattr(person, field, data[field])
+    if data.keys() & {"national_id", "national_id_missing_reason", "birth_date"}:
+        _apply_identity(person, data)
+        _ensure_unique(person)
+    db.session.flush()
+    record("update", "person", object_id=person.id, person_id=person.id,
+           detail=("fields: " + ",".join(changed))[:200] if changed else None)
+    return person

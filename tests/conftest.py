@@ -1,0 +1,202 @@
+"""Test fixtures: one migrated database per run, one rolled-back transaction per test.
+
+The database is SQLite unless ``TEST_DATABASE_URL`` names another (CI runs the
+suite twice: SQLite and PostgreSQL). The schema is built by running the Alembic
+migrations from empty, so every run also proves the migrations. Each test runs
+inside a transaction that is rolled back; requests commit into savepoints of it.
+Tests marked ``committed`` need real commits (concurrency) and instead work in a
+municipality of their own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import os
+import uuid
+
+import flask_migrate
+import pytest
+import sqlalchemy as sa
+
+from service import create_app
+from service.auth import services as auth
+from service.common.clock import set_clock
+from service.extensions import AppSession, db
+
+DEFAULT_NOW = dt.datetime(2026, 3, 3, 9, 0, tzinfo=dt.timezone.utc)
+_numbers = itertools.count(1000)
+
+
+def _database_url(tmp_path_factory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+
+
+def _reset_postgres(url: str) -> None:
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(sa.text("DROP SCHEMA IF EXISTS public CASCADE"))
+        conn.execute(sa.text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    url = _database_url(tmp_path_factory)
+    if url.startswith("postgresql"):
+        _reset_postgres(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def app(database_url):
+    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": database_url})
+    with app.app_context():
+        flask_migrate.upgrade()
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def dialect(app) -> str:
+    with app.app_context():
+        return db.engine.dialect.name
+
+
+@pytest.fixture(autouse=True)
+def frozen_clock(app):
+    """Time is frozen for every test; ``frozen_clock.set(...)`` moves it."""
+
+    class Clock:
+        def set(self, when: dt.datetime) -> None:
+            set_clock(app, when)
+
+    clock = Clock()
+    clock.set(DEFAULT_NOW)
+    yield clock
+    set_clock(app, DEFAULT_NOW)
+
+
+@pytest.fixture
+def db_connection(app, request):
+    """Every session of the test joins one outer transaction that is rolled back."""
+    if request.node.get_closest_marker("committed"):
+        yield None
+        return
+    with app.app_context():
+        connection = db.engine.connect()
+        outer = connection.begin()
+        original = db.session
+        db.session = db._make_scoped_session(
+            {"class_": AppSession, "bind": connection, "join_transaction_mode": "create_savepoint"})
+    try:
+        yield connection
+    finally:
+        with app.app_context():
+            db.session.remove()
+            db.session = original
+            outer.rollback()
+            connection.close()
+
+
+class Caller:
+    """A test client that sends a user's bearer token and JSON."""
+
+    def __init__(self, client, token: str | None, user_id=None, role=None, username=None):
+        self.client, self.token = client, token
+        self.user_id, self.role, self.username = user_id, role, username
+
+    def _headers(self, headers):
+        merged = {"Authorization": f"Bearer {self.token}"} if self.token else {}
+        merged.update(headers or {})
+        return merged
+
+    def get(self, url, headers=None, **kw):
+        return self.client.get(url, headers=self._headers(headers), **kw)
+
+    def post(self, url, json=None, headers=None, **kw):
+        return self.client.post(url, json=json, headers=self._headers(headers), **kw)
+
+    def patch(self, url, json=None, headers=None, **kw):
+        return self.client.patch(url, json=json, headers=self._headers(headers), **kw)
+
+    def put(self, url, json=None, headers=None, **kw):
+        return self.client.put(url, json=json, headers=self._headers(headers), **kw)
+
+    def delete(self, url, headers=None, **kw):
+        return self.client.delete(url, headers=self._headers(headers), **kw)
+
+
+class Env:
+    """Builds municipalities and callers for a test."""
+
+    def __init__(self, app):
+        self.app = app
+        self.client = app.test_client()
+
+    def municipality(self, number: str | None = None, name: str = "Testkommune"):
+        number = number or f"{next(_numbers):04d}"
+        with self.app.app_context():
+            municipality = auth.create_municipality(number, f"{name} {number}")
+            db.session.commit()
+            return municipality.number
+
+    def caller(self, role: str, municipality: str, *, provider_unit: str | None = None,
+               username: str | None = None) -> Caller:
+        username = username or f"{role.replace('_', '-')}-{uuid.uuid4().hex[:8]}"
+        if role == "provider" and provider_unit is None:
+            provider_unit = "Psykisk helseteam"
+        with self.app.app_context():
+            user = auth.create_user(municipality, username, role, provider_unit=provider_unit)
+            _, token = auth.issue_token(username)
+            db.session.commit()
+            return Caller(self.client, token, user.id, role, username)
+
+    def anonymous(self) -> Caller:
+        return Caller(self.client, None)
+
+
+@pytest.fixture
+def env(app, db_connection) -> Env:
+    return Env(app)
+
+
+@pytest.fixture
+def town(env) -> str:
+    """The municipality most tests work in."""
+    return env.municipality()
+
+
+@pytest.fixture
+def case_officer(env, town) -> Caller:
+    return env.caller("case_officer", town)
+
+
+@pytest.fixture
+def synthetic_id():
+    """Fresh synthetic national ids (month + 80), never a real person's."""
+    from service.persons.national_id import generate_synthetic_national_id
+
+    serials = itertools.count(1)
+
+    def make(birth_date: dt.date = dt.date(1985, 6, 15)) -> str:
+        return generate_synthetic_national_id(birth_date, next(serials))
+
+    return make
+
+
+@pytest.fixture
+def make_person(case_officer, synthetic_id):
+    def make(caller: Caller | None = None, **fields) -> dict:
+        body = {"name": "Kari Testesen", "national_id": synthetic_id(), "sex": "female",
+                "has_minor_children": "no"}
+        body.update(fields)
+        response = (caller or case_officer).post("/api/v1/persons", json=body)
+        assert response.status_code == 201, response.get_json()
+        return response.get_json()
+
+    return make

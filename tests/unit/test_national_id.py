@@ -1,0 +1,564 @@
+"""Tests for service.persons.national_id.
+
+Every literal number below is either synthetic (month + 80 / + 40), has a
+birth date in the 2030s (nobody alive can hold it), or encodes an impossible
+date. Numbers that look like real people only ever come from hypothesis at
+run time and are never written down.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+from stdnum.no import fodselsnummer
+
+from service.persons.national_id import (
+    NationalId,
+    NationalIdError,
+    compute_check_digits,
+    generate_synthetic_national_id,
+    is_valid_national_id,
+    mask_national_id,
+    parse_national_id,
+)
+
+# database=None: do not write a .hypothesis/ directory into the project.
+FAST = settings(max_examples=300, deadline=None, database=None,
+                suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+
+K1_WEIGHTS = (3, 7, 6, 1, 8, 9, 4, 5, 2)
+K2_WEIGHTS = (5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
+
+ALL_REASONS = (
+    "not_11_digits",
+    "invalid_date",
+    "invalid_individual_number",
+    "check_digit_1",
+    "check_digit_2",
+    "synthetic_not_allowed",
+    "birth_date_in_future",
+)
+
+
+# --- independent reference helpers (deliberately not using the module) ------
+
+def ref_checks(first_nine: str) -> tuple[int, int] | None:
+    s1 = sum(w * int(d) for w, d in zip(K1_WEIGHTS, first_nine))
+    k1 = (11 - s1 % 11) % 11
+    if k1 == 10:
+        return None
+    s2 = sum(w * int(d) for w, d in zip(K2_WEIGHTS, first_nine + str(k1)))
+    k2 = (11 - s2 % 11) % 11
+    if k2 == 10:
+        return None
+    return k1, k2
+
+
+def with_checks(prefix6: str, individuals=range(500, 1000)) -> str:
+    """First number with classic check digits for a six-digit date prefix."""
+    for individual in individuals:
+        first_nine = f"{prefix6}{individual:03d}"
+        checks = ref_checks(first_nine)
+        if checks is not None:
+            return f"{first_nine}{checks[0]}{checks[1]}"
+    raise AssertionError("no individual number with valid check digits")
+
+
+def reason_of(value, **kwargs) -> str:
+    with pytest.raises(NationalIdError) as info:
+        parse_national_id(value, **kwargs)
+    return info.value.reason
+
+
+# --- hand-computed cases ----------------------------------------------------
+
+# Plain fnr, born 01.01.2035 (cannot be a living person), individual 500:
+#   digits       0  1  0  1  3  5  5  0  0
+#   K1 weights   3  7  6  1  8  9  4  5  2
+#   products     0 +7 +0 +1 +24+45+20 +0 +0 = 97; 97 mod 11 = 9 -> K1 = 11-9 = 2
+#                check: 97 + 2 = 99 = 9*11, remainder 0
+#   digits       0  1  0  1  3  5  5  0  0  2
+#   K2 weights   5  4  3  2  7  6  5  4  3  2
+#   products     0 +4 +0 +2 +21+30+25 +0 +0 +4 = 86; 86 mod 11 = 9 -> K2 = 2
+#                check: 86 + 2 = 88 = 8*11, remainder 0
+FNR_2035 = "01013550022"
+
+
+def test_hand_computed_fnr():
+    nid = parse_national_id(FNR_2035)
+    assert nid == NationalId(FNR_2035, "fnr", datetime.date(2035, 1, 1), False)
+    assert nid.masked() == "******50022"
+    assert compute_check_digits(FNR_2035[:9]) == (2, 2)
+
+
+def test_d_number():
+    # Day 01 + 40 = 41. K1: 97 + 4*3 = 109, mod 11 = 10 -> K1 = 1 (109+1 = 110).
+    # K2: 86 - 4 (old K1 term) + 4*5 - 0 + 1*2 = 104, mod 11 = 5 -> K2 = 6.
+    nid = parse_national_id("41013550016")
+    assert nid.kind == "d_number"
+    assert nid.birth_date == datetime.date(2035, 1, 1)
+    assert nid.is_synthetic is False
+
+
+def test_h_number_is_gated_as_synthetic():
+    # Month 01 + 40 = 41. K1 sum 121 = 11*11 -> K1 = 0; K2 sum 94, mod 11 = 6 -> K2 = 5.
+    value = "01413550005"
+    assert reason_of(value) == "synthetic_not_allowed"
+    assert not is_valid_national_id(value)
+    nid = parse_national_id(value, allow_synthetic=True)
+    assert (nid.kind, nid.birth_date, nid.is_synthetic) == ("h_number", datetime.date(2035, 1, 1), True)
+
+
+def test_synthetic_plus_80():
+    # Month 01 + 80 = 81. K1 sum 145, mod 11 = 2 -> K1 = 9; K2 sum 124, mod 11 = 3 -> K2 = 8.
+    value = "01813550098"
+    assert reason_of(value) == "synthetic_not_allowed"
+    assert is_valid_national_id(value, allow_synthetic=True)
+    nid = parse_national_id(value, allow_synthetic=True)
+    assert (nid.kind, nid.birth_date, nid.is_synthetic) == ("synthetic", datetime.date(2035, 1, 1), True)
+
+
+def test_synthetic_d_number_combines_offsets():
+    # Day 01 + 40 and month 01 + 80: the month offset decides the kind.
+    value = "41813550081"
+    assert reason_of(value) == "synthetic_not_allowed"
+    nid = parse_national_id(value, allow_synthetic=True)
+    assert (nid.kind, nid.birth_date, nid.is_synthetic) == ("synthetic", datetime.date(2035, 1, 1), True)
+
+
+@pytest.mark.parametrize(
+    ("value", "allow_synthetic", "expected"),
+    [
+        ("29023650078", False, datetime.date(2036, 2, 29)),  # 2036 is a leap year
+        ("29822450073", True, datetime.date(2024, 2, 29)),   # synthetic (month 02+80), 2024 leap
+        ("29820050043", True, datetime.date(2000, 2, 29)),   # synthetic, 2000 leap (div. by 400)
+        ("29829660065", True, datetime.date(1896, 2, 29)),   # synthetic, 600 + '96 -> 1896, leap
+    ],
+)
+def test_29_february_in_leap_year(value, allow_synthetic, expected):
+    assert parse_national_id(value, allow_synthetic=allow_synthetic).birth_date == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "allow_synthetic"),
+    [
+        ("29023550057", False),  # 2035 not leap
+        ("29822350052", True),   # synthetic, 2023 not leap
+        ("29820012346", True),   # synthetic, 1900 not leap (div. by 100, not 400)
+        ("29020012380", False),  # 1900 again, non-synthetic
+    ],
+)
+def test_29_february_in_non_leap_year(value, allow_synthetic):
+    assert reason_of(value, allow_synthetic=allow_synthetic) == "invalid_date"
+
+
+# Century rules, all on synthetic (+80) numbers so no real person is named.
+@pytest.mark.parametrize(
+    ("value", "expected_year"),
+    [
+        ("01817012309", 1970),  # 000-499 -> 1900-1999
+        ("01819949995", 1999),  # 499, '99 -> 1999 (upper edge of the 000-499 block)
+        ("01816060040", 1860),  # 500-749 with 54-99 -> 1854-1899
+        ("01815474909", 1854),  # 749, '54 -> 1854 (both edges)
+        ("01811080035", 2010),  # 500-999 with 00-39 -> 2000-2039
+        ("01810050019", 2000),  # 500, '00 -> 2000
+        ("01817095034", 1970),  # 900-999 with 40-99 -> 1940-1999
+        ("01814090082", 1940),  # 900, '40 -> 1940
+    ],
+)
+def test_century_rules(value, expected_year):
+    nid = parse_national_id(value, allow_synthetic=True)
+    assert nid.birth_date == datetime.date(expected_year, 1, 1)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "01815475026",  # 750, '54: 750-899 only exists with 00-39
+        "01814089947",  # 899, '40
+        "01815360075",  # 600, '53: 500-749 only with 54-99 (or 00-39)
+        "01814560089",  # 600, '45
+    ],
+)
+def test_century_rule_gaps_are_invalid(value):
+    assert reason_of(value, allow_synthetic=True) == "invalid_individual_number"
+
+
+def test_check_digits_of_edge_cases_are_classic():
+    # The constants above were computed by hand / with ref_checks; keep them honest.
+    for value in ["01817012309", "01815475026", "29820012346", "41813550081", "01413550005"]:
+        assert ref_checks(value[:9]) == (int(value[9]), int(value[10]))
+
+
+# --- the 2032 check-digit rule ---------------------------------------------
+
+# Same first nine digits as FNR_2035 (weighted sum 97, remainder 9).
+# The K2 sum without K1 is 86 - 2*2 = 82; each K2 below is recomputed for its K1.
+#   K1=3: 97+3 = 100, 100 mod 11 = 1; K2: 82+6 = 88, rem 0 -> K2 = 0  -> 01013550030
+#   K1=4: 97+4 = 101, 101 mod 11 = 2; K2: 82+8 = 90, rem 2 -> K2 = 9  -> 01013550049
+#   K1=5: 97+5 = 102, 102 mod 11 = 3; K2: 82+10 = 92, rem 4 -> K2 = 7 -> 01013550057
+#   K1=6: 97+6 = 103, 103 mod 11 = 4; K2: 82+12 = 94, rem 6 -> K2 = 5 -> 01013550065
+@pytest.mark.parametrize("value", ["01013550030", "01013550049", "01013550057"])
+def test_2032_rule_remainders_1_to_3_are_accepted(value):
+    assert parse_national_id(value).birth_date == datetime.date(2035, 1, 1)
+    # The classic rule (and compute_check_digits) still gives K1 = 2 only.
+    assert compute_check_digits(value[:9]) == (2, 2)
+
+
+def test_2032_rule_remainder_4_is_rejected():
+    assert reason_of("01013550065") == "check_digit_1"
+
+
+# --- each reason code -------------------------------------------------------
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "",
+        "0101355002",        # 10 digits
+        "010135500220",      # 12 digits
+        "010135 50022",      # space (stdnum would strip it; we do not)
+        "010135-50022",
+        " 01013550022",
+        "01013550022\n",     # regex $ would match before the newline
+        "0101355002a",
+        "０１０１３５５００２２",  # full-width digits: str.isdigit() is True
+        "٠١٠١٣٥٥٠٠٢٢",       # Arabic-Indic digits
+        None,
+        1013550022,
+    ],
+)
+def test_not_11_digits(value):
+    assert reason_of(value) == "not_11_digits"
+    assert is_valid_national_id(value) is False
+
+
+@pytest.mark.parametrize(
+    "prefix6",
+    [
+        "011335",  # month 13
+        "010035",  # month 00
+        "015335",  # month 53 (past the H range)
+        "014035",  # month 40
+        "018035",  # month 80
+        "019335",  # month 93 (past the synthetic range)
+        "320135",  # day 32
+        "000135",  # day 00
+        "310435",  # 31 April
+        "400135",  # day 40 (D-number day 0)
+        "720135",  # D-number day 32
+        "800135",  # FH-number style first digit 8
+    ],
+)
+def test_invalid_date(prefix6):
+    value = with_checks(prefix6)
+    assert reason_of(value, allow_synthetic=True) == "invalid_date"
+
+
+def test_check_digit_1_and_2():
+    assert reason_of("01013550072") == "check_digit_1"  # 97 + 7 = 104, remainder 5
+    assert reason_of("01013550023") == "check_digit_2"  # 86 + 3 = 89, remainder 1
+
+
+def test_birth_date_in_future_only_when_today_given():
+    assert reason_of(FNR_2035, today=datetime.date(2034, 12, 31)) == "birth_date_in_future"
+    assert parse_national_id(FNR_2035, today=datetime.date(2035, 1, 1)).birth_date == datetime.date(2035, 1, 1)
+    assert parse_national_id(FNR_2035).birth_date == datetime.date(2035, 1, 1)
+
+
+def test_every_reason_code_is_reachable_and_has_digit_free_text():
+    seen = {
+        reason_of("123"),
+        reason_of(with_checks("321335")),
+        reason_of("01815475026", allow_synthetic=True),
+        reason_of("01013550072"),
+        reason_of("01013550023"),
+        reason_of("01813550098"),
+        reason_of(FNR_2035, today=datetime.date(2020, 1, 1)),
+    }
+    assert seen == set(ALL_REASONS)
+    for reason in ALL_REASONS:
+        exc = NationalIdError(reason)
+        assert isinstance(exc, ValueError)
+        assert exc.reason == reason
+        assert str(exc) and not re.search(r"[0-9]", str(exc))
+
+
+def test_reason_order_checksum_before_synthetic_gate():
+    # A synthetic number with a broken K2 reports the checksum, not the gate.
+    assert reason_of("01813550099") == "check_digit_2"
+
+
+# --- masking ----------------------------------------------------------------
+
+def test_mask_national_id():
+    assert mask_national_id(None) is None
+    assert mask_national_id(FNR_2035) == "******50022"
+    # Anything that is not eleven digits is masked completely, not partially.
+    for junk in ["", "12", "0101355002", "010135 50022", "abcdefghijk"]:
+        assert mask_national_id(junk) == "***********"
+
+
+def test_repr_does_not_leak_number_or_birth_date():
+    nid = parse_national_id(FNR_2035)
+    assert FNR_2035 not in repr(nid)
+    assert FNR_2035[:6] not in repr(nid)
+    assert "******50022" in repr(nid)
+
+
+# --- compute_check_digits ---------------------------------------------------
+
+def test_compute_check_digits_none_when_ten():
+    # 018100500: K1 sum 76, 76 mod 11 = 10 -> K1 = 1; K2 fine. 018170800: K1 or K2 is 10.
+    assert compute_check_digits("018100500") == (1, 9)
+    assert ref_checks("018170800") is None
+    assert compute_check_digits("018170800") is None
+
+
+@pytest.mark.parametrize("bad", ["", "12345678", "1234567890", "12345678a", "١٢٣٤٥٦٧٨٩"])
+def test_compute_check_digits_rejects_bad_input(bad):
+    with pytest.raises(ValueError):
+        compute_check_digits(bad)
+
+
+@FAST
+@given(st.text(alphabet="0123456789", min_size=9, max_size=9))
+def test_compute_check_digits_matches_stdnum(first_nine):
+    k1 = fodselsnummer.calc_check_digit1(first_nine)
+    expected = None
+    if k1 != "10":
+        k2 = fodselsnummer.calc_check_digit2(first_nine + k1)
+        if k2 != "10":
+            expected = (int(k1), int(k2))
+    assert compute_check_digits(first_nine) == expected == ref_checks(first_nine)
+
+
+# --- cross-check against python-stdnum --------------------------------------
+#
+# stdnum 2.2 (stdnum/no/fodselsnummer.py, read in the venv) differs from our
+# contract in exactly these places, so the comparison excludes them:
+#   * compact() strips spaces, '-' and ':' and surrounding whitespace; we
+#     reject anything but eleven ASCII digits -> only digit strings compared.
+#   * K1 must be the classic digit (remainder 0); we also accept remainders
+#     1-3 (2032 rule) -> numbers with remainder 1-3 are skipped.
+#   * month > 40 has 40 subtracted, so H-numbers (41-52) are valid there; we
+#     reject them without allow_synthetic -> months 41-52 skipped. Months
+#     81-92 become 41-52 in stdnum, an invalid date, so both reject them.
+#   * day >= 80 (FH-number) raises; we treat day 80+ as invalid_date: agree.
+#   * it rejects birth dates after date.today(); is_valid_national_id has no
+#     clock -> numbers we accept with a future birth date are skipped.
+
+def _k1_remainder(value: str) -> int:
+    return (sum(w * int(d) for w, d in zip(K1_WEIGHTS, value)) + int(value[9])) % 11
+
+
+def _comparable(value: str) -> bool:
+    if len(value) != 11 or not value.isascii() or not value.isdigit():
+        return True  # both reject: stdnum because only digits are generated
+    if _k1_remainder(value) in (1, 2, 3):
+        return False
+    if 41 <= int(value[2:4]) <= 52:
+        return False
+    try:
+        nid = parse_national_id(value)
+    except NationalIdError:
+        return True
+    return nid.birth_date <= datetime.date.today()
+
+
+def _assert_agrees_with_stdnum(value: str) -> None:
+    assume(_comparable(value))
+    assert is_valid_national_id(value) == fodselsnummer.is_valid(value)
+
+
+@FAST
+@given(st.text(alphabet="0123456789", min_size=11, max_size=11))
+def test_agrees_with_stdnum_on_random_11_digit_strings(value):
+    _assert_agrees_with_stdnum(value)
+
+
+@FAST
+@given(st.text(alphabet="0123456789", min_size=0, max_size=14))
+def test_agrees_with_stdnum_on_random_digit_strings_of_any_length(value):
+    _assert_agrees_with_stdnum(value)
+
+
+@st.composite
+def checksummed(draw):
+    """Random first nine digits plus classic check digits: exercises the date
+    and century logic, which random strings almost never reach."""
+    day = draw(st.one_of(st.integers(0, 99), st.integers(1, 31), st.integers(41, 71)))
+    month = draw(st.one_of(st.integers(0, 99), st.integers(1, 12),
+                           st.integers(41, 52), st.integers(81, 92)))
+    rest = draw(st.integers(0, 99999))  # two-digit year + individual number
+    first_nine = f"{day:02d}{month:02d}{rest:05d}"
+    checks = ref_checks(first_nine)
+    assume(checks is not None)
+    return f"{first_nine}{checks[0]}{checks[1]}"
+
+
+@st.composite
+def valid_classic_numbers(draw, *, max_date=None):
+    """Valid fnr/D-numbers (classic K1, not synthetic, not H) born by max_date."""
+    birth = draw(st.dates(min_value=datetime.date(1854, 1, 1),
+                          max_value=max_date or datetime.date.today()))
+    year = birth.year
+    if year <= 1899:
+        individual = draw(st.integers(500, 749))
+    elif year <= 1939:
+        individual = draw(st.integers(0, 499))
+    elif year <= 1999:
+        individual = draw(st.one_of(st.integers(0, 499), st.integers(900, 999)))
+    else:
+        individual = draw(st.integers(500, 999))
+    day = birth.day + (40 if draw(st.booleans()) else 0)
+    first_nine = f"{day:02d}{birth.month:02d}{year % 100:02d}{individual:03d}"
+    checks = ref_checks(first_nine)
+    assume(checks is not None)
+    return f"{first_nine}{checks[0]}{checks[1]}"
+
+
+@FAST
+@given(checksummed())
+def test_agrees_with_stdnum_on_checksummed_numbers(value):
+    _assert_agrees_with_stdnum(value)
+
+
+@FAST
+@given(valid_classic_numbers())
+def test_generated_valid_numbers_accepted_by_both(value):
+    assert fodselsnummer.is_valid(value)
+    assert is_valid_national_id(value)
+    nid = parse_national_id(value, today=datetime.date.today())
+    assert nid.birth_date == fodselsnummer.get_birth_date(value)
+    assert nid.kind == ("d_number" if value[0] >= "4" else "fnr")
+    assert nid.is_synthetic is False
+
+
+# --- no leaks ---------------------------------------------------------------
+
+def _digit_runs(value: str, length: int = 3):
+    for i in range(len(value) - length + 1):
+        chunk = value[i:i + length]
+        if re.fullmatch(r"[0-9]+", chunk):
+            yield chunk
+
+
+def _assert_error_does_not_leak(value, **kwargs) -> None:
+    try:
+        parse_national_id(value, **kwargs)
+    except NationalIdError as exc:
+        texts = [str(exc), repr(exc), *map(str, exc.args)]
+        for text in texts:
+            for run in _digit_runs(value):
+                assert run not in text
+            assert not re.search(r"[0-9]", text)
+        assert exc.reason in ALL_REASONS
+        assert exc.__cause__ is None and exc.__context__ is None
+
+
+@st.composite
+def mutated_numbers(draw):
+    """A valid-looking number with one digit changed or two digits swapped."""
+    value = list(draw(st.one_of(checksummed(), valid_classic_numbers(max_date=datetime.date(2039, 12, 31)))))
+    i = draw(st.integers(0, 10))
+    if draw(st.booleans()):
+        value[i] = draw(st.sampled_from("0123456789"))
+    else:
+        j = draw(st.integers(0, 10))
+        value[i], value[j] = value[j], value[i]
+    return "".join(value)
+
+
+@FAST
+@given(
+    st.one_of(
+        st.text(max_size=20),
+        st.text(alphabet="0123456789", min_size=0, max_size=14),
+        checksummed(),
+        mutated_numbers(),
+    ),
+    st.booleans(),
+    st.one_of(st.none(), st.dates(min_value=datetime.date(1850, 1, 1),
+                                  max_value=datetime.date(2040, 1, 1))),
+)
+def test_errors_never_contain_digits_of_the_input(value, allow_synthetic, today):
+    _assert_error_does_not_leak(value, allow_synthetic=allow_synthetic, today=today)
+
+
+@FAST
+@given(st.one_of(valid_classic_numbers(max_date=datetime.date(2039, 12, 31)), checksummed()))
+def test_masked_keeps_only_last_five_digits(value):
+    try:
+        nid = parse_national_id(value, allow_synthetic=True)
+    except NationalIdError:
+        assume(False)
+    for masked in (nid.masked(), mask_national_id(value)):
+        assert masked == "******" + value[-5:]
+        assert len(re.findall(r"[0-9]", masked)) == 5
+        assert value[:6] not in masked
+
+
+@FAST
+@given(st.text(max_size=20))
+def test_mask_of_arbitrary_text_never_reveals_more_than_last_five(value):
+    masked = mask_national_id(value)
+    if re.fullmatch(r"[0-9]{11}", value):
+        assert masked == "******" + value[-5:]
+    else:
+        assert masked == "***********"
+
+
+# --- generate_synthetic_national_id -----------------------------------------
+
+def test_generate_last_serial_of_worst_date():
+    value = generate_synthetic_national_id(datetime.date(1854, 1, 9), 203)
+    assert parse_national_id(value, allow_synthetic=True).birth_date == datetime.date(1854, 1, 9)
+
+
+def test_generate_is_deterministic_and_distinct_per_serial():
+    birth = datetime.date(1970, 5, 17)
+    first = generate_synthetic_national_id(birth, 0)
+    assert first == generate_synthetic_national_id(birth, 0)
+    ids = [generate_synthetic_national_id(birth, s) for s in range(50)]
+    assert len(set(ids)) == 50
+    assert all(v[2:4] == "85" for v in ids)
+
+
+@pytest.mark.parametrize(
+    ("birth", "serial"),
+    [
+        (datetime.date(1853, 12, 31), 0),   # before the century table
+        (datetime.date(2040, 1, 1), 0),     # after it
+        (datetime.date(1970, 1, 1), -1),
+        (datetime.date(1970, 1, 1), 500),   # only 500 individual numbers in 000-499
+        (datetime.date(1860, 1, 1), 250),   # only 250 in 500-749
+        (datetime.date(1854, 1, 9), 204),   # worst date: exactly 204 usable numbers
+    ],
+)
+def test_generate_rejects_out_of_range(birth, serial):
+    with pytest.raises(ValueError):
+        generate_synthetic_national_id(birth, serial)
+
+
+@FAST
+@given(
+    st.dates(min_value=datetime.date(1854, 1, 1), max_value=datetime.date(2039, 12, 31)),
+    # Checked exhaustively once (1854-2039): every birth date has at least
+    # 204 usable individual numbers (worst: 9 Jan 1854), 411 from 1900 on.
+    st.integers(min_value=0, max_value=203),
+)
+def test_generated_synthetic_ids_parse_only_when_allowed(birth, serial):
+    value = generate_synthetic_national_id(birth, serial)
+    nid = parse_national_id(value, allow_synthetic=True, today=birth)
+    assert nid.kind == "synthetic"
+    assert nid.is_synthetic is True
+    assert nid.birth_date == birth
+    assert ref_checks(value[:9]) == (int(value[9]), int(value[10]))
+    assert reason_of(value) == "synthetic_not_allowed"
+    assert is_valid_national_id(value) is False
+    assert is_valid_national_id(value, allow_synthetic=True) is True
