@@ -166,6 +166,13 @@ def env(app, db_connection) -> Env:
 
 
 @pytest.fixture
+def committed_env(app, request) -> Env:
+    """For tests marked ``committed``: requests really commit (use your own municipality)."""
+    assert request.node.get_closest_marker("committed"), "mark the test @pytest.mark.committed"
+    return Env(app)
+
+
+@pytest.fixture
 def town(env) -> str:
     """The municipality most tests work in."""
     return env.municipality()

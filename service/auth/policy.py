@@ -42,6 +42,7 @@ POLICY: dict[tuple[str, str], frozenset[str]] = {
     ("POST", f"{API}/persons/search"): PERSON_READERS,
     ("GET", f"{API}/persons/<uuid:person_id>"): PERSON_READERS,
     ("PATCH", f"{API}/persons/<uuid:person_id>"): PERSON_WRITERS,
+    ("GET", f"{API}/persons/<uuid:person_id>/overview"): PERSON_READERS,
     ("GET", f"{API}/persons/<uuid:person_id>/access-log"): AUDIT_READERS,
     # audit
     ("GET", f"{API}/audit"): AUDIT_READERS,

@@ -8,6 +8,7 @@ from service.common.pagination import PAGINATION
 from service.persons import services
 from service.persons.schemas import (
     PersonCreateSchema,
+    PersonOverviewSchema,
     PersonQuerySchema,
     PersonSchema,
     PersonSearchSchema,
@@ -59,3 +60,12 @@ class PersonById(MethodView):
         """Correct a person. Needs ``If-Match`` with the ETag from your last read."""
         person = services.update_person(person_id, data)
         return person, 200, etag_headers(person)
+
+
+@blp.route("/<uuid:person_id>/overview")
+class PersonOverview(MethodView):
+    @blp.response(200, PersonOverviewSchema)
+    def get(self, person_id: uuid.UUID):
+        """The person with open referrals, decisions by state, appeals, plan and housing."""
+        person, sections = services.person_overview(person_id)
+        return {"person": person, **sections}

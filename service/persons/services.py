@@ -133,3 +133,11 @@ def update_person(person_id: uuid.UUID, data: dict) -> Person:
     record("update", "person", object_id=person.id, person_id=person.id,
            detail=("fields: " + ",".join(changed))[:200] if changed else None)
     return person
+
+
+def person_overview(person_id: uuid.UUID) -> tuple[Person, dict]:
+    """The person and every registered section (referrals, decisions, plans, housing)."""
+    from service.persons.overview import build_overview
+
+    person = get_person(person_id)
+    return person, build_overview(person)
