@@ -26,7 +26,9 @@ API_SPEC_OPTIONS = {
 
 def create_app(config_name: str | None = None, overrides: dict | None = None) -> Flask:
     """Build the application: configuration, extensions, blueprints, errors, CLI."""
-    app = Flask(__name__, instance_path=str(config_module.INSTANCE_DIR))
+    # No static folder: an API has none, and Flask's default /static route would
+    # otherwise be a route outside the policy table.
+    app = Flask(__name__, instance_path=str(config_module.INSTANCE_DIR), static_folder=None)
     config_class = config_module.config_class(config_name)
     app.config.from_object(config_class)
     app.config.from_prefixed_env()
