@@ -22,11 +22,14 @@ def _script_heads(directory: str) -> frozenset[str]:
 def health() -> tuple[dict, bool]:
     report: dict = {"database": {"reachable": False}, "migrations": {}, "scheduler": {}}
     try:
-        with db.engine.connect() as conn:
-            conn.execute(sa.text("SELECT 1"))
-            current = frozenset(MigrationContext.configure(conn).get_current_heads())
+        # The request's own connection: a second one would queue behind this
+        # process's open SQLite transaction (BEGIN IMMEDIATE) instead of answering.
+        conn = db.session.connection()
+        conn.execute(sa.text("SELECT 1"))
+        current = frozenset(MigrationContext.configure(conn).get_current_heads())
         report["database"]["reachable"] = True
     except sa.exc.SQLAlchemyError:
+        db.session.rollback()
         report["database"]["error"] = "database not reachable"
         return {**report, "status": "unavailable"}, False
     heads = _script_heads(current_app.extensions["migrate"].directory)
