@@ -130,6 +130,9 @@ def problem_response_for_http_exception(error: HTTPException):
     detail = data.get("message") or error.description
     if status == 422 and errors and not data.get("message"):
         detail = "The request body or parameters are not valid; see errors."
+    if status == 400 and errors and "json" in errors and not data.get("message"):
+        # webargs' only 400: the body could not be parsed (Werkzeug's default text says nothing).
+        detail = "The request body is not valid JSON."
     headers = dict(data.get("headers") or {})
     if status == 401:
         headers.setdefault("WWW-Authenticate", 'Bearer realm="tjenestespor"')
