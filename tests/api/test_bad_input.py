@@ -1,0 +1,166 @@
+"""Bad input gets a clear problem+json answer and nothing is stored."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from service.auth import policy
+from service.extensions import db
+
+PERSONS = "/api/v1/persons"
+ELEVEN_DIGITS = re.compile(r"(?<!\d)\d{11}(?!\d)")
+
+
+@pytest.fixture
+def nothing_stored(case_officer, total):
+    """Asserts after the test that the municipality still has no persons."""
+    yield
+    assert total(case_officer.get(PERSONS)) == 0
+
+
+def test_malformed_json_is_400(case_officer, problem, nothing_stored):
+    response = case_officer.client.post(PERSONS, data='{"name": "Kari", ', headers={
+        "Authorization": f"Bearer {case_officer.token}", "Content-Type": "application/json"})
+    body = problem(response, 400)
+    assert body["type"] == "urn:tjenestespor:problem:bad_request"
+    assert body["detail"] == "The request body is not valid JSON."
+
+
+@pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded",
+                                          "multipart/form-data; boundary=x", "application/xml"])
+def test_a_body_that_is_not_json_is_415(content_type, case_officer, problem, nothing_stored):
+    response = case_officer.client.post(PERSONS, data='{"name": "Kari"}', headers={
+        "Authorization": f"Bearer {case_officer.token}", "Content-Type": content_type})
+    body = problem(response, 415)
+    assert "application/json" in body["detail"]
+
+
+def test_a_json_body_without_content_type_is_415(case_officer, problem, nothing_stored):
+    response = case_officer.client.post(PERSONS, data='{"name": "Kari"}',
+                                        headers={"Authorization": f"Bearer {case_officer.token}"})
+    problem(response, 415)
+
+
+def test_an_unknown_field_is_422_naming_it(case_officer, synthetic_id, problem, nothing_stored):
+    response = case_officer.post(PERSONS, json={"name": "Kari", "national_id": synthetic_id(),
+                                                "diagnosis": "F20"})
+    body = problem(response, 422)
+    assert body["type"] == "urn:tjenestespor:problem:validation_failed"
+    assert list(body["errors"]) == ["diagnosis"]
+    assert "F20" not in response.get_data(as_text=True)
+
+
+def test_missing_and_mistyped_fields_are_422_per_field(case_officer, problem, nothing_stored):
+    body = problem(case_officer.post(PERSONS, json={"sex": "unknown-sex", "birth_date": "yesterday"}), 422)
+    assert set(body["errors"]) == {"name", "sex", "birth_date"}
+    body = problem(case_officer.post(PERSONS, json=["not", "an", "object"]), 422)
+    assert body["errors"]
+
+
+def test_a_too_large_body_is_413(app, case_officer, synthetic_id, problem, monkeypatch, total):
+    monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", 200)
+    small = case_officer.post(PERSONS, json={"name": "Kari", "national_id": synthetic_id(), "district": "x"})
+    assert small.status_code == 201
+    big = case_officer.post(PERSONS, json={"name": "Kari " + "x" * 300, "national_id": synthetic_id()})
+    body = problem(big, 413)
+    assert body["type"] == "urn:tjenestespor:problem:payload_too_large"
+    assert "200" in body["detail"]
+    assert [p["id"] for p in case_officer.get(PERSONS).get_json()] == [small.get_json()["id"]]
+
+
+@pytest.mark.parametrize("number, reason", [
+    ("1506851234", "eleven"),
+    ("150685123456", "eleven"),
+    ("15068512345", "check digit"),
+    ("1506851234a", "eleven"),
+    ("32018512345", None),
+])
+def test_an_invalid_national_id_is_422_naming_field_and_reason_without_the_number(
+        number, reason, case_officer, problem, nothing_stored):
+    response = case_officer.post(PERSONS, json={"name": "Kari", "national_id": number})
+    body = problem(response, 422)
+    assert list(body["errors"]) == ["national_id"]
+    message = body["errors"]["national_id"][0]
+    if reason:
+        assert reason in message
+    text = response.get_data(as_text=True)
+    assert number not in text and number[:6] not in text and number[-5:] not in text
+
+
+def test_405_on_a_wrong_method_names_the_allowed_ones(case_officer, make_person, problem):
+    person = make_person()
+    response = case_officer.put(f"{PERSONS}/{person['id']}", json={"name": "X"})
+    body = problem(response, 405)
+    assert body["type"] == "urn:tjenestespor:problem:method_not_allowed"
+    allowed = {m.strip() for m in response.headers["Allow"].split(",")}
+    assert {"GET", "PATCH"} <= allowed and "PUT" not in allowed
+    assert case_officer.get(f"{PERSONS}/{person['id']}").get_json()["name"] == person["name"]
+
+
+def test_405_also_without_a_token(env, problem):
+    response = env.anonymous().delete(PERSONS)
+    problem(response, 405)
+    assert "POST" in response.headers["Allow"]
+
+
+@pytest.mark.parametrize("path", ["/api/v1/nope", "/", "/api/v2/persons", "/api/v1/persons/not-a-uuid"])
+def test_unknown_paths_are_404_problems(path, case_officer, problem):
+    body = problem(case_officer.get(path), 404)
+    assert body["type"] == "urn:tjenestespor:problem:not_found"
+    assert body["instance"] == path
+
+
+def test_a_client_request_id_is_echoed_and_a_bad_one_replaced(case_officer, problem):
+    good = case_officer.get("/api/v1/nope", headers={"X-Request-Id": "client-req-42abc"})
+    assert problem(good, 404)["request_id"] == "client-req-42abc"
+    bad = case_officer.get("/api/v1/nope", headers={"X-Request-Id": "<script>"})
+    assert re.fullmatch(r"[0-9a-f]{32}", problem(bad, 404)["request_id"])
+
+
+@pytest.fixture
+def failing_app(fresh_app, monkeypatch):
+    """A throw-away app with two routes that fail: a plain bug and a broken SQL query."""
+    app = fresh_app("testing", {"SQLALCHEMY_DATABASE_URI": "sqlite://"})
+
+    def boom():
+        raise RuntimeError("secret internal state 15068512345")
+
+    def bad_sql():
+        db.session.execute(sa.text("SELECT secret_column FROM no_such_table WHERE fnr = :v"),
+                           {"v": "15068512345"})
+        return "unreachable"
+
+    app.add_url_rule("/api/v1/boom", "boom", boom)
+    app.add_url_rule("/api/v1/bad-sql", "bad_sql", bad_sql)
+    monkeypatch.setattr(policy, "PUBLIC", policy.PUBLIC | {("GET", "/api/v1/boom"), ("GET", "/api/v1/bad-sql")})
+    return app
+
+
+@pytest.mark.parametrize("path", ["/api/v1/boom", "/api/v1/bad-sql"])
+def test_a_500_shows_neither_trace_nor_sql_and_quotes_the_request_id(path, failing_app, problem, caplog):
+    response = failing_app.test_client().get(path, headers={"X-Request-Id": "trace-me-12345678"})
+    body = problem(response, 500)
+    assert body["request_id"] == "trace-me-12345678"
+    assert body["type"] == "urn:tjenestespor:problem:internal_error"
+    text = response.get_data(as_text=True)
+    for leak in ("Traceback", "RuntimeError", "secret", "SELECT", "no_such_table", "15068512345", ".py"):
+        assert leak not in text, leak
+    # The operator gets the trace in the log, tied to the request id, with the number redacted.
+    assert "trace-me-12345678" in caplog.text
+    assert "Traceback" in caplog.text
+    assert "15068512345" not in caplog.text
+
+
+def test_429_when_the_rate_limit_is_exceeded(fresh_app, problem):
+    app = fresh_app("testing", {"SQLALCHEMY_DATABASE_URI": "sqlite://", "RATELIMIT_ENABLED": True,
+                                "RATELIMIT_DEFAULT": "2 per minute"})
+    client = app.test_client()
+    assert client.get("/api/v1/openapi.json").status_code == 200
+    assert client.get("/api/v1/openapi.json").status_code == 200
+    response = client.get("/api/v1/openapi.json")
+    body = problem(response, 429)
+    assert body["type"] == "urn:tjenestespor:problem:too_many_requests"
+    assert int(response.headers["Retry-After"]) > 0
