@@ -10,7 +10,7 @@ from flask import Flask, abort, current_app, g, request
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from service.common.errors import PreconditionFailed, PreconditionRequired, problem
+from service.common.errors import PreconditionFailed, PreconditionRequired, ValidationFailed, problem
 from service.extensions import db
 
 _REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{7,63}$")
@@ -25,6 +25,40 @@ def _has_body() -> bool:
     if request.content_length:
         return True
     return "chunked" in request.headers.get("Transfer-Encoding", "").lower()
+
+
+def _field_with_nul(value, path: str = "") -> str | None:
+    """The first field (dotted path) whose name or text holds a NUL character, if any.
+
+    PostgreSQL cannot store NUL in text, so such input must be refused up front
+    (422 naming the field) instead of failing inside the database (500).
+    """
+    if isinstance(value, str):
+        return (path or "body") if "\x00" in value else None
+    if isinstance(value, list):
+        for index, item in enumerate(value):
+            found = _field_with_nul(item, f"{path}.{index}" if path else str(index))
+            if found:
+                return found
+    if isinstance(value, dict):
+        for key, item in value.items():
+            name = f"{path}.{key}" if path else str(key)
+            if "\x00" in str(key):
+                return name.replace("\x00", "\\u0000")
+            found = _field_with_nul(item, name)
+            if found:
+                return found
+    return None
+
+
+def _refuse_nul_characters() -> None:
+    for key, value in request.args.items(multi=True):
+        if "\x00" in key or "\x00" in value:
+            raise ValidationFailed.field(key.replace("\x00", "\\u0000"), "must not contain NUL characters")
+    if request.method in _BODY_METHODS and _has_body():
+        field = _field_with_nul(request.get_json(silent=True))
+        if field:
+            raise ValidationFailed.field(field, "must not contain NUL characters")
 
 
 def etag_of(entity) -> str:
@@ -62,6 +96,7 @@ def init_http(app: Flask) -> None:
                 abort(413, description=f"The body is larger than {limit} bytes.")
             if not _is_json_mimetype(request.mimetype):
                 abort(415, description="Send the body as application/json.")
+        _refuse_nul_characters()
 
     @app.after_request
     def _finish_transaction(response):
