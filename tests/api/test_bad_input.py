@@ -164,3 +164,19 @@ def test_429_when_the_rate_limit_is_exceeded(fresh_app, problem):
     body = problem(response, 429)
     assert body["type"] == "urn:tjenestespor:problem:too_many_requests"
     assert int(response.headers["Retry-After"]) > 0
+
+
+@pytest.mark.parametrize("body, field", [
+    ({"name": "Kari\x00"}, "name"),
+    ({"name": "Kari", "district": "Sann\x00idal"}, "district"),
+    ({"name": "Kari", "bad\x00key": 1}, "bad\\u0000key"),
+])
+def test_nul_characters_in_a_body_are_422_naming_the_field(body, field, case_officer, synthetic_id, problem,
+                                                          nothing_stored):
+    body = {**body, "national_id": synthetic_id()}
+    assert problem(case_officer.post(PERSONS, json=body), 422)["errors"] == {field: ["must not contain NUL characters"]}
+
+
+def test_nul_characters_in_a_query_are_422_naming_the_parameter(case_officer, problem):
+    body = problem(case_officer.get(f"{PERSONS}?name=Ka%00ri"), 422)
+    assert body["errors"] == {"name": ["must not contain NUL characters"]}

@@ -1,0 +1,76 @@
+"""``flask demo seed`` builds the demo municipality once, with synthetic persons only."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+
+import sqlalchemy as sa
+
+from service.audit.models import AuditEvent
+from service.auth.models import ApiToken, Municipality, User
+from service.auth.roles import ALL_ROLES
+from service.demo.seed import DEMO_NUMBER, PERSON_COUNT
+from service.extensions import db
+from service.persons.models import Person
+from service.persons.national_id import parse_national_id
+
+TOKEN_LINE = re.compile(r"^\s+(?P<role>\w+)\s+(?P<username>[\w.-]+)\s+(?P<token>tsp_\S+)$")
+
+
+def counts(app) -> dict:
+    with app.app_context():
+        return {model.__name__: db.session.scalar(sa.select(sa.func.count()).select_from(model))
+                for model in (Municipality, User, ApiToken, Person, AuditEvent)}
+
+
+def test_demo_seed_builds_once_and_then_changes_nothing(app, db_connection, env):
+    with app.app_context():
+        assert db.session.scalar(sa.select(Municipality).where(Municipality.number == DEMO_NUMBER)) is None, \
+            "the test database already has the demo municipality"
+    before = counts(app)
+    runner = app.test_cli_runner()
+
+    started = time.perf_counter()
+    first = runner.invoke(args=["demo", "seed"])
+    elapsed = time.perf_counter() - started
+    assert first.exit_code == 0, first.output
+    assert elapsed < 15, f"demo seed took {elapsed:.1f}s"
+    print(f"demo seed took {elapsed:.2f}s")
+
+    tokens = {m["role"]: m["token"] for m in map(TOKEN_LINE.match, first.output.splitlines()) if m}
+    assert sorted(tokens) == sorted(ALL_ROLES)
+    for role, token in tokens.items():
+        response = env.client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
+        assert response.status_code == 200, role
+        assert response.get_json()["role"] == role
+        assert response.get_json()["municipality_number"] == DEMO_NUMBER
+
+    after = counts(app)
+    assert after["Municipality"] == before["Municipality"] + 1
+    assert after["User"] == before["User"] + len(ALL_ROLES)
+    assert after["ApiToken"] == before["ApiToken"] + len(ALL_ROLES)
+    assert after["Person"] == before["Person"] + PERSON_COUNT == before["Person"] + 140
+
+    listing = env.client.get("/api/v1/persons?page_size=10",
+                             headers={"Authorization": f"Bearer {tokens['case_officer']}"})
+    assert json.loads(listing.headers["X-Pagination"])["total"] == 140
+    with app.app_context():
+        demo = db.session.scalar(sa.select(Municipality.id).where(Municipality.number == DEMO_NUMBER))
+        numbers = db.session.scalars(sa.select(Person.national_id).where(Person.municipality_id == demo)).all()
+        provider = db.session.scalar(sa.select(User).where(User.municipality_id == demo, User.role == "provider"))
+    assert len(set(numbers)) == 140
+    assert all(parse_national_id(n, allow_synthetic=True).is_synthetic for n in numbers)
+    assert provider.provider_unit
+
+    second = runner.invoke(args=["demo", "seed"])
+    assert second.exit_code == 0, second.output
+    assert "already exists" in second.output
+    assert "tsp_" not in second.output
+    assert counts(app) == counts_after_listing(after)
+
+
+def counts_after_listing(after: dict) -> dict:
+    """The listing above read 10 persons (10 audit events); the second seed added nothing."""
+    return {**after, "AuditEvent": after["AuditEvent"] + 10}
