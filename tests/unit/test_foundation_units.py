@@ -1,0 +1,103 @@
+"""Small foundation pieces: the Oslo clock, log redaction, central tenant scoping, masking."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+import pytest
+import sqlalchemy as sa
+from hypothesis import given
+from hypothesis import strategies as st
+
+from service.auth.models import Municipality
+from service.common import clock
+from service.common.logging import redact
+from service.common.tenancy import TenantNotSet, tenant_scope
+from service.extensions import db
+from service.persons.models import Person
+
+UTC = dt.timezone.utc
+
+
+@pytest.mark.parametrize("instant, oslo_date", [
+    (dt.datetime(2026, 3, 3, 22, 59, tzinfo=UTC), dt.date(2026, 3, 3)),   # 23:59 in Oslo (CET)
+    (dt.datetime(2026, 3, 3, 23, 0, tzinfo=UTC), dt.date(2026, 3, 4)),    # midnight in Oslo
+    (dt.datetime(2026, 6, 30, 21, 59, tzinfo=UTC), dt.date(2026, 6, 30)),  # 23:59 CEST
+    (dt.datetime(2026, 6, 30, 22, 0, tzinfo=UTC), dt.date(2026, 7, 1)),
+    (dt.datetime(2026, 12, 31, 23, 30, tzinfo=UTC), dt.date(2027, 1, 1)),
+])
+def test_today_is_the_date_in_oslo_not_in_utc(app, frozen_clock, instant, oslo_date):
+    frozen_clock.set(instant)
+    with app.app_context():
+        assert clock.today() == oslo_date
+        assert clock.now() == instant and clock.now().tzinfo is not None
+
+
+def test_the_clock_refuses_a_naive_time(app):
+    with pytest.raises(ValueError):
+        clock.set_clock(app, dt.datetime(2026, 1, 1))
+
+
+def test_a_person_born_today_in_oslo_is_not_in_the_future(case_officer, frozen_clock):
+    frozen_clock.set(dt.datetime(2026, 3, 3, 23, 30, tzinfo=UTC))  # 4 March in Oslo, 3 March in UTC
+    response = case_officer.post("/api/v1/persons", json={
+        "name": "Nyfødt", "birth_date": "2026-03-04", "national_id_missing_reason": "Ikke tildelt ennå"})
+    assert response.status_code == 201, response.get_json()
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("id 15068512345 here", "id [redacted-id] here"),
+    ("15068512345", "[redacted-id]"),
+    ("a15068512345b", "a[redacted-id]b"),
+    ("two 15068512345,01017012345", "two [redacted-id],[redacted-id]"),
+    ("ten 1506851234 and twelve 150685123456", "ten 1506851234 and twelve 150685123456"),
+])
+def test_redact_removes_every_eleven_digit_run(text, expected):
+    assert redact(text) == expected
+
+
+@given(st.text(st.sampled_from("0123456789 a,-:"), max_size=60))
+def test_redacted_text_never_holds_eleven_ascii_digits_in_a_row(text):
+    import re
+
+    assert not re.search(r"(?<![0-9])[0-9]{11}(?![0-9])", redact(text))
+
+
+def test_log_records_are_redacted_whoever_logs_them(app, caplog):
+    caplog.set_level(logging.INFO)
+    logging.getLogger("anything.at.all").info("person %s found", "15068512345")
+    try:
+        raise ValueError("bad number 15068512345")
+    except ValueError:
+        logging.getLogger("anything.at.all").exception("failed")
+    assert "15068512345" not in caplog.text
+    assert caplog.text.count("[redacted-id]") >= 2
+
+
+def test_tenant_scoped_queries_are_filtered_to_the_current_municipality(app, env, make_person, case_officer, town):
+    make_person()
+    other = env.municipality()
+    make_person(env.caller("case_officer", other))
+    with app.app_context():
+        ids = {n: db.session.scalar(sa.select(Municipality.id).where(Municipality.number == n))
+               for n in (town, other)}
+        for number, municipality_id in ids.items():
+            with tenant_scope(municipality_id):
+                rows = db.session.scalars(sa.select(Person)).all()
+                assert {p.municipality_id for p in rows} == {municipality_id}
+                # Also UPDATE statements are scoped: renaming "everyone" renames only this municipality.
+                db.session.execute(sa.update(Person).values(district=f"D{number}"))
+        with tenant_scope(None):
+            every = db.session.scalars(sa.select(Person).where(Person.municipality_id.in_(ids.values()))).all()
+        assert sorted((str(p.municipality_id), p.district) for p in every) == sorted(
+            (str(mid), f"D{n}") for n, mid in ids.items())
+        db.session.rollback()
+
+
+def test_a_tenant_scoped_query_in_a_request_without_a_municipality_fails_closed(app, db_connection):
+    with app.test_request_context("/api/v1/health"):
+        with pytest.raises(TenantNotSet):
+            db.session.scalars(sa.select(Person)).all()
+        # Tables that are not tenant-scoped (municipalities, users) are readable.
+        db.session.scalars(sa.select(Municipality)).all()
