@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+import uuid
 
 import pytest
 
@@ -134,8 +136,8 @@ def test_a_planner_gets_403_on_every_person_route(env, town, make_person, proble
     routes = person_routes()
     assert len(routes) >= 7
     for method, rule in routes:
-        url = rule.replace("<uuid:person_id>", person["id"])
-        assert "<" not in url, f"unexpected parameter in {rule}"
+        url = re.sub(r"<(?:uuid:)?[\w:]+>", lambda m: str(uuid.uuid4()) if m.group().startswith("<uuid") else "x",
+                     rule.replace("<uuid:person_id>", person["id"]))
         response = {"GET": planner.get, "POST": planner.post, "PATCH": planner.patch,
                     "PUT": planner.put, "DELETE": planner.delete}[method](url, **(
                         {"json": {"national_id": person["national_id"]}} if method != "GET" else {}))
