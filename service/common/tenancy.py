@@ -13,9 +13,11 @@ or run unscoped on purpose.
 from __future__ import annotations
 
 import contextlib
+import functools
 import uuid
 
 from flask import g, has_app_context, has_request_context
+import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.orm import with_loader_criteria
 
@@ -59,10 +61,61 @@ def _scope_to_municipality(state) -> None:
         if touches_tenant_rows and has_request_context() and not g.get("tenant_unscoped", False):
             raise TenantNotSet("tenant-scoped query outside a municipality")
         return
-    state.statement = state.statement.options(
+    statement = state.statement.options(
         with_loader_criteria(
             TenantMixin,
             lambda cls: cls.municipality_id == municipality_id,
             include_aliases=True,
         )
     )
+    if state.is_select:
+        statement = _scope_bare_tables(statement, municipality_id)
+    state.statement = statement
+
+
+@functools.cache
+def _tenant_table_names() -> frozenset[str]:
+    return frozenset(
+        mapper.local_table.name
+        for mapper in _tenant_mappers()
+    )
+
+
+def _tenant_mappers():
+    from service.extensions import db
+
+    return [m for m in db.Model.registry.mappers if issubclass(m.class_, TenantMixin)]
+
+
+def _from_tables(from_clause):
+    """Tables and aliases of tables in a FROM clause, looking through joins."""
+    if isinstance(from_clause, sa.Join):
+        # The optional side of an outer join is left to with_loader_criteria,
+        # which scopes it in the ON clause; a WHERE here would drop its NULL rows.
+        if not from_clause.full:
+            yield from _from_tables(from_clause.left)
+        if not from_clause.isouter:
+            yield from _from_tables(from_clause.right)
+    elif isinstance(from_clause, sa.Table):
+        yield from_clause, from_clause
+    elif isinstance(from_clause, sa.sql.Alias) and isinstance(from_clause.element, sa.Table):
+        yield from_clause, from_clause.element
+
+
+def _scope_bare_tables(statement, municipality_id):
+    """Also scope tables that entered the FROM only through column expressions.
+
+    ``with_loader_criteria`` follows ORM entities; an aggregate such as
+    ``count().filter(Plan.status == ...)`` names the table only inside a
+    function, so the table gets the municipality criterion here as well.
+    """
+    tenant_tables = _tenant_table_names()
+    for selectable, table in _from_tables_of(statement):
+        if table.name in tenant_tables:
+            statement = statement.where(selectable.c.municipality_id == municipality_id)
+    return statement
+
+
+def _from_tables_of(statement):
+    for from_clause in statement.get_final_froms():
+        yield from _from_tables(from_clause)

@@ -101,3 +101,36 @@ def test_a_tenant_scoped_query_in_a_request_without_a_municipality_fails_closed(
             db.session.scalars(sa.select(Person)).all()
         # Tables that are not tenant-scoped (municipalities, users) are readable.
         db.session.scalars(sa.select(Municipality)).all()
+
+
+@pytest.mark.parametrize("make_stmt", [
+    pytest.param(lambda: sa.select(sa.func.count().filter(Person.sex == "female")), id="count-filter"),
+    pytest.param(lambda: sa.select(sa.func.count(Person.id)), id="count-column"),
+    pytest.param(lambda: sa.select(sa.func.count()).select_from(sa.select(Person).subquery()), id="subquery"),
+])
+def test_aggregates_over_bare_columns_are_scoped_too(app, env, make_person, make_stmt, town):
+    """An aggregate that names a tenant table only inside a function is scoped as well."""
+    make_person(sex="female")
+    other = env.municipality()
+    make_person(env.caller("case_officer", other), sex="female")
+    make_person(env.caller("case_officer", other), sex="female")
+    with app.app_context():
+        town_id = db.session.scalar(sa.select(Municipality.id).where(Municipality.number == town))
+        with tenant_scope(town_id):
+            assert db.session.scalar(make_stmt()) == 1
+        db.session.rollback()
+
+
+def test_outer_joined_tenant_rows_keep_their_null_side(app, make_person, town):
+    """Scoping an outer join must not turn it into an inner join."""
+    make_person()
+    with app.app_context():
+        town_id = db.session.scalar(sa.select(Municipality.id).where(Municipality.number == town))
+        with tenant_scope(town_id):
+            other_person = sa.orm.aliased(Person)
+            rows = db.session.execute(
+                sa.select(Person.id, other_person.id)
+                .outerjoin(other_person, sa.and_(other_person.id == Person.id, other_person.name == "nobody"))
+            ).all()
+        assert len(rows) == 1 and rows[0][1] is None
+        db.session.rollback()
