@@ -80,7 +80,15 @@ def _not_future(field: str, day: dt.date | None) -> None:
 
 
 def validate(decision: Decision, *, complete: bool) -> None:
-    """All field rules; ``complete`` when the decision is (being) decided."""
+    """All field rules; ``complete`` when the decision is (being) decided.
+
+    Runs without autoflush so that a broken rule is our 422, not the database's CHECK.
+    """
+    with db.session.no_autoflush:
+        _validate(decision, complete=complete)
+
+
+def _validate(decision: Decision, *, complete: bool) -> None:
     service = lookup_service_type(decision.service_code, for_new_use=decision.decided_on is None or complete)
     lookup_legal_basis(decision.legal_basis, for_new_use=decision.decided_on is None or complete)
     hours = decision.hours_per_week
