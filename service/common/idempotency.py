@@ -110,13 +110,13 @@ def _reserve(key: str, request_hash: str) -> IdempotencyKey | Response:
         if existing.created_at + ttl <= clock.now():
             db.session.delete(existing)
             db.session.flush()
+        elif existing.response_status is None:
+            raise Conflict(f"A request with this {HEADER} is still being processed.",
+                           code="idempotency_in_progress")
         elif existing.request_hash != request_hash:
             raise ValidationFailed(
                 f"The {HEADER} was already used for a different request; use a new key.",
                 errors={HEADER: ["already used with another request"]}, code="idempotency_key_reused")
-        elif existing.response_status is None:
-            raise Conflict(f"A request with this {HEADER} is still being processed.",
-                           code="idempotency_in_progress")
         else:
             return _replay(existing)
     row = IdempotencyKey(municipality_id=current_municipality_id(), user_id=user_id, key=key,
