@@ -11,7 +11,7 @@ import datetime as dt
 import uuid
 
 import sqlalchemy as sa
-from flask import g, request
+from flask import g, has_request_context, request
 
 from service.audit.services import record, record_many
 from service.auth.models import User
@@ -38,7 +38,7 @@ def answer_due_on(received_on: dt.date) -> dt.date:
 
 def if_match_if_given(entity) -> None:
     """Actions accept an optional If-Match; when sent, a stale one is 412."""
-    if "If-Match" in request.headers:
+    if has_request_context() and "If-Match" in request.headers:
         require_if_match(entity)
 
 
@@ -162,8 +162,9 @@ def start_assessment(referral_id: uuid.UUID, data: dict) -> Referral:
     if on < referral.received_on:
         raise ValidationFailed.field("on", "must not be before the referral was received")
     referral.status, referral.assessment_started_on = "assessing", on
-    if referral.assigned_to is None and g.current_user.role in ASSIGNABLE_ROLES:
-        referral.assigned_to = g.current_user.id
+    user = g.get("current_user")
+    if referral.assigned_to is None and user is not None and user.role in ASSIGNABLE_ROLES:
+        referral.assigned_to = user.id
     db.session.flush()
     _audit("update", referral, detail="start_assessment")
     return referral
