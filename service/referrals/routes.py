@@ -61,13 +61,13 @@ class ReferralById(MethodView):
 def _action(name: str, schema, func, doc: str):
     @blp.route(f"/<uuid:referral_id>/{name}", endpoint=f"referral_{name.replace('-', '_')}")
     class Action(MethodView):
+        @blp.doc(summary=doc)
         @blp.arguments(schema)
         @blp.response(200, ReferralSchema)
         def post(self, data, referral_id: uuid.UUID):
             referral = func(referral_id, data)
             return referral, 200, etag_headers(referral)
 
-    Action.post.__doc__ = doc
     Action.__name__ = f"Referral{name.title().replace('-', '')}"
     return Action
 
