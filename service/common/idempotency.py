@@ -85,6 +85,22 @@ def _request_hash() -> str:
     return digest.hexdigest()
 
 
+def _subject(response_body: str | None) -> tuple[str | None, uuid.UUID | None]:
+    """The replayed resource's id and the person it is about (a person, or a row naming one)."""
+    try:
+        body = json.loads(response_body or "null")
+    except ValueError:
+        return None, None
+    if not isinstance(body, dict):
+        return None, None
+    object_id = body.get("id")
+    candidate = body.get("person_id") or (object_id if request.path.rstrip("/").endswith("/persons") else None)
+    try:
+        return object_id, uuid.UUID(str(candidate)) if candidate else None
+    except ValueError:
+        return object_id, None
+
+
 def _replay(row: IdempotencyKey) -> Response:
     from service.audit.services import record
 
@@ -92,11 +108,8 @@ def _replay(row: IdempotencyKey) -> Response:
     for name, value in (row.response_headers or {}).items():
         response.headers[name] = value
     response.headers["Idempotent-Replayed"] = "true"
-    try:
-        object_id = json.loads(row.response_body or "null").get("id")
-    except (ValueError, AttributeError):
-        object_id = None
-    record("read", "idempotent_replay", object_id=object_id, detail=request.path[:200])
+    object_id, person_id = _subject(row.response_body)
+    record("read", "idempotent_replay", object_id=object_id, person_id=person_id, detail=request.path[:200])
     return response
 
 

@@ -222,3 +222,54 @@ def test_decision_for_another_persons_referral_is_422(case_officer, make_person,
     body = {"person_id": other["id"], "referral_id": referral["id"], "service_code": "kpr-6",
             "valid_from": "2026-03-01"}
     assert "referral_id" in problem(case_officer.post("/api/v1/decisions", json=body), 422)["errors"]
+
+
+def test_appeal_rules(case_officer, new_decision):
+    draft = new_decision(decided_on=None)
+    assert problem(case_officer.post(f"/api/v1/decisions/{draft['id']}/appeals",
+                                     json={"received_on": "2026-03-01"}), 409)["state"] == "draft"
+    decision = new_decision()  # decided 2025-12-15
+    for day in ("2025-12-14", "2026-03-04"):
+        error = problem(case_officer.post(f"/api/v1/decisions/{decision['id']}/appeals", json={"received_on": day}), 422)
+        assert "received_on" in error["errors"]
+    assert case_officer.get(f"/api/v1/decisions/{decision['id']}/appeals").get_json() == []
+    appeal = case_officer.post(f"/api/v1/decisions/{decision['id']}/appeals", json={"received_on": "2026-01-10"}).get_json()
+    assert appeal["deadline_on"] is None and appeal["deadline_met"] is True  # never notified
+    url = f"/api/v1/decisions/{decision['id']}/appeals/{appeal['id']}/status"
+    problem(case_officer.post(url, json={"status": "reassessing", "on": "2026-01-09"}), 422)
+    assert case_officer.post(url, json={"status": "reassessing"}).status_code == 200
+    reversed_ = case_officer.post(url, json={"status": "reversed"}).get_json()
+    assert reversed_["status"] == "reversed" and reversed_["resolved_on"] == "2026-03-03"
+    assert problem(case_officer.post(url, json={"status": "forwarded"}), 409)["state"] == "reversed"
+    problem(case_officer.post(url, json={"status": "finished"}), 422)
+    other = new_decision()
+    problem(case_officer.get(f"/api/v1/decisions/{other['id']}/appeals/{appeal['id']}"), 404)
+
+
+@pytest.mark.committed
+def test_concurrent_renewals_create_one(app, committed_env, synthetic_id):
+    import threading
+
+    from tests.conftest import Caller
+
+    town = committed_env.municipality()
+    officer = committed_env.caller("case_officer", town)
+    person = officer.post("/api/v1/persons", json={"name": "Samtidig Fornyelse", "national_id": synthetic_id()}).get_json()
+    decision = officer.post("/api/v1/decisions", json={
+        "person_id": person["id"], "service_code": "kpr-6", "valid_from": "2026-01-01", "valid_to": "2026-03-31",
+        "decided_on": "2025-12-20"}).get_json()
+    barrier, responses = threading.Barrier(4), []
+
+    def renew():
+        caller = Caller(app.test_client(), officer.token)
+        barrier.wait()
+        responses.append(caller.post(f"/api/v1/decisions/{decision['id']}/renew", json={"decided_on": "2026-03-03"}))
+
+    threads = [threading.Thread(target=renew) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert sorted(r.status_code for r in responses) == [201, 409, 409, 409], [r.get_json() for r in responses]
+    chain = officer.get(f"/api/v1/decisions?person_id={person['id']}").get_json()
+    assert len(chain) == 2

@@ -142,3 +142,12 @@ def test_concurrent_retries_create_exactly_one(app, committed_env, synthetic_id)
                                   .where(IdempotencyKey.user_id == officer.user_id))
         db.session.remove()
     assert count == 1
+
+
+def test_replay_is_in_the_persons_access_log(env, town, case_officer, person):
+    body = {"person_id": person["id"], "received_on": "2026-03-02", "source": "gp", "channel": "letter"}
+    case_officer.post("/api/v1/referrals", json=body, headers={"Idempotency-Key": "log-1"})
+    case_officer.post("/api/v1/referrals", json=body, headers={"Idempotency-Key": "log-1"})
+    auditor = env.caller("auditor", town)
+    log = auditor.get(f"/api/v1/persons/{person['id']}/access-log").get_json()
+    assert [e["object_type"] for e in log].count("idempotent_replay") == 1
