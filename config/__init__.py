@@ -56,6 +56,10 @@ class BaseConfig:
     ALLOW_SYNTHETIC_IDS = False
     # Roles that see a person's national id unmasked (DESIGN §3 Person).
     NATIONAL_ID_VISIBLE_ROLES = ["case_officer", "admin"]
+    # Decisions whose valid_to falls within this many days are "expiring" (DESIGN §3, §4).
+    DECISION_EXPIRING_WINDOW_DAYS = 60
+    # How long a stored Idempotency-Key answer is replayed before the key may be reused.
+    IDEMPOTENCY_TTL_HOURS = 24
 
     # Scheduler
     SCHEDULER_HEARTBEAT_SECONDS = 30

@@ -89,6 +89,14 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in (health_blp, auth_blp, persons_blp, audit_blp):
         api.register_blueprint(blueprint)
 
+    # --- cases: service catalogue, referrals, decisions and appeals ---
+    from service.catalogue.routes import blp as catalogue_blp
+    from service.decisions.routes import blp as decisions_blp
+    from service.referrals.routes import blp as referrals_blp
+
+    for blueprint in (catalogue_blp, referrals_blp, decisions_blp):
+        api.register_blueprint(blueprint)
+
     if app.config["DOCS_UI_ENABLED"]:
         import swagger_ui_bundle
 
@@ -109,6 +117,10 @@ def _register_cli(app: Flask) -> None:
 
     for command in (municipality_cli, user_cli, token_cli, audit_cli, demo_cli, scheduler_cli, serve_command):
         app.cli.add_command(command)
+
+    from service.catalogue.cli import catalogue_cli
+
+    app.cli.add_command(catalogue_cli)
 
 
 def _register_security_headers(app: Flask) -> None:

@@ -16,6 +16,7 @@ from service.auth.roles import (
     CASE_OFFICER,
     COORDINATOR,
     HOUSING_OFFICER,
+    PLANNER,
     PROVIDER,
 )
 
@@ -47,6 +48,49 @@ POLICY: dict[tuple[str, str], frozenset[str]] = {
     # audit
     ("GET", f"{API}/audit"): AUDIT_READERS,
 }
+
+# --- cases: service catalogue, referrals, decisions, appeals ---
+CATALOGUE_READERS = PERSON_READERS | frozenset({PLANNER})
+CATALOGUE_WRITERS = frozenset({ADMIN})
+CASE_WRITERS = frozenset({CASE_OFFICER, ADMIN})
+REFERRAL_READERS = frozenset({CASE_OFFICER, ADMIN})
+# Providers see their own unit's decisions, coordinators and housing officers those of
+# persons they may see (row-level rules in service.decisions.services).
+DECISION_READERS = PERSON_READERS
+APPEAL_READERS = frozenset({CASE_OFFICER, ADMIN})
+_CASES = f"{API}/referrals/<uuid:referral_id>"
+_DECISION = f"{API}/decisions/<uuid:decision_id>"
+POLICY.update({
+    ("GET", f"{API}/service-catalogue"): CATALOGUE_READERS,
+    ("POST", f"{API}/service-catalogue"): CATALOGUE_WRITERS,
+    ("GET", f"{API}/service-catalogue/<string:code>"): CATALOGUE_READERS,
+    ("PATCH", f"{API}/service-catalogue/<string:code>"): CATALOGUE_WRITERS,
+    ("GET", f"{API}/service-catalogue/legal-bases"): CATALOGUE_READERS,
+    ("POST", f"{API}/service-catalogue/legal-bases"): CATALOGUE_WRITERS,
+    ("GET", f"{API}/service-catalogue/legal-bases/<string:code>"): CATALOGUE_READERS,
+    ("PATCH", f"{API}/service-catalogue/legal-bases/<string:code>"): CATALOGUE_WRITERS,
+    ("GET", f"{API}/referrals"): REFERRAL_READERS,
+    ("POST", f"{API}/referrals"): CASE_WRITERS,
+    ("GET", _CASES): REFERRAL_READERS,
+    ("PATCH", _CASES): CASE_WRITERS,
+    ("POST", f"{_CASES}/start-assessment"): CASE_WRITERS,
+    ("POST", f"{_CASES}/assign"): CASE_WRITERS,
+    ("POST", f"{_CASES}/preliminary-reply"): CASE_WRITERS,
+    ("POST", f"{_CASES}/withdraw"): CASE_WRITERS,
+    ("POST", f"{_CASES}/forward"): CASE_WRITERS,
+    ("GET", f"{API}/decisions"): DECISION_READERS,
+    ("POST", f"{API}/decisions"): CASE_WRITERS,
+    ("GET", _DECISION): DECISION_READERS,
+    ("PATCH", _DECISION): CASE_WRITERS,
+    ("POST", f"{_DECISION}/decide"): CASE_WRITERS,
+    ("POST", f"{_DECISION}/notify"): CASE_WRITERS,
+    ("POST", f"{_DECISION}/end"): CASE_WRITERS,
+    ("POST", f"{_DECISION}/renew"): CASE_WRITERS,
+    ("GET", f"{_DECISION}/appeals"): APPEAL_READERS,
+    ("POST", f"{_DECISION}/appeals"): CASE_WRITERS,
+    ("GET", f"{_DECISION}/appeals/<uuid:appeal_id>"): APPEAL_READERS,
+    ("POST", f"{_DECISION}/appeals/<uuid:appeal_id>/status"): CASE_WRITERS,
+})
 
 
 def allowed_roles(method: str, rule: str) -> frozenset[str] | None:

@@ -25,6 +25,16 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
+# Features that give every new municipality its starting data (e.g. the service
+# catalogue) register ``initializer(municipality)`` here; called in the same transaction.
+_MUNICIPALITY_INITIALIZERS: list = []
+
+
+def register_municipality_initializer(initializer) -> None:
+    if initializer not in _MUNICIPALITY_INITIALIZERS:
+        _MUNICIPALITY_INITIALIZERS.append(initializer)
+
+
 def create_municipality(number: str, name: str) -> Municipality:
     from service.audit.services import start_chain
 
@@ -38,6 +48,8 @@ def create_municipality(number: str, name: str) -> Municipality:
     db.session.add(municipality)
     db.session.flush()
     start_chain(municipality.id)
+    for initializer in _MUNICIPALITY_INITIALIZERS:
+        initializer(municipality)
     return municipality
 
 

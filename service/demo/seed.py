@@ -50,6 +50,10 @@ def seed_demo(rng_seed: int = 4014) -> list[tuple[str, str, str]]:
         credentials.append((username, role, token))
     with tenant_scope(municipality.id):
         _seed_persons(rng)
+        # cases: referrals, decisions (spread over the report groups) and one appeal
+        from service.decisions.demo import seed_cases
+
+        seed_cases(rng, DEMO_PROVIDER_UNIT)
     return credentials
 
 

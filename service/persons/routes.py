@@ -4,6 +4,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from service.common.http import etag_headers
+from service.common.idempotency import idempotent
 from service.common.pagination import PAGINATION
 from service.persons import services
 from service.persons.schemas import (
@@ -30,6 +31,7 @@ class Persons(MethodView):
             filters, pagination_parameters.page, pagination_parameters.page_size)
         return items
 
+    @idempotent
     @blp.arguments(PersonCreateSchema)
     @blp.response(201, PersonSchema)
     def post(self, data):

@@ -1,0 +1,160 @@
+"""The service catalogue and legal bases: seeding, look-ups and admin edits."""
+
+from __future__ import annotations
+
+import re
+
+import sqlalchemy as sa
+
+from service.audit.services import record
+from service.catalogue import seed_data
+from service.catalogue.models import REPORT_GROUPS, LegalBasis, ServiceType
+from service.common.errors import Conflict, NotFound, ValidationFailed
+from service.common.http import require_if_match
+from service.common.tenancy import current_municipality_id, tenant_scope
+from service.extensions import db
+
+_CODE_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,59}$")
+_RESERVED_CODES = {"legal-bases"}
+
+
+def seed_catalogue(municipality_id=None) -> tuple[int, int]:
+    """Add the standard legal bases and services a municipality lacks; never overwrites edits.
+
+    Returns how many legal bases and services were added.
+    """
+    municipality_id = municipality_id or current_municipality_id()
+    with tenant_scope(municipality_id):
+        have_bases = set(db.session.scalars(sa.select(LegalBasis.code)))
+        have_services = set(db.session.scalars(sa.select(ServiceType.code)))
+        new_bases = [LegalBasis(municipality_id=municipality_id, **row)
+                     for row in seed_data.LEGAL_BASES if row["code"] not in have_bases]
+        new_services = [ServiceType(municipality_id=municipality_id, **row)
+                        for row in seed_data.SERVICES if row["code"] not in have_services]
+        db.session.add_all(new_bases)
+        db.session.flush()
+        db.session.add_all(new_services)
+        db.session.flush()
+    return len(new_bases), len(new_services)
+
+
+def seed_new_municipality(municipality) -> None:
+    seed_catalogue(municipality.id)
+
+
+# --- look-ups used by referrals and decisions -------------------------------------------
+
+def service_type(code: str | None, *, field: str = "service_code", for_new_use: bool = True) -> ServiceType:
+    row = db.session.scalar(sa.select(ServiceType).where(ServiceType.code == code)) if code else None
+    if row is None:
+        raise ValidationFailed.field(field, f"unknown service code {code!r}" if code else "required")
+    if for_new_use and not row.active:
+        raise ValidationFailed.field(field, f"service {code!r} is no longer offered")
+    return row
+
+
+def legal_basis(code: str | None, *, field: str = "legal_basis", for_new_use: bool = True) -> LegalBasis:
+    row = db.session.scalar(sa.select(LegalBasis).where(LegalBasis.code == code)) if code else None
+    if row is None:
+        raise ValidationFailed.field(field, f"unknown legal basis {code!r}" if code else "required")
+    if for_new_use and not row.active:
+        raise ValidationFailed.field(field, f"legal basis {code!r} is no longer in use")
+    return row
+
+
+# --- services ---------------------------------------------------------------------------
+
+def list_services(filters: dict) -> list[ServiceType]:
+    stmt = sa.select(ServiceType)
+    for column in ("report_group", "hour_based", "active", "kpr_code"):
+        if filters.get(column) is not None:
+            stmt = stmt.where(getattr(ServiceType, column) == filters[column])
+    return list(db.session.scalars(stmt.order_by(ServiceType.code)))
+
+
+def get_service(code: str) -> ServiceType:
+    row = db.session.scalar(sa.select(ServiceType).where(ServiceType.code == code))
+    if row is None:
+        raise NotFound(f"No service with code {code}.")
+    return row
+
+
+def _check_service_fields(data: dict) -> None:
+    if data.get("report_group") is not None and data["report_group"] not in REPORT_GROUPS:
+        raise ValidationFailed.field("report_group", f"must be one of {', '.join(REPORT_GROUPS)}")
+    if data.get("default_legal_basis"):
+        legal_basis(data["default_legal_basis"], field="default_legal_basis")
+
+
+def _check_code(code: str) -> None:
+    if not _CODE_RE.match(code or "") or code in _RESERVED_CODES:
+        raise ValidationFailed.field("code", "use 1-60 lower-case letters, digits and '-'")
+
+
+def create_service(data: dict) -> ServiceType:
+    _check_code(data["code"])
+    _check_service_fields(data)
+    if db.session.scalar(sa.select(ServiceType.id).where(ServiceType.code == data["code"])):
+        raise Conflict(f"A service with code {data['code']} already exists.", code="duplicate_code")
+    row = ServiceType(municipality_id=current_municipality_id(), **data)
+    db.session.add(row)
+    db.session.flush()
+    record("create", "service_type", object_id=row.code)
+    return row
+
+
+def update_service(code: str, data: dict) -> ServiceType:
+    row = get_service(code)
+    require_if_match(row)
+    _check_service_fields(data)
+    for field, value in data.items():
+        setattr(row, field, value)
+    db.session.flush()
+    record("update", "service_type", object_id=row.code, detail=("fields: " + ",".join(sorted(data)))[:200])
+    return row
+
+
+# --- legal bases ------------------------------------------------------------------------
+
+def list_legal_bases(filters: dict) -> list[LegalBasis]:
+    stmt = sa.select(LegalBasis)
+    if filters.get("active") is not None:
+        stmt = stmt.where(LegalBasis.active == filters["active"])
+    return list(db.session.scalars(stmt.order_by(LegalBasis.code)))
+
+
+def get_legal_basis(code: str) -> LegalBasis:
+    row = db.session.scalar(sa.select(LegalBasis).where(LegalBasis.code == code))
+    if row is None:
+        raise NotFound(f"No legal basis with code {code}.")
+    return row
+
+
+def create_legal_basis(data: dict) -> LegalBasis:
+    _check_code(data["code"])
+    if db.session.scalar(sa.select(LegalBasis.id).where(LegalBasis.code == data["code"])):
+        raise Conflict(f"A legal basis with code {data['code']} already exists.", code="duplicate_code")
+    row = LegalBasis(municipality_id=current_municipality_id(), **data)
+    db.session.add(row)
+    db.session.flush()
+    record("create", "legal_basis", object_id=row.code)
+    return row
+
+
+def update_legal_basis(code: str, data: dict) -> LegalBasis:
+    row = get_legal_basis(code)
+    require_if_match(row)
+    for field, value in data.items():
+        setattr(row, field, value)
+    db.session.flush()
+    record("update", "legal_basis", object_id=row.code, detail=("fields: " + ",".join(sorted(data)))[:200])
+    return row
+
+
+def _register() -> None:
+    from service.auth.services import register_municipality_initializer
+
+    register_municipality_initializer(seed_new_municipality)
+
+
+_register()

@@ -1,0 +1,92 @@
+"""Decisions (enkeltvedtak) and appeals (klager) (DESIGN §3).
+
+A decision's ``state`` is never stored: see ``service.decisions.state``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import uuid
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from service.common.models import EntityMixin, TenantMixin
+from service.extensions import db
+
+OUTCOMES = ("granted", "partly_granted", "refused")
+STATES = ("draft", "refused", "upcoming", "active", "expiring", "expired", "ended", "superseded")
+APPEAL_STATUSES = ("received", "reassessing", "reversed", "forwarded", "upheld", "overturned", "returned")
+
+
+def _in(column: str, values) -> str:
+    return f"{column} IN (" + ", ".join(f"'{v}'" for v in values) + ")"
+
+
+class Decision(EntityMixin, TenantMixin, db.Model):
+    __tablename__ = "decisions"
+
+    person_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid, sa.ForeignKey("persons.id"), nullable=False, index=True)
+    referral_id: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid, sa.ForeignKey("referrals.id"), index=True)
+    service_code: Mapped[str] = mapped_column(sa.String(60), nullable=False)
+    legal_basis: Mapped[str] = mapped_column(sa.String(60), nullable=False)
+    outcome: Mapped[str] = mapped_column(sa.String(20), nullable=False)
+    hours_per_week: Mapped[decimal.Decimal | None] = mapped_column(sa.Numeric(6, 2))
+    valid_from: Mapped[dt.date | None] = mapped_column(sa.Date)
+    valid_to: Mapped[dt.date | None] = mapped_column(sa.Date)
+    evaluate_by: Mapped[dt.date | None] = mapped_column(sa.Date)
+    provider_unit: Mapped[str | None] = mapped_column(sa.String(120), index=True)
+    reasoning: Mapped[str | None] = mapped_column(sa.Text)
+    decided_on: Mapped[dt.date | None] = mapped_column(sa.Date)
+    decided_by: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid, sa.ForeignKey("users.id"))
+    notified_on: Mapped[dt.date | None] = mapped_column(sa.Date)
+    ended_on: Mapped[dt.date | None] = mapped_column(sa.Date)
+    end_reason: Mapped[str | None] = mapped_column(sa.Text)
+    supersedes_id: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid, sa.ForeignKey("decisions.id"))
+
+    __table_args__ = (
+        sa.ForeignKeyConstraint(["municipality_id", "service_code"],
+                                ["service_types.municipality_id", "service_types.code"],
+                                name="fk_decisions_service_code_service_types"),
+        sa.ForeignKeyConstraint(["municipality_id", "legal_basis"],
+                                ["legal_bases.municipality_id", "legal_bases.code"],
+                                name="fk_decisions_legal_basis_legal_bases"),
+        sa.CheckConstraint(_in("outcome", OUTCOMES), name="outcome_known"),
+        sa.CheckConstraint("hours_per_week IS NULL OR (hours_per_week > 0 AND hours_per_week <= 168)",
+                           name="hours_in_range"),
+        sa.CheckConstraint("valid_to IS NULL OR valid_from IS NULL OR valid_to >= valid_from",
+                           name="period_ordered"),
+        sa.CheckConstraint("outcome <> 'refused' OR (valid_from IS NULL AND valid_to IS NULL "
+                           "AND hours_per_week IS NULL)", name="refused_has_no_period"),
+        sa.CheckConstraint("decided_on IS NOT NULL OR (notified_on IS NULL AND ended_on IS NULL)",
+                           name="draft_not_notified_or_ended"),
+        sa.CheckConstraint("outcome = 'refused' OR decided_on IS NULL OR valid_from IS NOT NULL",
+                           name="granted_has_start"),
+        # A decision is superseded by at most one other (renewal or correction).
+        sa.Index("uq_decisions_supersedes_id", "supersedes_id", unique=True,
+                 postgresql_where=sa.text("supersedes_id IS NOT NULL"),
+                 sqlite_where=sa.text("supersedes_id IS NOT NULL")),
+        sa.Index("ix_decisions_municipality_valid_to", "municipality_id", "valid_to"),
+    )
+
+
+class Appeal(EntityMixin, TenantMixin, db.Model):
+    __tablename__ = "appeals"
+
+    decision_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid, sa.ForeignKey("decisions.id"), nullable=False, index=True)
+    person_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid, sa.ForeignKey("persons.id"), nullable=False, index=True)
+    received_on: Mapped[dt.date] = mapped_column(sa.Date, nullable=False)
+    summary: Mapped[str | None] = mapped_column(sa.Text)
+    status: Mapped[str] = mapped_column(sa.String(20), nullable=False, default="received")
+    # notified_on + the legal basis' appeal period; null while the decision is not notified.
+    deadline_on: Mapped[dt.date | None] = mapped_column(sa.Date)
+    deadline_met: Mapped[bool] = mapped_column(sa.Boolean, nullable=False)
+    appeal_period_days: Mapped[int] = mapped_column(sa.Integer, nullable=False)
+    reassessment_started_on: Mapped[dt.date | None] = mapped_column(sa.Date)
+    forwarded_on: Mapped[dt.date | None] = mapped_column(sa.Date)
+    resolved_on: Mapped[dt.date | None] = mapped_column(sa.Date)
+
+    __table_args__ = (
+        sa.CheckConstraint(_in("status", APPEAL_STATUSES), name="status_known"),
+    )

@@ -1,0 +1,135 @@
+import uuid
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from service.common.http import etag_headers
+from service.common.idempotency import idempotent
+from service.common.pagination import PAGINATION
+from service.decisions import services
+from service.decisions.schemas import (
+    AppealCreateSchema,
+    AppealSchema,
+    AppealStatusSchema,
+    DecideSchema,
+    DecisionCreateSchema,
+    DecisionQuerySchema,
+    DecisionSchema,
+    DecisionUpdateSchema,
+    EndSchema,
+    NotifySchema,
+    RenewSchema,
+)
+
+blp = Blueprint("decisions", __name__, url_prefix="/api/v1/decisions",
+                description="Decisions (enkeltvedtak) and appeals")
+
+
+@blp.route("")
+class Decisions(MethodView):
+    @blp.arguments(DecisionQuerySchema, location="query")
+    @blp.response(200, DecisionSchema(many=True))
+    @blp.paginate(**PAGINATION)
+    def get(self, filters, pagination_parameters):
+        """List decisions you may see, soonest valid_to first."""
+        items, pagination_parameters.item_count = services.list_decisions(
+            filters, pagination_parameters.page, pagination_parameters.page_size)
+        return items
+
+    @idempotent
+    @blp.arguments(DecisionCreateSchema)
+    @blp.response(201, DecisionSchema)
+    def post(self, data):
+        """Create a draft, or a decided decision when the body has decided_on."""
+        decision = services.create_decision(data)
+        return decision, 201, etag_headers(decision)
+
+
+@blp.route("/<uuid:decision_id>")
+class DecisionById(MethodView):
+    @blp.response(200, DecisionSchema)
+    def get(self, decision_id: uuid.UUID):
+        decision = services.get_decision(decision_id)
+        return decision, 200, etag_headers(decision)
+
+    @blp.arguments(DecisionUpdateSchema)
+    @blp.response(200, DecisionSchema)
+    def patch(self, data, decision_id: uuid.UUID):
+        """Edit a draft (If-Match). Decided decisions change only through actions."""
+        decision = services.update_draft(decision_id, data)
+        return decision, 200, etag_headers(decision)
+
+
+@blp.route("/<uuid:decision_id>/decide")
+class DecisionDecide(MethodView):
+    @blp.arguments(DecideSchema)
+    @blp.response(200, DecisionSchema)
+    def post(self, data, decision_id: uuid.UUID):
+        """Decide a draft; a referral it answers becomes decided."""
+        decision = services.decide(decision_id, data)
+        return decision, 200, etag_headers(decision)
+
+
+@blp.route("/<uuid:decision_id>/notify")
+class DecisionNotify(MethodView):
+    @blp.arguments(NotifySchema)
+    @blp.response(200, DecisionSchema)
+    def post(self, data, decision_id: uuid.UUID):
+        """Record when the person was told; the appeal period runs from then."""
+        decision = services.notify(decision_id, data)
+        return decision, 200, etag_headers(decision)
+
+
+@blp.route("/<uuid:decision_id>/end")
+class DecisionEnd(MethodView):
+    @blp.arguments(EndSchema)
+    @blp.response(200, DecisionSchema)
+    def post(self, data, decision_id: uuid.UUID):
+        """End a running decision early, with a reason."""
+        decision = services.end(decision_id, data)
+        return decision, 200, etag_headers(decision)
+
+
+@blp.route("/<uuid:decision_id>/renew")
+class DecisionRenew(MethodView):
+    @idempotent
+    @blp.arguments(RenewSchema)
+    @blp.response(201, DecisionSchema)
+    def post(self, data, decision_id: uuid.UUID):
+        """Create the decision that supersedes this one (from the day after it ends unless valid_from is given)."""
+        decision = services.renew(decision_id, data)
+        return decision, 201, etag_headers(decision)
+
+
+@blp.route("/<uuid:decision_id>/appeals")
+class Appeals(MethodView):
+    @blp.response(200, AppealSchema(many=True))
+    def get(self, decision_id: uuid.UUID):
+        """Appeals against this decision."""
+        return services.list_appeals(decision_id)
+
+    @idempotent
+    @blp.arguments(AppealCreateSchema)
+    @blp.response(201, AppealSchema)
+    def post(self, data, decision_id: uuid.UUID):
+        """Register an appeal; one received after the deadline is registered and marked deadline_met=false."""
+        appeal = services.create_appeal(decision_id, data)
+        return appeal, 201, etag_headers(appeal)
+
+
+@blp.route("/<uuid:decision_id>/appeals/<uuid:appeal_id>")
+class AppealById(MethodView):
+    @blp.response(200, AppealSchema)
+    def get(self, decision_id: uuid.UUID, appeal_id: uuid.UUID):
+        appeal = services.get_appeal(decision_id, appeal_id)
+        return appeal, 200, etag_headers(appeal)
+
+
+@blp.route("/<uuid:decision_id>/appeals/<uuid:appeal_id>/status")
+class AppealStatus(MethodView):
+    @blp.arguments(AppealStatusSchema)
+    @blp.response(200, AppealSchema)
+    def post(self, data, decision_id: uuid.UUID, appeal_id: uuid.UUID):
+        """received → reassessing → reversed | forwarded → upheld | overturned | returned."""
+        appeal = services.change_appeal_status(decision_id, appeal_id, data)
+        return appeal, 200, etag_headers(appeal)

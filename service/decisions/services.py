@@ -1,0 +1,510 @@
+"""Decisions (enkeltvedtak) and appeals: drafting, deciding, notifying, ending, renewing.
+
+A decided decision is immutable except through the actions here; a correction
+is a new decision that supersedes it. Every read and write is audited.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import uuid
+
+import sqlalchemy as sa
+from flask import current_app, g
+
+from service.audit.services import record, record_many
+from service.auth.roles import ADMIN, CASE_OFFICER, PROVIDER
+from service.catalogue.models import LegalBasis
+from service.catalogue.services import legal_basis as lookup_legal_basis
+from service.catalogue.services import service_type as lookup_service_type
+from service.common import clock
+from service.common.dates import add_days
+from service.common.errors import Conflict, NotFound, ValidationFailed
+from service.common.http import require_if_match
+from service.common.tenancy import current_municipality_id
+from service.decisions.models import Appeal, Decision
+from service.decisions.state import (
+    active_on_clause,
+    derive_state,
+    state_expression,
+    superseded_by_expression,
+)
+from service.extensions import db
+from service.persons.access import register_person_scope, visible_persons_clause
+from service.persons.models import Person
+from service.referrals import services as referrals
+from service.referrals.services import if_match_if_given
+
+HOURS_MAX = decimal.Decimal(168)  # hours in a week
+RUNNING_STATES = ("upcoming", "active", "expiring")
+
+
+def window_days() -> int:
+    return int(current_app.config["DECISION_EXPIRING_WINDOW_DAYS"])
+
+
+# --- rules (pure) -----------------------------------------------------------------------
+
+def check_hours(hours, hour_based: bool, outcome: str) -> None:
+    """hours_per_week: required for hour-based granted services; 0 < h ≤ 168; none on a refusal."""
+    if outcome == "refused":
+        if hours is not None:
+            raise ValidationFailed.field("hours_per_week", "a refused decision has no hours")
+        return
+    if hours is None:
+        if hour_based:
+            raise ValidationFailed.field("hours_per_week", "required for an hour-based service")
+        return
+    if not (decimal.Decimal(0) < decimal.Decimal(hours) <= HOURS_MAX):
+        raise ValidationFailed.field("hours_per_week", "must be more than 0 and at most 168")
+
+
+def check_period(valid_from, valid_to, evaluate_by, outcome: str, *, complete: bool) -> None:
+    if outcome == "refused":
+        for field, value in (("valid_from", valid_from), ("valid_to", valid_to), ("evaluate_by", evaluate_by)):
+            if value is not None:
+                raise ValidationFailed.field(field, "a refused decision has no period")
+        return
+    if complete and valid_from is None:
+        raise ValidationFailed.field("valid_from", "required for a granted decision")
+    if valid_from is not None and valid_to is not None and valid_to < valid_from:
+        raise ValidationFailed.field("valid_to", "must not be before valid_from")
+    if valid_from is not None and evaluate_by is not None and evaluate_by < valid_from:
+        raise ValidationFailed.field("evaluate_by", "must not be before valid_from")
+
+
+def _not_future(field: str, day: dt.date | None) -> None:
+    if day is not None and day > clock.today():
+        raise ValidationFailed.field(field, "must not be in the future")
+
+
+def validate(decision: Decision, *, complete: bool) -> None:
+    """All field rules; ``complete`` when the decision is (being) decided.
+
+    Runs without autoflush so that a broken rule is our 422, not the database's CHECK.
+    """
+    with db.session.no_autoflush:
+        _validate(decision, complete=complete)
+
+
+def _validate(decision: Decision, *, complete: bool) -> None:
+    service = lookup_service_type(decision.service_code, for_new_use=decision.decided_on is None or complete)
+    lookup_legal_basis(decision.legal_basis, for_new_use=decision.decided_on is None or complete)
+    hours = decision.hours_per_week
+    if complete or hours is not None or decision.outcome == "refused":
+        check_hours(hours, service.hour_based and complete, decision.outcome)
+    check_period(decision.valid_from, decision.valid_to, decision.evaluate_by, decision.outcome,
+                 complete=complete)
+    if decision.decided_on is not None:
+        _not_future("decided_on", decision.decided_on)
+        if decision.referral_id is not None:
+            referral = referrals.load(decision.referral_id)
+            if decision.decided_on < referral.received_on:
+                raise ValidationFailed.field("decided_on", "must not be before the referral was received")
+
+
+# --- loading with the derived state -----------------------------------------------------
+
+def _scope(stmt: sa.Select) -> sa.Select:
+    """Need-to-know: providers see decided decisions of their own unit; others the persons they may see."""
+    user = g.get("current_user")
+    if user is None or user.role in (CASE_OFFICER, ADMIN):
+        return stmt
+    if user.role == PROVIDER:
+        return stmt.where(Decision.provider_unit == user.provider_unit, Decision.decided_on.is_not(None))
+    return stmt.where(Decision.person_id.in_(sa.select(Person.id).where(visible_persons_clause(user))))
+
+
+def _select(today: dt.date | None = None) -> sa.Select:
+    today = today or clock.today()
+    return (sa.select(Decision, state_expression(today, window_days()).label("state"),
+                      LegalBasis.appeal_period_days, superseded_by_expression().label("superseded_by_id"))
+            .join(LegalBasis, sa.and_(LegalBasis.code == Decision.legal_basis,
+                                      LegalBasis.municipality_id == Decision.municipality_id)))
+
+
+def _attach(rows) -> list[Decision]:
+    items = []
+    for decision, state, period, superseded_by_id in rows:
+        decision.state = state
+        decision.appeal_period_days = period
+        decision.superseded_by_id = superseded_by_id
+        items.append(decision)
+    return items
+
+
+def _fetch_one(decision_id: uuid.UUID, *, scoped: bool = True) -> Decision:
+    stmt = _select().where(Decision.id == decision_id)
+    if scoped:
+        stmt = _scope(stmt)
+    rows = db.session.execute(stmt).all()
+    if not rows:
+        raise NotFound("No such decision.")
+    return _attach(rows)[0]
+
+
+def _refresh(decision: Decision) -> Decision:
+    db.session.flush()
+    return _fetch_one(decision.id, scoped=False)
+
+
+def _audit(action: str, decision: Decision, detail: str | None = None) -> None:
+    record(action, "decision", object_id=decision.id, person_id=decision.person_id, detail=detail)
+
+
+def _conflict(decision: Decision, doing: str) -> Conflict:
+    return Conflict(f"Cannot {doing}: the decision is {decision.state}.", code="invalid_state",
+                    state=decision.state)
+
+
+# --- create / read / list / edit --------------------------------------------------------
+
+_FIELDS = ("service_code", "legal_basis", "outcome", "hours_per_week", "valid_from", "valid_to",
+           "evaluate_by", "provider_unit", "reasoning")
+
+
+def _check_person(person_id: uuid.UUID) -> None:
+    person = db.session.get(Person, person_id)
+    if person is None or person.municipality_id != current_municipality_id():
+        raise ValidationFailed.field("person_id", "no such person")
+
+
+def _check_referral(referral_id: uuid.UUID, person_id: uuid.UUID) -> None:
+    try:
+        referral = referrals.load(referral_id)
+    except NotFound:
+        raise ValidationFailed.field("referral_id", "no such referral") from None
+    if referral.person_id != person_id:
+        raise ValidationFailed.field("referral_id", "the referral is about another person")
+    if referral.status in ("withdrawn", "forwarded"):
+        raise Conflict(f"Cannot decide on the referral: it is {referral.status}.", code="invalid_state",
+                       state=referral.status)
+
+
+def _new_decision(data: dict, *, supersedes: Decision | None = None) -> Decision:
+    decision = Decision(id=uuid.uuid4(), municipality_id=current_municipality_id(),
+                        person_id=data["person_id"], referral_id=data.get("referral_id"),
+                        supersedes_id=supersedes.id if supersedes else None)
+    for field in _FIELDS:
+        setattr(decision, field, data.get(field))
+    if decision.outcome is None:
+        decision.outcome = "granted"
+    if decision.legal_basis is None and decision.service_code:
+        decision.legal_basis = lookup_service_type(decision.service_code).default_legal_basis
+    if decision.hours_per_week is not None:
+        decision.hours_per_week = decimal.Decimal(str(decision.hours_per_week))
+    validate(decision, complete=False)
+    db.session.add(decision)
+    db.session.flush()
+    _audit("create", decision, detail="supersedes" if supersedes else None)
+    return decision
+
+
+def create_decision(data: dict) -> Decision:
+    """A draft, or a decided decision when ``decided_on`` is given. ``supersedes_id`` makes a correction."""
+    _check_person(data["person_id"])
+    if data.get("referral_id"):
+        _check_referral(data["referral_id"], data["person_id"])
+    supersedes = None
+    if data.get("supersedes_id"):
+        supersedes = _superseded_candidate(data["supersedes_id"], data["person_id"])
+    decision = _new_decision(data, supersedes=supersedes)
+    if data.get("decided_on"):
+        _decide(decision, data["decided_on"])
+    return _refresh(decision)
+
+
+def get_decision(decision_id: uuid.UUID) -> Decision:
+    decision = _fetch_one(decision_id)
+    _audit("read", decision)
+    return decision
+
+
+def list_decisions(filters: dict, page: int, page_size: int) -> tuple[list[Decision], int]:
+    today = clock.today()
+    state = state_expression(today, window_days())
+    stmt = _scope(_select(today))
+    for column in ("person_id", "service_code", "outcome", "provider_unit", "referral_id", "legal_basis"):
+        if filters.get(column) is not None:
+            stmt = stmt.where(getattr(Decision, column) == filters[column])
+    if filters.get("state"):
+        stmt = stmt.where(state.in_(filters["state"]))
+    if filters.get("active_on") is not None:
+        stmt = stmt.where(active_on_clause(filters["active_on"]))
+    if filters.get("expiring_within") is not None:
+        horizon = today + dt.timedelta(days=filters["expiring_within"])
+        stmt = stmt.where(state.in_(("active", "expiring")), Decision.valid_to.is_not(None),
+                          Decision.valid_to <= horizon)
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery()))
+    rows = db.session.execute(
+        stmt.order_by(Decision.valid_to.is_(None), Decision.valid_to, Decision.created_at, Decision.id)
+        .limit(page_size).offset((page - 1) * page_size)).all()
+    items = _attach(rows)
+    record_many("read", "decision", [(d.id, d.person_id) for d in items], detail="list")
+    return items, int(total or 0)
+
+
+def update_draft(decision_id: uuid.UUID, data: dict) -> Decision:
+    decision = _fetch_one(decision_id)
+    require_if_match(decision)
+    if decision.state != "draft":
+        raise Conflict(f"Cannot edit: the decision is {decision.state}; a decided decision is changed "
+                       "only by its actions or by a new decision that supersedes it.",
+                       code="invalid_state", state=decision.state)
+    for field in _FIELDS:
+        if field in data:
+            value = data[field]
+            if field == "hours_per_week" and value is not None:
+                value = decimal.Decimal(str(value))
+            setattr(decision, field, value)
+    if "service_code" in data and "legal_basis" not in data and decision.service_code:
+        decision.legal_basis = lookup_service_type(decision.service_code).default_legal_basis
+    validate(decision, complete=False)
+    _audit("update", decision, detail=("fields: " + ",".join(sorted(data)))[:200])
+    return _refresh(decision)
+
+
+# --- actions ----------------------------------------------------------------------------
+
+def _decide(decision: Decision, decided_on: dt.date) -> None:
+    decision.decided_on = decided_on
+    decision.decided_by = g.current_user.id if g.get("current_user") is not None else None
+    validate(decision, complete=True)
+    db.session.flush()
+    if decision.referral_id is not None:
+        referrals.mark_decided(referrals.load(decision.referral_id), decided_on)
+    if decision.supersedes_id is not None:
+        _close_superseded(decision)
+    _audit("update", decision, detail="decide")
+
+
+def _close_superseded(new: Decision) -> None:
+    """The predecessor stops where its successor starts (or, for a refusal, when it is decided)."""
+    old = db.session.get(Decision, new.supersedes_id)
+    stop = new.valid_from if new.outcome != "refused" else new.decided_on
+    if old.outcome == "refused" or stop is None:
+        return
+    still_running = (old.valid_to is None or old.valid_to >= stop) and (old.ended_on is None or old.ended_on > stop)
+    if still_running:
+        old.ended_on = stop
+        old.end_reason = f"superseded by decision {new.id}"
+        db.session.flush()
+        record("update", "decision", object_id=old.id, person_id=old.person_id, detail="superseded")
+
+
+def decide(decision_id: uuid.UUID, data: dict) -> Decision:
+    decision = _fetch_one(decision_id)
+    if_match_if_given(decision)
+    if decision.state != "draft":
+        raise _conflict(decision, "decide it")
+    _decide(decision, data["decided_on"])
+    return _refresh(decision)
+
+
+def notify(decision_id: uuid.UUID, data: dict) -> Decision:
+    """Record when the person was told (underretning); the appeal period runs from this date."""
+    decision = _fetch_one(decision_id)
+    if_match_if_given(decision)
+    if decision.state == "draft":
+        raise _conflict(decision, "notify it")
+    if decision.notified_on is not None:
+        raise Conflict(f"The decision was already notified on {decision.notified_on.isoformat()}.",
+                       code="already_notified", state=decision.state)
+    notified_on = data["notified_on"]
+    _not_future("notified_on", notified_on)
+    if notified_on < decision.decided_on:
+        raise ValidationFailed.field("notified_on", "must not be before decided_on")
+    decision.notified_on = notified_on
+    db.session.flush()
+    _audit("update", decision, detail="notify")
+    return _refresh(decision)
+
+
+def end(decision_id: uuid.UUID, data: dict) -> Decision:
+    decision = _fetch_one(decision_id)
+    if_match_if_given(decision)
+    if decision.state not in RUNNING_STATES:
+        raise _conflict(decision, "end it")
+    ended_on = data["ended_on"]
+    if ended_on < decision.decided_on:
+        raise ValidationFailed.field("ended_on", "must not be before decided_on")
+    if decision.valid_to is not None and ended_on > decision.valid_to:
+        raise ValidationFailed.field("ended_on", "must not be after valid_to; the decision ends by itself then")
+    decision.ended_on, decision.end_reason = ended_on, data["end_reason"].strip()
+    db.session.flush()
+    _audit("update", decision, detail="end")
+    return _refresh(decision)
+
+
+def _superseded_candidate(decision_id: uuid.UUID, person_id: uuid.UUID | None = None) -> Decision:
+    try:
+        old = _fetch_one(decision_id)
+    except NotFound:
+        raise ValidationFailed.field("supersedes_id", "no such decision") from None
+    if person_id is not None and old.person_id != person_id:
+        raise ValidationFailed.field("supersedes_id", "the decision is about another person")
+    if old.state in ("draft", "superseded"):
+        raise _conflict(old, "supersede it")
+    if old.superseded_by_id is not None:
+        raise Conflict("The decision already has a renewal or correction (draft or decided).",
+                       code="already_superseded", state=old.state)
+    return old
+
+
+def renew(decision_id: uuid.UUID, data: dict) -> Decision:
+    """A new decision for the same person superseding this one, from the day after it ends."""
+    old = _fetch_one(decision_id)
+    if_match_if_given(old)
+    if old.state not in ("upcoming", "active", "expiring", "expired"):
+        raise _conflict(old, "renew it")
+    _superseded_candidate(old.id)
+    fields = {"person_id": old.person_id, "service_code": old.service_code, "provider_unit": old.provider_unit,
+              "outcome": "granted"}
+    if "service_code" not in data:
+        fields["legal_basis"] = old.legal_basis
+    fields.update(data)
+    if fields["outcome"] != "refused":
+        fields.setdefault("hours_per_week", old.hours_per_week)
+        if fields.get("valid_from") is None:
+            if old.valid_to is None:
+                raise ValidationFailed.field("valid_from", "required: the decision renewed has no end date")
+            fields["valid_from"] = add_days(old.valid_to, 1)
+    decision = _new_decision(fields, supersedes=old)
+    if data.get("decided_on"):
+        _decide(decision, data["decided_on"])
+    return _refresh(decision)
+
+
+# --- appeals ----------------------------------------------------------------------------
+
+APPEAL_TRANSITIONS = {
+    "received": ("reassessing",),
+    "reassessing": ("reversed", "forwarded"),
+    "forwarded": ("upheld", "overturned", "returned"),
+}
+
+
+def appeal_deadline(notified_on: dt.date | None, period_days: int) -> dt.date | None:
+    """Last day to appeal: notification + the legal basis' period (fvl § 29: 21, pbrl § 7-5: 28 days)."""
+    return None if notified_on is None else add_days(notified_on, period_days)
+
+
+def deadline_met(received_on: dt.date, deadline_on: dt.date | None) -> bool:
+    return deadline_on is None or received_on <= deadline_on
+
+
+def _audit_appeal(action: str, appeal: Appeal, detail: str | None = None) -> None:
+    record(action, "appeal", object_id=appeal.id, person_id=appeal.person_id, detail=detail)
+
+
+def create_appeal(decision_id: uuid.UUID, data: dict) -> Appeal:
+    decision = _fetch_one(decision_id)
+    if decision.state == "draft":
+        raise _conflict(decision, "appeal it")
+    received_on = data["received_on"]
+    _not_future("received_on", received_on)
+    if received_on < decision.decided_on:
+        raise ValidationFailed.field("received_on", "must not be before the decision was made")
+    period = decision.appeal_period_days
+    deadline_on = appeal_deadline(decision.notified_on, period)
+    appeal = Appeal(id=uuid.uuid4(), municipality_id=current_municipality_id(), decision_id=decision.id,
+                    person_id=decision.person_id, received_on=received_on, summary=data.get("summary"),
+                    status="received", appeal_period_days=period, deadline_on=deadline_on,
+                    deadline_met=deadline_met(received_on, deadline_on))
+    db.session.add(appeal)
+    db.session.flush()
+    _audit_appeal("create", appeal, detail=None if appeal.deadline_met else "received after the deadline")
+    return appeal
+
+
+def _load_appeal(decision_id: uuid.UUID, appeal_id: uuid.UUID) -> Appeal:
+    appeal = db.session.get(Appeal, appeal_id)
+    if appeal is None or appeal.decision_id != decision_id or appeal.municipality_id != current_municipality_id():
+        raise NotFound("No such appeal.")
+    return appeal
+
+
+def list_appeals(decision_id: uuid.UUID) -> list[Appeal]:
+    _fetch_one(decision_id)
+    items = list(db.session.scalars(sa.select(Appeal).where(Appeal.decision_id == decision_id)
+                                    .order_by(Appeal.received_on, Appeal.id)))
+    record_many("read", "appeal", [(a.id, a.person_id) for a in items], detail="list")
+    return items
+
+
+def get_appeal(decision_id: uuid.UUID, appeal_id: uuid.UUID) -> Appeal:
+    appeal = _load_appeal(decision_id, appeal_id)
+    _audit_appeal("read", appeal)
+    return appeal
+
+
+def change_appeal_status(decision_id: uuid.UUID, appeal_id: uuid.UUID, data: dict) -> Appeal:
+    appeal = _load_appeal(decision_id, appeal_id)
+    if_match_if_given(appeal)
+    target = data["status"]
+    if target not in APPEAL_TRANSITIONS.get(appeal.status, ()):
+        allowed = APPEAL_TRANSITIONS.get(appeal.status, ())
+        raise Conflict(f"Cannot move the appeal to {target}: it is {appeal.status}"
+                       + (f" (next: {', '.join(allowed)})." if allowed else " (final)."),
+                       code="invalid_state", state=appeal.status)
+    on = data.get("on") or clock.today()
+    _not_future("on", on)
+    last = max(d for d in (appeal.received_on, appeal.reassessment_started_on, appeal.forwarded_on) if d)
+    if on < last:
+        raise ValidationFailed.field("on", f"must not be before the previous step ({last.isoformat()})")
+    if target == "reassessing":
+        appeal.reassessment_started_on = on
+    elif target == "forwarded":
+        appeal.forwarded_on = on
+    else:
+        appeal.resolved_on = on
+    appeal.status = target
+    db.session.flush()
+    _audit_appeal("update", appeal, detail=f"status {target}")
+    return appeal
+
+
+# --- person overview and need-to-know ---------------------------------------------------
+
+def _overview_decisions(person: Person):
+    from service.decisions.schemas import DecisionSchema
+
+    rows = db.session.execute(_scope(_select()).where(Decision.person_id == person.id)
+                              .order_by(Decision.valid_from, Decision.created_at)).all()
+    items = _attach(rows)
+    record_many("read", "decision", [(d.id, d.person_id) for d in items], detail="overview")
+    grouped: dict[str, list] = {}
+    schema = DecisionSchema()
+    for decision in items:
+        grouped.setdefault(decision.state, []).append(schema.dump(decision))
+    return grouped
+
+
+def _overview_appeals(person: Person):
+    user = g.get("current_user")
+    if user is not None and user.role not in (CASE_OFFICER, ADMIN):
+        return None
+    from service.decisions.schemas import AppealSchema
+
+    items = list(db.session.scalars(sa.select(Appeal).where(Appeal.person_id == person.id)
+                                    .order_by(Appeal.received_on, Appeal.id)))
+    record_many("read", "appeal", [(a.id, a.person_id) for a in items], detail="overview")
+    return AppealSchema(many=True).dump(items)
+
+
+def _provider_scope(user) -> sa.ColumnElement[bool]:
+    """A provider sees the persons with a decided decision delivered by their unit."""
+    return Person.id.in_(sa.select(Decision.person_id).where(
+        Decision.provider_unit == user.provider_unit, Decision.decided_on.is_not(None)))
+
+
+def _register() -> None:
+    from service.persons.overview import register_overview_section
+
+    register_overview_section("decisions", _overview_decisions)
+    register_overview_section("appeals", _overview_appeals)
+    register_person_scope(PROVIDER, _provider_scope)
+
+
+_register()

@@ -1,0 +1,88 @@
+"""A decision's derived ``state`` (DESIGN §3), in Python and as SQL.
+
+Both functions implement the same table, first match wins:
+
+==============  =====================================================================
+``draft``       no ``decided_on``
+``superseded``  a decided decision supersedes it (renewal or correction)
+``refused``     outcome is ``refused``
+``ended``       ``ended_on`` ≤ today
+``expired``     ``valid_to`` < today
+``upcoming``    ``valid_from`` > today
+``expiring``    ``valid_to`` ≤ today + window (``DECISION_EXPIRING_WINDOW_DAYS``)
+``active``      otherwise
+==============  =====================================================================
+
+"Active on date D" (DESIGN §3) is separate: decided, not refused,
+``valid_from`` ≤ D, (``valid_to`` null or ≥ D), (``ended_on`` null or > D).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+from sqlalchemy.orm import aliased
+
+from service.decisions.models import Decision
+
+
+def derive_state(decision, today: dt.date, window_days: int, superseded: bool) -> str:
+    if decision.decided_on is None:
+        return "draft"
+    if superseded:
+        return "superseded"
+    if decision.outcome == "refused":
+        return "refused"
+    if decision.ended_on is not None and decision.ended_on <= today:
+        return "ended"
+    if decision.valid_to is not None and decision.valid_to < today:
+        return "expired"
+    if decision.valid_from is not None and decision.valid_from > today:
+        return "upcoming"
+    if decision.valid_to is not None and decision.valid_to <= today + dt.timedelta(days=window_days):
+        return "expiring"
+    return "active"
+
+
+def superseded_clause() -> sa.ColumnElement[bool]:
+    successor = aliased(Decision)
+    return sa.exists().where(successor.supersedes_id == Decision.id, successor.decided_on.is_not(None))
+
+
+def superseded_by_expression() -> sa.ScalarSelect:
+    successor = aliased(Decision)
+    return (sa.select(successor.id).where(successor.supersedes_id == Decision.id)
+            .correlate(Decision).limit(1).scalar_subquery())
+
+
+def state_expression(today: dt.date, window_days: int) -> sa.ColumnElement[str]:
+    horizon = today + dt.timedelta(days=window_days)
+    return sa.case(
+        (Decision.decided_on.is_(None), "draft"),
+        (superseded_clause(), "superseded"),
+        (Decision.outcome == "refused", "refused"),
+        (sa.and_(Decision.ended_on.is_not(None), Decision.ended_on <= today), "ended"),
+        (sa.and_(Decision.valid_to.is_not(None), Decision.valid_to < today), "expired"),
+        (sa.and_(Decision.valid_from.is_not(None), Decision.valid_from > today), "upcoming"),
+        (sa.and_(Decision.valid_to.is_not(None), Decision.valid_to <= horizon), "expiring"),
+        else_="active",
+    )
+
+
+def active_on(decision, day: dt.date) -> bool:
+    return (decision.decided_on is not None and decision.outcome != "refused"
+            and decision.valid_from is not None and decision.valid_from <= day
+            and (decision.valid_to is None or decision.valid_to >= day)
+            and (decision.ended_on is None or decision.ended_on > day))
+
+
+def active_on_clause(day: dt.date) -> sa.ColumnElement[bool]:
+    return sa.and_(
+        Decision.decided_on.is_not(None),
+        Decision.outcome != "refused",
+        Decision.valid_from.is_not(None),
+        Decision.valid_from <= day,
+        sa.or_(Decision.valid_to.is_(None), Decision.valid_to >= day),
+        sa.or_(Decision.ended_on.is_(None), Decision.ended_on > day),
+    )

@@ -1,0 +1,265 @@
+"""Referrals: registration, assignment, assessment, preliminary reply, closing.
+
+Deadline: a referral must be answered within one calendar month of receipt
+(``answer_due_on``), or a preliminary reply (foreløpig svar) must say why and
+when to expect an answer (forvaltningsloven § 11 a). Every read and write is audited.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+import sqlalchemy as sa
+from flask import g, has_request_context, request
+
+from service.audit.services import record, record_many
+from service.auth.models import User
+from service.auth.roles import ADMIN, CASE_OFFICER
+from service.catalogue.services import service_type
+from service.common import clock
+from service.common.dates import add_months
+from service.common.errors import Conflict, NotFound, ValidationFailed
+from service.common.http import require_if_match
+from service.common.pagination import page_of
+from service.common.tenancy import current_municipality_id
+from service.extensions import db
+from service.persons.models import Person
+from service.referrals.models import OPEN_STATUSES, Referral
+
+ANSWER_MONTHS = 1  # forvaltningsloven § 11 a: foreløpig svar when not answered within one month
+ASSIGNABLE_ROLES = (CASE_OFFICER, ADMIN)
+
+
+def answer_due_on(received_on: dt.date) -> dt.date:
+    """``received_on`` + 1 calendar month; 31 January → 28/29 February."""
+    return add_months(received_on, ANSWER_MONTHS)
+
+
+def if_match_if_given(entity) -> None:
+    """Actions accept an optional If-Match; when sent, a stale one is 412."""
+    if has_request_context() and "If-Match" in request.headers:
+        require_if_match(entity)
+
+
+def _not_future(field: str, day: dt.date | None) -> None:
+    if day is not None and day > clock.today():
+        raise ValidationFailed.field(field, "must not be in the future")
+
+
+def _require_open(referral: Referral, action: str) -> None:
+    if referral.status not in OPEN_STATUSES:
+        raise Conflict(f"Cannot {action}: the referral is {referral.status}.", code="invalid_state",
+                       state=referral.status)
+
+
+def _check_person(person_id: uuid.UUID) -> Person:
+    person = db.session.get(Person, person_id)
+    if person is None or person.municipality_id != current_municipality_id():
+        raise ValidationFailed.field("person_id", "no such person")
+    return person
+
+
+def _check_services(codes: list[str]) -> list[str]:
+    seen: list[str] = []
+    for code in codes:
+        service_type(code, field="requested_services")
+        if code not in seen:
+            seen.append(code)
+    return seen
+
+
+def _check_assignee(user_id: uuid.UUID) -> None:
+    user = db.session.get(User, user_id)
+    if user is None or user.municipality_id != current_municipality_id():
+        raise ValidationFailed.field("user_id", "no such user")
+    if user.role not in ASSIGNABLE_ROLES or user.disabled_at is not None:
+        raise ValidationFailed.field("user_id", "referrals are assigned to active case officers")
+
+
+def _audit(action: str, referral: Referral, detail: str | None = None) -> None:
+    record(action, "referral", object_id=referral.id, person_id=referral.person_id, detail=detail)
+
+
+def create_referral(data: dict) -> Referral:
+    _check_person(data["person_id"])
+    _not_future("received_on", data["received_on"])
+    if data.get("assigned_to"):
+        _check_assignee(data["assigned_to"])
+    referral = Referral(
+        id=uuid.uuid4(), municipality_id=current_municipality_id(), person_id=data["person_id"],
+        received_on=data["received_on"], source=data["source"], channel=data["channel"],
+        requested_services=_check_services(data.get("requested_services") or []),
+        urgency=data.get("urgency", "routine"), care_pathway=data.get("care_pathway"),
+        summary=data.get("summary"), assigned_to=data.get("assigned_to"), status="received",
+        answer_due_on=answer_due_on(data["received_on"]),
+    )
+    db.session.add(referral)
+    db.session.flush()
+    _audit("create", referral)
+    return referral
+
+
+def load(referral_id: uuid.UUID) -> Referral:
+    referral = db.session.get(Referral, referral_id)
+    if referral is None or referral.municipality_id != current_municipality_id():
+        raise NotFound("No such referral.")
+    return referral
+
+
+def get_referral(referral_id: uuid.UUID) -> Referral:
+    referral = load(referral_id)
+    _audit("read", referral)
+    return referral
+
+
+def list_referrals(filters: dict, page: int, page_size: int) -> tuple[list[Referral], int]:
+    stmt = sa.select(Referral)
+    for column in ("status", "source", "person_id", "assigned_to", "urgency"):
+        if filters.get(column) is not None:
+            stmt = stmt.where(getattr(Referral, column) == filters[column])
+    if filters.get("received_from") is not None:
+        stmt = stmt.where(Referral.received_on >= filters["received_from"])
+    if filters.get("received_to") is not None:
+        stmt = stmt.where(Referral.received_on <= filters["received_to"])
+    if filters.get("reply_due_before") is not None:
+        stmt = stmt.where(Referral.answer_due_on < filters["reply_due_before"])
+    if filters.get("open") is not None:
+        in_open = Referral.status.in_(OPEN_STATUSES)
+        stmt = stmt.where(in_open if filters["open"] else sa.not_(in_open))
+    items, total = page_of(stmt.order_by(Referral.answer_due_on, Referral.received_on, Referral.id),
+                           page, page_size)
+    record_many("read", "referral", [(r.id, r.person_id) for r in items], detail="list")
+    return items, total
+
+
+def update_referral(referral_id: uuid.UUID, data: dict) -> Referral:
+    referral = load(referral_id)
+    require_if_match(referral)
+    _require_open(referral, "edit it")
+    if "received_on" in data:
+        _not_future("received_on", data["received_on"])
+        referral.received_on = data["received_on"]
+        referral.answer_due_on = answer_due_on(data["received_on"])
+    if "requested_services" in data:
+        referral.requested_services = _check_services(data["requested_services"] or [])
+    for field in ("source", "channel", "urgency", "care_pathway", "summary"):
+        if field in data:
+            setattr(referral, field, data[field])
+    db.session.flush()
+    _audit("update", referral, detail=("fields: " + ",".join(sorted(data)))[:200])
+    return referral
+
+
+def start_assessment(referral_id: uuid.UUID, data: dict) -> Referral:
+    referral = load(referral_id)
+    if_match_if_given(referral)
+    if referral.status != "received":
+        raise Conflict(f"Cannot start assessment: the referral is {referral.status}.",
+                       code="invalid_state", state=referral.status)
+    on = data.get("on") or clock.today()
+    _not_future("on", on)
+    if on < referral.received_on:
+        raise ValidationFailed.field("on", "must not be before the referral was received")
+    referral.status, referral.assessment_started_on = "assessing", on
+    user = g.get("current_user")
+    if referral.assigned_to is None and user is not None and user.role in ASSIGNABLE_ROLES:
+        referral.assigned_to = user.id
+    db.session.flush()
+    _audit("update", referral, detail="start_assessment")
+    return referral
+
+
+def assign(referral_id: uuid.UUID, data: dict) -> Referral:
+    referral = load(referral_id)
+    if_match_if_given(referral)
+    _require_open(referral, "assign it")
+    _check_assignee(data["user_id"])
+    referral.assigned_to = data["user_id"]
+    db.session.flush()
+    _audit("update", referral, detail="assign")
+    return referral
+
+
+def preliminary_reply(referral_id: uuid.UUID, data: dict) -> Referral:
+    """Record a foreløpig svar (forvaltningsloven § 11 a): why it takes longer and when to expect an answer."""
+    referral = load(referral_id)
+    if_match_if_given(referral)
+    _require_open(referral, "send a preliminary reply")
+    sent_on = data.get("sent_on") or clock.today()
+    _not_future("sent_on", sent_on)
+    if sent_on < referral.received_on:
+        raise ValidationFailed.field("sent_on", "must not be before the referral was received")
+    if data["expected_by"] < sent_on:
+        raise ValidationFailed.field("expected_by", "must not be before the reply was sent")
+    referral.preliminary_reply_sent_on = sent_on
+    referral.preliminary_reply_reason = data["reason"].strip()
+    referral.preliminary_reply_expected_by = data["expected_by"]
+    db.session.flush()
+    _audit("update", referral, detail="preliminary_reply")
+    return referral
+
+
+def _close(referral: Referral, status: str, data: dict) -> Referral:
+    on = data.get("on") or clock.today()
+    _not_future("on", on)
+    if on < referral.received_on:
+        raise ValidationFailed.field("on", "must not be before the referral was received")
+    referral.status, referral.closed_on = status, on
+    referral.close_reason = data.get("reason")
+    db.session.flush()
+    return referral
+
+
+def withdraw(referral_id: uuid.UUID, data: dict) -> Referral:
+    referral = load(referral_id)
+    if_match_if_given(referral)
+    _require_open(referral, "withdraw it")
+    _close(referral, "withdrawn", data)
+    _audit("update", referral, detail="withdraw")
+    return referral
+
+
+def forward(referral_id: uuid.UUID, data: dict) -> Referral:
+    referral = load(referral_id)
+    if_match_if_given(referral)
+    _require_open(referral, "forward it")
+    referral.forwarded_to = data["to"].strip()
+    _close(referral, "forwarded", data)
+    _audit("update", referral, detail="forward")
+    return referral
+
+
+def mark_decided(referral: Referral, decided_on: dt.date) -> None:
+    """A decision answering the referral was made (called by decisions)."""
+    if referral.status == "decided":
+        return
+    _require_open(referral, "decide on it")
+    referral.status, referral.decided_on = "decided", decided_on
+    db.session.flush()
+    _audit("update", referral, detail="decided")
+
+
+# --- person overview --------------------------------------------------------------------
+
+def overview_section(person: Person):
+    """Open referrals; only the allocation office (case officers, admin) sees referrals."""
+    user = g.get("current_user")
+    if user is not None and user.role not in ASSIGNABLE_ROLES:
+        return None
+    from service.referrals.schemas import ReferralSchema
+
+    items = list(db.session.scalars(sa.select(Referral).where(
+        Referral.person_id == person.id, Referral.status.in_(OPEN_STATUSES))
+        .order_by(Referral.received_on, Referral.id)))
+    record_many("read", "referral", [(r.id, r.person_id) for r in items], detail="overview")
+    return ReferralSchema(many=True).dump(items)
+
+
+def _register() -> None:
+    from service.persons.overview import register_overview_section
+
+    register_overview_section("referrals", overview_section)
+
+
+_register()
