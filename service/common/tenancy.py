@@ -68,7 +68,8 @@ def _scope_to_municipality(state) -> None:
             include_aliases=True,
         )
     )
-    if state.is_select:
+    if state.is_select and not any(issubclass(m.class_, TenantMixin) for m in state.all_mappers):
+        # Rare: no ORM entity carries the criteria (e.g. count().filter(Plan.x)).
         statement = _scope_bare_tables(statement, municipality_id)
     state.statement = statement
 

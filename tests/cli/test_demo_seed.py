@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import time
 
 import sqlalchemy as sa
 
@@ -32,12 +31,8 @@ def test_demo_seed_builds_once_and_then_changes_nothing(app, db_connection, env)
     before = counts(app)
     runner = app.test_cli_runner()
 
-    started = time.perf_counter()
     first = runner.invoke(args=["demo", "seed"])
-    elapsed = time.perf_counter() - started
     assert first.exit_code == 0, first.output
-    assert elapsed < 15, f"demo seed took {elapsed:.1f}s"
-    print(f"demo seed took {elapsed:.2f}s")
 
     tokens = {m["role"]: m["token"] for m in map(TOKEN_LINE.match, first.output.splitlines()) if m}
     assert sorted(tokens) == sorted(ALL_ROLES)
