@@ -50,7 +50,14 @@ def seed_demo(rng_seed: int = 4014) -> list[tuple[str, str, str]]:
         credentials.append((username, role, token))
     with tenant_scope(municipality.id):
         _seed_persons(rng)
+        _seed_plans()
     return credentials
+
+
+def _seed_plans() -> None:
+    from service.plans.demo import seed_plans
+
+    seed_plans(random.Random(40144))
 
 
 def _seed_persons(rng: random.Random) -> None:
