@@ -56,6 +56,8 @@ class BaseConfig:
     ALLOW_SYNTHETIC_IDS = False
     # Roles that see a person's national id unmasked (DESIGN §3 Person).
     NATIONAL_ID_VISIBLE_ROLES = ["case_officer", "admin"]
+    # Individual plans: months from activation to the first evaluation when none is given.
+    PLAN_EVALUATION_INTERVAL_MONTHS = 6
 
     # Scheduler
     SCHEDULER_HEARTBEAT_SECONDS = 30

@@ -328,7 +328,7 @@ def appoint_coordinator(plan_id: uuid.UUID, data: dict) -> IndividualPlan:
 
 
 def _evaluation_interval_months() -> int:
-    return int(current_app.config.get("PLAN_EVALUATION_INTERVAL_MONTHS", DEFAULT_EVALUATION_INTERVAL_MONTHS))
+    return int(current_app.config.get("PLAN_EVALUATION_INTERVAL_MONTHS") or DEFAULT_EVALUATION_INTERVAL_MONTHS)
 
 
 def activate(plan_id: uuid.UUID, data: dict) -> IndividualPlan:

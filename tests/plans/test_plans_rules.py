@@ -1,0 +1,130 @@
+"""Date arithmetic, the decision hook, and the worklist helpers of the plans service."""
+
+import datetime as dt
+import uuid
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from plans_helpers import API, ok
+
+from service.common.errors import ValidationFailed
+from service.common.tenancy import tenant_scope
+from service.extensions import db
+from service.persons.models import Person
+from service.plans import services
+from service.plans.services import add_months
+
+
+@pytest.mark.parametrize("start, months, expected", [
+    (dt.date(2026, 1, 31), 1, dt.date(2026, 2, 28)),
+    (dt.date(2024, 1, 31), 1, dt.date(2024, 2, 29)),
+    (dt.date(2025, 8, 31), 6, dt.date(2026, 2, 28)),
+    (dt.date(2026, 2, 15), 6, dt.date(2026, 8, 15)),
+    (dt.date(2026, 10, 31), 4, dt.date(2027, 2, 28)),
+    (dt.date(2026, 12, 1), 1, dt.date(2027, 1, 1)),
+])
+def test_add_months_by_hand(start, months, expected):
+    assert add_months(start, months) == expected
+
+
+@given(st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2200, 1, 1)), st.integers(0, 240))
+def test_add_months_lands_in_the_right_month_and_never_overshoots(start, months):
+    result = add_months(start, months)
+    assert (result.year * 12 + result.month) - (start.year * 12 + start.month) == months
+    assert result.day == start.day or (result.day < start.day and (result + dt.timedelta(days=1)).day == 1)
+
+
+def test_default_next_evaluation_is_six_months_clamped(prepared_plan, coordinator, frozen_clock):
+    frozen_clock.set(dt.datetime(2026, 3, 31, 9, 0, tzinfo=dt.timezone.utc))
+    plan = prepared_plan()
+    plan = ok(coordinator.post(f"{API}/{plan['id']}/activate", json={}))
+    assert plan["activated_on"] == "2026-03-31"
+    assert plan["next_evaluation_on"] == "2026-09-30"
+
+
+def test_evaluation_interval_is_configuration(app, prepared_plan, coordinator):
+    app.config["PLAN_EVALUATION_INTERVAL_MONTHS"] = 3
+    try:
+        plan = prepared_plan()
+        plan = ok(coordinator.post(f"{API}/{plan['id']}/activate", json={"activated_on": "2026-02-28"}))
+    finally:
+        app.config["PLAN_EVALUATION_INTERVAL_MONTHS"] = 6
+    assert plan["next_evaluation_on"] == "2026-05-28"
+
+
+def test_the_oslo_date_decides_today(prepared_plan, coordinator, frozen_clock):
+    # 23:30 UTC on 2 March is already 3 March in Oslo.
+    frozen_clock.set(dt.datetime(2026, 3, 2, 23, 30, tzinfo=dt.timezone.utc))
+    plan = prepared_plan()
+    plan = ok(coordinator.post(f"{API}/{plan['id']}/activate", json={}))
+    assert plan["activated_on"] == "2026-03-03"
+
+
+def _municipality_of(person_id: str):
+    return db.session.get(Person, uuid.UUID(person_id)).municipality_id
+
+
+def test_link_decision_attaches_to_the_open_plan(app, request_plan, make_person):
+    person = make_person()
+    plan = request_plan(person)
+    decision_id = uuid.uuid4()
+    with app.app_context(), tenant_scope(_municipality_of(person["id"])):
+        assert services.link_decision(uuid.UUID(person["id"]), decision_id, service_code="praktisk-bistand") is None
+        linked = services.link_decision(uuid.UUID(person["id"]), decision_id,
+                                        service_code=services.IP_SERVICE_CODE, decided_on=dt.date(2026, 2, 1))
+        assert str(linked.id) == plan["id"] and linked.decision_id == decision_id
+
+
+def test_link_decision_requests_a_plan_when_there_is_none(app, make_person, case_officer):
+    person = make_person()
+    decision_id = uuid.uuid4()
+    with app.app_context(), tenant_scope(_municipality_of(person["id"])):
+        plan_id = services.link_decision(uuid.UUID(person["id"]), decision_id,
+                                         service_code=services.IP_SERVICE_CODE, decided_on=dt.date(2026, 2, 1)).id
+        db.session.commit()  # into the test's savepoint
+    listed = ok(case_officer.get(API, query_string={"person_id": person["id"]}))
+    assert [(p["id"], p["status"], p["requested_on"], p["decision_id"]) for p in listed] == [
+        (str(plan_id), "requested", "2026-02-01", str(decision_id))]
+
+
+def test_decision_validator_hook_is_used_when_set(case_officer, make_person, prepared_plan, coordinator):
+    seen = []
+
+    def validator(decision_id, person_id, purpose):
+        seen.append((decision_id, person_id, purpose))
+        if str(decision_id).startswith("00000000"):
+            raise ValidationFailed.field("decision_id", "no such decision for this person")
+
+    services.set_decision_validator(validator)
+    try:
+        person = make_person()
+        bad = case_officer.post(API, json={"person_id": person["id"],
+                                           "decision_id": "00000000-0000-4000-8000-000000000000"})
+        assert bad.status_code == 422 and "decision_id" in bad.get_json()["errors"]
+        good_id = str(uuid.uuid4())
+        ok(case_officer.post(API, json={"person_id": person["id"], "decision_id": good_id}), 201)
+        assert seen[-1] == (uuid.UUID(good_id), uuid.UUID(person["id"]), "plan")
+
+        plan = prepared_plan()
+        bad_measure = coordinator.post(f"{API}/{plan['id']}/measures", json={
+            "description": "x", "responsible_organisation": "y",
+            "decision_id": "00000000-0000-4000-8000-000000000001"})
+        assert bad_measure.status_code == 422
+        assert seen[-1][2] == "measure"
+    finally:
+        services.set_decision_validator(None)
+
+
+def test_worklist_helpers_find_due_and_coordinatorless_plans(app, active_plan, request_plan, case_officer,
+                                                            make_person):
+    due = active_plan(next_evaluation_on="2026-03-10")  # within 14 days of 2026-03-03
+    active_plan(next_evaluation_on="2026-04-01")
+    lonely = request_plan()
+    ok(case_officer.post(f"{API}/{lonely['id']}/consent", json={"scope": "Individuell plan"}))
+    request_plan()  # requested without coordinator: not yet a flag
+    with app.app_context(), tenant_scope(_municipality_of(due["person_id"])):
+        due_ids = {str(p.id) for p in db.session.scalars(services.evaluation_due_stmt(dt.date(2026, 3, 3)))}
+        missing_ids = {str(p.id) for p in db.session.scalars(services.coordinator_missing_stmt())}
+    assert due_ids == {due["id"]}
+    assert missing_ids == {lonely["id"]}
