@@ -97,7 +97,8 @@ class IndividualPlan(EntityMixin, TenantMixin, db.Model):
         sa.CheckConstraint(f"status IN {_in(STATUSES)}", name="status_known"),
         sa.CheckConstraint("coordinator_user_id IS NULL OR coordinator_name IS NULL",
                            name="one_kind_of_coordinator"),
-        sa.CheckConstraint("NOT coordinator_only OR status IN ('declined', 'closed')", name="coordinator_only_when_declined"),
+        sa.CheckConstraint("NOT coordinator_only OR status IN ('declined', 'closed')",
+                           name="coordinator_only_when_declined"),
         sa.CheckConstraint("status <> 'active' OR (consent_given_on IS NOT NULL AND "
                            "(coordinator_user_id IS NOT NULL OR coordinator_name IS NOT NULL))",
                            name="active_has_consent_and_coordinator"),

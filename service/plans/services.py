@@ -634,6 +634,22 @@ def coordinator_missing_stmt() -> sa.Select:
         IndividualPlan.coordinator_user_id.is_(None), IndividualPlan.coordinator_name.is_(None))
 
 
+def plan_counts(as_of: dt.date) -> dict[str, int]:
+    """Current counts for report table T7 (one SQL aggregate over the municipality's plans):
+    plans by status, open plans with a coordinator (including coordinator only),
+    coordinator-only arrangements, and active plans whose evaluation is overdue on ``as_of``."""
+    plan = IndividualPlan
+    has_coordinator = sa.or_(plan.coordinator_user_id.is_not(None), plan.coordinator_name.is_not(None))
+    row = db.session.execute(sa.select(
+        *(sa.func.count().filter(plan.status == status).label(status)
+          for status in (REQUESTED, IN_PREPARATION, ACTIVE, DECLINED, CLOSED)),
+        sa.func.count().filter(plan.open_clause(), has_coordinator).label("with_coordinator"),
+        sa.func.count().filter(plan.status == DECLINED, plan.coordinator_only.is_(True)).label("coordinator_only"),
+        sa.func.count().filter(plan.status == ACTIVE, plan.next_evaluation_on < as_of).label("evaluation_overdue"),
+    ).select_from(plan)).one()
+    return {key: int(value or 0) for key, value in row._mapping.items()}
+
+
 # --------------------------------------------------------------------------- person overview
 
 def _overview_plan(person: Person):

@@ -64,7 +64,8 @@ def test_provider_reads_plans_of_the_persons_it_serves(provider_serves_district,
     other = make_person(district="Sannidal")
     served_plan = active_plan(served)
     other_plan = active_plan(other)
-    ok(coordinator.post(f"{API}/{served_plan['id']}/goals", json={"area": "mental_health", "text": "Færre innleggelser"}), 201)
+    ok(coordinator.post(f"{API}/{served_plan['id']}/goals",
+                        json={"area": "mental_health", "text": "Færre innleggelser"}), 201)
     assert [p["id"] for p in ok(provider.get(API))] == [served_plan["id"]]
     assert len(ok(provider.get(f"{API}/{served_plan['id']}/goals"))) == 1
     assert provider.get(f"{API}/{other_plan['id']}").status_code == 404

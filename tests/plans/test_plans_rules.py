@@ -128,3 +128,36 @@ def test_worklist_helpers_find_due_and_coordinatorless_plans(app, active_plan, r
         missing_ids = {str(p.id) for p in db.session.scalars(services.coordinator_missing_stmt())}
     assert due_ids == {due["id"]}
     assert missing_ids == {lonely["id"]}
+
+
+def test_plan_counts_for_the_monthly_report(app, active_plan, request_plan, case_officer, coordinator, env):
+    overdue = active_plan(next_evaluation_on="2026-03-01")
+    active_plan(next_evaluation_on="2026-06-01")
+    kept = request_plan()
+    ok(case_officer.post(f"{API}/{kept['id']}/appoint-coordinator", json={"name": "Kari Koordinator"}))
+    ok(case_officer.post(f"{API}/{kept['id']}/decline", json={"coordinator_only": True}))
+    closed = request_plan()
+    ok(case_officer.post(f"{API}/{closed['id']}/close", json={"reason": "Trukket"}))
+    request_plan()
+    # Another municipality's plans are not counted.
+    foreign_officer = env.caller("case_officer", env.municipality())
+    foreign_person = ok(foreign_officer.post("/api/v1/persons", json={
+        "name": "Annen Kommune", "national_id_missing_reason": "Ukjent", "birth_date": "1980-01-01"}), 201)
+    ok(foreign_officer.post(API, json={"person_id": foreign_person["id"]}), 201)
+    with app.app_context(), tenant_scope(_municipality_of(overdue["person_id"])):
+        counts = services.plan_counts(dt.date(2026, 3, 3))
+    assert counts == {"requested": 1, "in_preparation": 0, "active": 2, "declined": 1, "closed": 1,
+                      "with_coordinator": 3, "coordinator_only": 1, "evaluation_overdue": 1}
+
+
+def test_patch_checks_the_plan_period_and_refuses_closed_plans(active_plan, coordinator):
+    plan = active_plan()
+    url = f"{API}/{plan['id']}"
+    bad = coordinator.patch(url, json={"period_to": "2026-01-01"}, headers={"If-Match": f'"v{plan["version"]}"'})
+    assert bad.status_code == 422 and "period_to" in bad.get_json()["errors"]
+    too_late = coordinator.patch(url, json={"requested_on": "2026-01-01"},
+                                 headers={"If-Match": f'"v{plan["version"]}"'})
+    assert too_late.status_code == 422 and "requested_on" in too_late.get_json()["errors"]
+    closed = ok(coordinator.post(f"{url}/close", json={"reason": "Flyttet"}))
+    response = coordinator.patch(url, json={"needs": "x"}, headers={"If-Match": f'"v{closed["version"]}"'})
+    assert response.status_code == 409 and "closed" in response.get_json()["detail"]
