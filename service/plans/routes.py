@@ -59,15 +59,15 @@ def _action(path: str, schema, func, doc: str):
     blp.route(f"/<uuid:plan_id>/{path}")(Action)
 
 
-_action("consent", s.ConsentSchema, services.give_consent,
+_action("consent", s.PlanConsentSchema, services.give_consent,
         "Record the person's consent; a requested plan moves to in_preparation.")
-_action("appoint-coordinator", s.AppointCoordinatorSchema, services.appoint_coordinator,
+_action("appoint-coordinator", s.PlanAppointCoordinatorSchema, services.appoint_coordinator,
         "Appoint the coordinator: user_id (a coordinator user) or name (outside the system).")
-_action("activate", s.ActivateSchema, services.activate,
+_action("activate", s.PlanActivateSchema, services.activate,
         "Activate a plan in preparation; needs consent and a coordinator.")
-_action("decline", s.DeclineSchema, services.decline,
+_action("decline", s.PlanDeclineSchema, services.decline,
         "The person declines the plan; coordinator_only keeps the coordinator offer.")
-_action("close", s.CloseSchema, services.close, "Close the plan with a reason.")
+_action("close", s.PlanCloseSchema, services.close, "Close the plan with a reason.")
 
 
 def _parts(path: str, schema, create_schema, update_schema, list_f, create_f, get_f, update_f, noun: str):
@@ -112,11 +112,12 @@ def _parts(path: str, schema, create_schema, update_schema, list_f, create_f, ge
     blp.route(f"/<uuid:plan_id>/{path}/<uuid:item_id>")(Part)
 
 
-_parts("members", s.MemberSchema, s.MemberCreateSchema, s.MemberUpdateSchema, services.list_members,
-       services.add_member, services.get_member, services.update_member, "responsibility-group member")
-_parts("goals", s.GoalSchema, s.GoalCreateSchema, s.GoalUpdateSchema, services.list_goals,
-       services.add_goal, services.get_goal, services.update_goal, "goal")
-_parts("measures", s.MeasureSchema, s.MeasureCreateSchema, s.MeasureUpdateSchema, services.list_measures,
-       services.add_measure, services.get_measure, services.update_measure, "measure")
-_parts("evaluations", s.EvaluationSchema, s.EvaluationCreateSchema, None, services.list_evaluations,
-       services.add_evaluation, services.get_evaluation, None, "evaluation")
+_parts("members", s.PlanMemberSchema, s.PlanMemberCreateSchema, s.PlanMemberUpdateSchema,
+       services.list_members, services.add_member, services.get_member, services.update_member,
+       "responsibility-group member")
+_parts("goals", s.PlanGoalSchema, s.PlanGoalCreateSchema, s.PlanGoalUpdateSchema,
+       services.list_goals, services.add_goal, services.get_goal, services.update_goal, "goal")
+_parts("measures", s.PlanMeasureSchema, s.PlanMeasureCreateSchema, s.PlanMeasureUpdateSchema,
+       services.list_measures, services.add_measure, services.get_measure, services.update_measure, "measure")
+_parts("evaluations", s.PlanEvaluationSchema, s.PlanEvaluationCreateSchema, None,
+       services.list_evaluations, services.add_evaluation, services.get_evaluation, None, "evaluation")

@@ -104,7 +104,7 @@ class PlanQuerySchema(ma.Schema):
         metadata={"description": "Active plans whose next evaluation is before this date"})
 
 
-class ConsentSchema(_Strict):
+class PlanConsentSchema(_Strict):
     given_on = ma.fields.Date(metadata={"description": "Defaults to today"})
     scope = ma.fields.String(required=True, validate=validate.Length(min=3, max=500),
                              metadata={"description": "What the consent covers"})
@@ -112,7 +112,7 @@ class ConsentSchema(_Strict):
         load_default=False, metadata={"description": "Consent to sharing information in the responsibility group"})
 
 
-class AppointCoordinatorSchema(_Strict):
+class PlanAppointCoordinatorSchema(_Strict):
     user_id = ma.fields.UUID(metadata={"description": "A user with the coordinator role"})
     name = ma.fields.String(validate=_SHORT, metadata={"description": "A named coordinator outside the system"})
     contact = ma.fields.String(allow_none=True, validate=validate.Length(max=200))
@@ -125,20 +125,20 @@ class AppointCoordinatorSchema(_Strict):
             raise ma.ValidationError("give either user_id or name", field_name="user_id")
 
 
-class ActivateSchema(_Strict):
+class PlanActivateSchema(_Strict):
     activated_on = ma.fields.Date(metadata={"description": "Defaults to today"})
     next_evaluation_on = ma.fields.Date(
         metadata={"description": "Defaults to the plan's, else activation + PLAN_EVALUATION_INTERVAL_MONTHS"})
 
 
-class DeclineSchema(_Strict):
+class PlanDeclineSchema(_Strict):
     coordinator_only = ma.fields.Boolean(
         required=True, metadata={"description": "True when the person declines the plan but keeps the coordinator"})
     declined_on = ma.fields.Date(metadata={"description": "Defaults to today"})
     reason = ma.fields.String(allow_none=True, validate=validate.Length(max=500))
 
 
-class CloseSchema(_Strict):
+class PlanCloseSchema(_Strict):
     reason = ma.fields.String(required=True, validate=validate.Length(min=3, max=500))
     closed_on = ma.fields.Date(metadata={"description": "Defaults to today"})
 
@@ -153,7 +153,7 @@ class _PartSchema(ma.Schema):
     updated_at = ma.fields.DateTime(dump_only=True)
 
 
-class MemberSchema(_PartSchema):
+class PlanMemberSchema(_PartSchema):
     organisation = ma.fields.String()
     role = ma.fields.String()
     name = ma.fields.String()
@@ -162,7 +162,7 @@ class MemberSchema(_PartSchema):
     ended_on = ma.fields.Date(allow_none=True)
 
 
-class MemberCreateSchema(_Strict):
+class PlanMemberCreateSchema(_Strict):
     organisation = ma.fields.String(required=True, validate=_SHORT)
     role = ma.fields.String(required=True, validate=validate.Length(min=1, max=120))
     name = ma.fields.String(required=True, validate=_SHORT)
@@ -171,7 +171,7 @@ class MemberCreateSchema(_Strict):
     ended_on = ma.fields.Date(allow_none=True)
 
 
-class MemberUpdateSchema(_Strict):
+class PlanMemberUpdateSchema(_Strict):
     organisation = ma.fields.String(validate=_SHORT)
     role = ma.fields.String(validate=validate.Length(min=1, max=120))
     name = ma.fields.String(validate=_SHORT)
@@ -180,28 +180,28 @@ class MemberUpdateSchema(_Strict):
     ended_on = ma.fields.Date(allow_none=True, metadata={"description": "Set when the member leaves the group"})
 
 
-class GoalSchema(_PartSchema):
+class PlanGoalSchema(_PartSchema):
     area = ma.fields.String(metadata={"enum": list(GOAL_AREAS)})
     text = ma.fields.String()
     target_on = ma.fields.Date(allow_none=True)
     status = ma.fields.String(metadata={"enum": list(GOAL_STATUSES)})
 
 
-class GoalCreateSchema(_Strict):
+class PlanGoalCreateSchema(_Strict):
     area = ma.fields.String(required=True, validate=validate.OneOf(GOAL_AREAS))
     text = ma.fields.String(required=True, validate=validate.Length(min=1, max=10000))
     target_on = ma.fields.Date(allow_none=True)
     status = ma.fields.String(validate=validate.OneOf(GOAL_STATUSES))
 
 
-class GoalUpdateSchema(_Strict):
+class PlanGoalUpdateSchema(_Strict):
     area = ma.fields.String(validate=validate.OneOf(GOAL_AREAS))
     text = ma.fields.String(validate=validate.Length(min=1, max=10000))
     target_on = ma.fields.Date(allow_none=True)
     status = ma.fields.String(validate=validate.OneOf(GOAL_STATUSES))
 
 
-class MeasureSchema(_PartSchema):
+class PlanMeasureSchema(_PartSchema):
     goal_id = ma.fields.UUID(allow_none=True)
     description = ma.fields.String()
     extent = ma.fields.String(allow_none=True)
@@ -213,7 +213,7 @@ class MeasureSchema(_PartSchema):
     status = ma.fields.String(metadata={"enum": list(MEASURE_STATUSES)})
 
 
-class MeasureCreateSchema(_Strict):
+class PlanMeasureCreateSchema(_Strict):
     goal_id = ma.fields.UUID(allow_none=True)
     description = ma.fields.String(required=True, validate=validate.Length(min=1, max=10000))
     extent = ma.fields.String(allow_none=True, validate=validate.Length(max=200),
@@ -226,7 +226,7 @@ class MeasureCreateSchema(_Strict):
     status = ma.fields.String(validate=validate.OneOf(MEASURE_STATUSES))
 
 
-class MeasureUpdateSchema(_Strict):
+class PlanMeasureUpdateSchema(_Strict):
     goal_id = ma.fields.UUID(allow_none=True)
     description = ma.fields.String(validate=validate.Length(min=1, max=10000))
     extent = ma.fields.String(allow_none=True, validate=validate.Length(max=200))
@@ -238,13 +238,13 @@ class MeasureUpdateSchema(_Strict):
     status = ma.fields.String(validate=validate.OneOf(MEASURE_STATUSES))
 
 
-class EvaluationSchema(_PartSchema):
+class PlanEvaluationSchema(_PartSchema):
     evaluated_on = ma.fields.Date()
     summary = ma.fields.String()
     next_evaluation_on = ma.fields.Date()
 
 
-class EvaluationCreateSchema(_Strict):
+class PlanEvaluationCreateSchema(_Strict):
     evaluated_on = ma.fields.Date(required=True)
     summary = ma.fields.String(required=True, validate=validate.Length(min=1, max=10000))
     next_evaluation_on = ma.fields.Date(required=True)

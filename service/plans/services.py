@@ -456,7 +456,7 @@ def _update_part(model, object_type: str, plan_id: uuid.UUID, part_id: uuid.UUID
     plan, part = _load_part(model, plan_id, part_id)
     require_if_match(part)
     if plan.status not in (IN_PREPARATION, ACTIVE):
-        raise _illegal(plan, f"given changed {what}")
+        raise _illegal(plan, f"changed ({what})")
     changed = sorted(k for k in data if getattr(part, k) != data[k])
     for key, value in data.items():
         setattr(part, key, value)
@@ -658,10 +658,10 @@ def _overview_plan(person: Person):
     Roles that may not read plans get ``null``; the section is audited like any read.
     """
     from service.plans.schemas import (
-        EvaluationSchema,
-        GoalSchema,
-        MeasureSchema,
-        MemberSchema,
+        PlanEvaluationSchema,
+        PlanGoalSchema,
+        PlanMeasureSchema,
+        PlanMemberSchema,
         PlanSchema,
     )
 
@@ -687,10 +687,10 @@ def _overview_plan(person: Person):
                              .order_by(PlanEvaluation.evaluated_on.desc()).limit(1))
     _audit_plan("read", plan, "overview")
     data = PlanSchema().dump(plan)
-    data["members"] = MemberSchema(many=True).dump(members)
-    data["goals"] = GoalSchema(many=True).dump(goals)
-    data["measures"] = MeasureSchema(many=True).dump(measures)
-    data["last_evaluation"] = EvaluationSchema().dump(last) if last else None
+    data["members"] = PlanMemberSchema(many=True).dump(members)
+    data["goals"] = PlanGoalSchema(many=True).dump(goals)
+    data["measures"] = PlanMeasureSchema(many=True).dump(measures)
+    data["last_evaluation"] = PlanEvaluationSchema().dump(last) if last else None
     return data
 
 
