@@ -119,7 +119,7 @@ def set_decision_validator(validator: DecisionValidator | None) -> None:
     _decision_validator = validator
 
 
-def _check_decision(field: str, decision_id: uuid.UUID | None, person_id: uuid.UUID, purpose: str) -> None:
+def _check_decision(decision_id: uuid.UUID | None, person_id: uuid.UUID, purpose: str) -> None:
     if decision_id is not None and _decision_validator is not None:
         _decision_validator(decision_id, person_id, purpose)
 
@@ -196,7 +196,7 @@ def create_plan(data: dict) -> IndividualPlan:
     existing = _open_plan_of(person.id)
     if existing is not None:
         raise _duplicate(existing)
-    _check_decision("decision_id", data.get("decision_id"), person.id, "plan")
+    _check_decision(data.get("decision_id"), person.id, "plan")
     plan = IndividualPlan(
         id=uuid.uuid4(), municipality_id=current_municipality_id(), person_id=person.id,
         status=REQUESTED, requested_on=requested_on, request_note=data.get("request_note"),
@@ -256,7 +256,7 @@ def update_plan(plan_id: uuid.UUID, data: dict) -> IndividualPlan:
         _not_in_future("requested_on", data["requested_on"])
         plan.requested_on = data["requested_on"]
     if "decision_id" in data:
-        _check_decision("decision_id", data["decision_id"], plan.person_id, "plan")
+        _check_decision(data["decision_id"], plan.person_id, "plan")
     for field in _CONTENT_FIELDS:
         if field in data:
             setattr(plan, field, data[field])
@@ -551,7 +551,7 @@ def _check_measure(plan, measure: PlanMeasure) -> None:
 
 def add_measure(plan_id: uuid.UUID, data: dict) -> PlanMeasure:
     plan = _load_for_content(plan_id, "measures")
-    _check_decision("decision_id", data.get("decision_id"), plan.person_id, "measure")
+    _check_decision(data.get("decision_id"), plan.person_id, "measure")
     measure = PlanMeasure(
         id=uuid.uuid4(), municipality_id=plan.municipality_id, plan_id=plan.id,
         goal_id=data.get("goal_id"), description=data["description"].strip(), extent=data.get("extent"),
@@ -573,7 +573,7 @@ def get_measure(plan_id, measure_id):
 def update_measure(plan_id, measure_id, data):
     def check(plan, measure):
         if "decision_id" in data:
-            _check_decision("decision_id", data["decision_id"], plan.person_id, "measure")
+            _check_decision(data["decision_id"], plan.person_id, "measure")
         _check_measure(plan, measure)
 
     return _update_part(PlanMeasure, OBJECT_MEASURE, plan_id, measure_id, data, "measures", check)
