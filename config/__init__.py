@@ -60,6 +60,8 @@ class BaseConfig:
     DECISION_EXPIRING_WINDOW_DAYS = 60
     # How long a stored Idempotency-Key answer is replayed before the key may be reused.
     IDEMPOTENCY_TTL_HOURS = 24
+    # Individual plans: months from activation to the first evaluation when none is given.
+    PLAN_EVALUATION_INTERVAL_MONTHS = 6
 
     # Scheduler
     SCHEDULER_HEARTBEAT_SECONDS = 30

@@ -85,8 +85,9 @@ def _register_blueprints(app: Flask) -> None:
     from service.auth.routes import blp as auth_blp
     from service.health.routes import blp as health_blp
     from service.persons.routes import blp as persons_blp
+    from service.plans.routes import blp as plans_blp
 
-    for blueprint in (health_blp, auth_blp, persons_blp, audit_blp):
+    for blueprint in (health_blp, auth_blp, persons_blp, audit_blp, plans_blp):
         api.register_blueprint(blueprint)
 
     # --- cases: service catalogue, referrals, decisions and appeals ---

@@ -8,3 +8,4 @@ from service.catalogue.models import LegalBasis, ServiceType  # noqa: F401
 from service.common.idempotency import IdempotencyKey  # noqa: F401
 from service.decisions.models import Appeal, Decision  # noqa: F401
 from service.referrals.models import Referral  # noqa: F401
+from service.plans.models import IndividualPlan, PlanEvaluation, PlanGoal, PlanMeasure, PlanMember  # noqa: F401

@@ -24,6 +24,10 @@ EVERYONE = frozenset(ALL_ROLES)
 PERSON_READERS = frozenset({CASE_OFFICER, HOUSING_OFFICER, COORDINATOR, PROVIDER, ADMIN})
 PERSON_WRITERS = frozenset({CASE_OFFICER, HOUSING_OFFICER, ADMIN})
 AUDIT_READERS = frozenset({AUDITOR})
+PLAN_READERS = frozenset({CASE_OFFICER, COORDINATOR, PROVIDER})
+PLAN_WRITERS = frozenset({CASE_OFFICER, COORDINATOR})
+COORDINATORS = frozenset({COORDINATOR})
+CASE_OFFICERS = frozenset({CASE_OFFICER})
 
 API = "/api/v1"
 
@@ -47,6 +51,34 @@ POLICY: dict[tuple[str, str], frozenset[str]] = {
     ("GET", f"{API}/persons/<uuid:person_id>/access-log"): AUDIT_READERS,
     # audit
     ("GET", f"{API}/audit"): AUDIT_READERS,
+    # --- plans (individual plans and coordinators) ---
+    # Row-level need-to-know in service/plans/services.py: a coordinator only its own
+    # plans, a provider the plans of the persons it serves, a case officer edits only requests.
+    ("GET", f"{API}/plans"): PLAN_READERS,
+    ("POST", f"{API}/plans"): CASE_OFFICERS,
+    ("GET", f"{API}/plans/<uuid:plan_id>"): PLAN_READERS,
+    ("PATCH", f"{API}/plans/<uuid:plan_id>"): PLAN_WRITERS,
+    ("POST", f"{API}/plans/<uuid:plan_id>/consent"): PLAN_WRITERS,
+    ("POST", f"{API}/plans/<uuid:plan_id>/appoint-coordinator"): PLAN_WRITERS,
+    ("POST", f"{API}/plans/<uuid:plan_id>/activate"): COORDINATORS,
+    ("POST", f"{API}/plans/<uuid:plan_id>/decline"): PLAN_WRITERS,
+    ("POST", f"{API}/plans/<uuid:plan_id>/close"): PLAN_WRITERS,
+    ("GET", f"{API}/plans/<uuid:plan_id>/members"): PLAN_READERS,
+    ("POST", f"{API}/plans/<uuid:plan_id>/members"): COORDINATORS,
+    ("GET", f"{API}/plans/<uuid:plan_id>/members/<uuid:item_id>"): PLAN_READERS,
+    ("PATCH", f"{API}/plans/<uuid:plan_id>/members/<uuid:item_id>"): COORDINATORS,
+    ("GET", f"{API}/plans/<uuid:plan_id>/goals"): PLAN_READERS,
+    ("POST", f"{API}/plans/<uuid:plan_id>/goals"): COORDINATORS,
+    ("GET", f"{API}/plans/<uuid:plan_id>/goals/<uuid:item_id>"): PLAN_READERS,
+    ("PATCH", f"{API}/plans/<uuid:plan_id>/goals/<uuid:item_id>"): COORDINATORS,
+    ("GET", f"{API}/plans/<uuid:plan_id>/measures"): PLAN_READERS,
+    ("POST", f"{API}/plans/<uuid:plan_id>/measures"): COORDINATORS,
+    ("GET", f"{API}/plans/<uuid:plan_id>/measures/<uuid:item_id>"): PLAN_READERS,
+    ("PATCH", f"{API}/plans/<uuid:plan_id>/measures/<uuid:item_id>"): COORDINATORS,
+    ("GET", f"{API}/plans/<uuid:plan_id>/evaluations"): PLAN_READERS,
+    ("POST", f"{API}/plans/<uuid:plan_id>/evaluations"): COORDINATORS,
+    ("GET", f"{API}/plans/<uuid:plan_id>/evaluations/<uuid:item_id>"): PLAN_READERS,
+    # --- end plans ---
 }
 
 # --- cases: service catalogue, referrals, decisions, appeals ---

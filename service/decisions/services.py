@@ -23,6 +23,7 @@ from service.common.dates import add_days
 from service.common.errors import Conflict, NotFound, ValidationFailed
 from service.common.http import require_if_match
 from service.common.tenancy import current_municipality_id
+from service.decisions.signals import decision_decided
 from service.decisions.models import Appeal, Decision
 from service.decisions.state import (
     active_on_clause,
@@ -277,6 +278,7 @@ def _decide(decision: Decision, decided_on: dt.date) -> None:
     if decision.supersedes_id is not None:
         _close_superseded(decision)
     _audit("update", decision, detail="decide")
+    decision_decided.send(decision)
 
 
 def _close_superseded(new: Decision) -> None:

@@ -54,7 +54,14 @@ def seed_demo(rng_seed: int = 4014) -> list[tuple[str, str, str]]:
         from service.decisions.demo import seed_cases
 
         seed_cases(rng, DEMO_PROVIDER_UNIT)
+        _seed_plans()
     return credentials
+
+
+def _seed_plans() -> None:
+    from service.plans.demo import seed_plans
+
+    seed_plans(random.Random(40144))
 
 
 def _seed_persons(rng: random.Random) -> None:

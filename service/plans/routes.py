@@ -1,0 +1,123 @@
+import uuid
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from service.common.http import etag_headers
+from service.common.pagination import PAGINATION
+from service.plans import schemas as s
+from service.plans import services
+
+blp = Blueprint("plans", __name__, url_prefix="/api/v1/plans",
+                description="Individual plans (individuell plan) and coordinators")
+
+
+@blp.route("")
+class Plans(MethodView):
+    @blp.arguments(s.PlanQuerySchema, location="query")
+    @blp.response(200, s.PlanSchema(many=True))
+    @blp.paginate(**PAGINATION)
+    def get(self, filters, pagination_parameters):
+        """List the plans you may see (filters: status, person, coordinator, evaluation due before)."""
+        items, pagination_parameters.item_count = services.list_plans(
+            filters, pagination_parameters.page, pagination_parameters.page_size)
+        return items
+
+    @blp.arguments(s.PlanCreateSchema)
+    @blp.response(201, s.PlanSchema)
+    def post(self, data):
+        """Register a request for an individual plan. 409 when the person already has an open plan."""
+        plan = services.create_plan(data)
+        return plan, 201, etag_headers(plan)
+
+
+@blp.route("/<uuid:plan_id>")
+class PlanById(MethodView):
+    @blp.response(200, s.PlanSchema)
+    def get(self, plan_id: uuid.UUID):
+        plan = services.get_plan(plan_id)
+        return plan, 200, etag_headers(plan)
+
+    @blp.arguments(s.PlanUpdateSchema)
+    @blp.response(200, s.PlanSchema)
+    def patch(self, data, plan_id: uuid.UUID):
+        """Complete or correct the plan's content. Needs ``If-Match``."""
+        plan = services.update_plan(plan_id, data)
+        return plan, 200, etag_headers(plan)
+
+
+def _action(path: str, schema, func, doc: str):
+    class Action(MethodView):
+        @blp.arguments(schema)
+        @blp.response(200, s.PlanSchema)
+        def post(self, data, plan_id: uuid.UUID):
+            plan = func(plan_id, data)
+            return plan, 200, etag_headers(plan)
+
+    Action.post.__doc__ = doc
+    Action.__name__ = "Plan" + path.title().replace("-", "")
+    blp.route(f"/<uuid:plan_id>/{path}")(Action)
+
+
+_action("consent", s.PlanConsentSchema, services.give_consent,
+        "Record the person's consent; a requested plan moves to in_preparation.")
+_action("appoint-coordinator", s.PlanAppointCoordinatorSchema, services.appoint_coordinator,
+        "Appoint the coordinator: user_id (a coordinator user) or name (outside the system).")
+_action("activate", s.PlanActivateSchema, services.activate,
+        "Activate a plan in preparation; needs consent and a coordinator.")
+_action("decline", s.PlanDeclineSchema, services.decline,
+        "The person declines the plan; coordinator_only keeps the coordinator offer.")
+_action("close", s.PlanCloseSchema, services.close, "Close the plan with a reason.")
+
+
+def _parts(path: str, schema, create_schema, update_schema, list_f, create_f, get_f, update_f, noun: str):
+    class Parts(MethodView):
+        @blp.response(200, schema(many=True))
+        @blp.paginate(**PAGINATION)
+        def get(self, plan_id: uuid.UUID, pagination_parameters):
+            items, pagination_parameters.item_count = list_f(
+                plan_id, pagination_parameters.page, pagination_parameters.page_size)
+            return items
+
+        @blp.arguments(create_schema)
+        @blp.response(201, schema)
+        def post(self, data, plan_id: uuid.UUID):
+            item = create_f(plan_id, data)
+            return item, 201, etag_headers(item)
+
+    Parts.get.__doc__ = f"List the plan's {noun}s."
+    Parts.post.__doc__ = f"Add a {noun} to the plan."
+    Parts.__name__ = f"Plan{path.title()}"
+    blp.route(f"/<uuid:plan_id>/{path}")(Parts)
+
+    class Part(MethodView):
+        @blp.response(200, schema)
+        def get(self, plan_id: uuid.UUID, item_id: uuid.UUID):
+            item = get_f(plan_id, item_id)
+            return item, 200, etag_headers(item)
+
+    if update_schema is not None:
+        @blp.arguments(update_schema)
+        @blp.response(200, schema)
+        def patch(self, data, plan_id: uuid.UUID, item_id: uuid.UUID):
+            item = update_f(plan_id, item_id, data)
+            return item, 200, etag_headers(item)
+
+        patch.__doc__ = f"Change a {noun}. Needs ``If-Match``."
+        Part.patch = patch
+        Part.methods = {"GET", "PATCH"}
+
+    Part.get.__doc__ = f"One {noun} of the plan."
+    Part.__name__ = f"Plan{path.title()}Item"
+    blp.route(f"/<uuid:plan_id>/{path}/<uuid:item_id>")(Part)
+
+
+_parts("members", s.PlanMemberSchema, s.PlanMemberCreateSchema, s.PlanMemberUpdateSchema,
+       services.list_members, services.add_member, services.get_member, services.update_member,
+       "responsibility-group member")
+_parts("goals", s.PlanGoalSchema, s.PlanGoalCreateSchema, s.PlanGoalUpdateSchema,
+       services.list_goals, services.add_goal, services.get_goal, services.update_goal, "goal")
+_parts("measures", s.PlanMeasureSchema, s.PlanMeasureCreateSchema, s.PlanMeasureUpdateSchema,
+       services.list_measures, services.add_measure, services.get_measure, services.update_measure, "measure")
+_parts("evaluations", s.PlanEvaluationSchema, s.PlanEvaluationCreateSchema, None,
+       services.list_evaluations, services.add_evaluation, services.get_evaluation, None, "evaluation")

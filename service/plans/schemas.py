@@ -1,0 +1,250 @@
+import marshmallow as ma
+from marshmallow import validate
+
+from service.common import clock
+from service.plans.models import ACTIVE, GOAL_AREAS, GOAL_STATUSES, MEASURE_STATUSES, STATUSES
+
+_TEXT = validate.Length(max=10000)
+_SHORT = validate.Length(min=1, max=200)
+
+
+class _Strict(ma.Schema):
+    class Meta:
+        unknown = ma.RAISE
+
+
+# --------------------------------------------------------------------------- plan
+
+def _consent(plan):
+    if plan.consent_given_on is None:
+        return None
+    return {"given_on": plan.consent_given_on.isoformat(), "scope": plan.consent_scope,
+            "information_sharing": plan.consent_information_sharing}
+
+
+def _coordinator(plan):
+    if not plan.has_coordinator:
+        return None
+    user = plan.coordinator_user
+    return {
+        "user_id": str(plan.coordinator_user_id) if plan.coordinator_user_id else None,
+        "name": (user.display_name or user.username) if user is not None else plan.coordinator_name,
+        "contact": plan.coordinator_contact,
+        "appointed_on": plan.coordinator_appointed_on.isoformat() if plan.coordinator_appointed_on else None,
+    }
+
+
+def _evaluation_overdue(plan) -> bool:
+    return bool(plan.status == ACTIVE and plan.next_evaluation_on and plan.next_evaluation_on < clock.today())
+
+
+class PlanSchema(ma.Schema):
+    id = ma.fields.UUID(dump_only=True)
+    person_id = ma.fields.UUID(dump_only=True)
+    status = ma.fields.String(dump_only=True, metadata={"enum": list(STATUSES)})
+    coordinator_only = ma.fields.Boolean(
+        dump_only=True, metadata={"description": "Declined the plan but kept the coordinator (§ 7-2)"})
+    requested_on = ma.fields.Date(dump_only=True)
+    request_note = ma.fields.String(dump_only=True, allow_none=True)
+    needs = ma.fields.String(dump_only=True, allow_none=True)
+    person_contribution = ma.fields.String(dump_only=True, allow_none=True)
+    relatives_contribution = ma.fields.String(dump_only=True, allow_none=True)
+    services_contribution = ma.fields.String(dump_only=True, allow_none=True)
+    cooperation = ma.fields.String(dump_only=True, allow_none=True)
+    period_from = ma.fields.Date(dump_only=True, allow_none=True)
+    period_to = ma.fields.Date(dump_only=True, allow_none=True)
+    consent = ma.fields.Function(_consent, dump_only=True, allow_none=True,
+                                 metadata={"description": "given_on, scope, information_sharing; null until given"})
+    coordinator = ma.fields.Function(_coordinator, dump_only=True, allow_none=True,
+                                     metadata={"description": "user_id (or null for a named person), name, "
+                                                              "contact, appointed_on; null until appointed"})
+    decision_id = ma.fields.UUID(dump_only=True, allow_none=True)
+    next_evaluation_on = ma.fields.Date(dump_only=True, allow_none=True)
+    evaluation_overdue = ma.fields.Function(_evaluation_overdue, dump_only=True)
+    activated_on = ma.fields.Date(dump_only=True, allow_none=True)
+    declined_on = ma.fields.Date(dump_only=True, allow_none=True)
+    decline_reason = ma.fields.String(dump_only=True, allow_none=True)
+    closed_on = ma.fields.Date(dump_only=True, allow_none=True)
+    close_reason = ma.fields.String(dump_only=True, allow_none=True)
+    version = ma.fields.Integer(dump_only=True)
+    created_at = ma.fields.DateTime(dump_only=True)
+    updated_at = ma.fields.DateTime(dump_only=True)
+
+
+class PlanCreateSchema(_Strict):
+    person_id = ma.fields.UUID(required=True)
+    requested_on = ma.fields.Date(metadata={"description": "Defaults to today"})
+    request_note = ma.fields.String(allow_none=True, validate=_TEXT)
+    needs = ma.fields.String(allow_none=True, validate=_TEXT)
+    decision_id = ma.fields.UUID(allow_none=True,
+                                 metadata={"description": "Decision on 'individuell-plan-koordinator', if any"})
+
+
+class PlanUpdateSchema(_Strict):
+    requested_on = ma.fields.Date(metadata={"description": "Only while the plan is requested"})
+    request_note = ma.fields.String(allow_none=True, validate=_TEXT)
+    needs = ma.fields.String(allow_none=True, validate=_TEXT)
+    person_contribution = ma.fields.String(allow_none=True, validate=_TEXT)
+    relatives_contribution = ma.fields.String(allow_none=True, validate=_TEXT)
+    services_contribution = ma.fields.String(allow_none=True, validate=_TEXT)
+    cooperation = ma.fields.String(allow_none=True, validate=_TEXT,
+                                   metadata={"description": "Cooperation with other agencies"})
+    period_from = ma.fields.Date(allow_none=True)
+    period_to = ma.fields.Date(allow_none=True)
+    next_evaluation_on = ma.fields.Date(allow_none=True)
+    decision_id = ma.fields.UUID(allow_none=True)
+
+
+class PlanQuerySchema(ma.Schema):
+    status = ma.fields.String(validate=validate.OneOf(STATUSES))
+    person_id = ma.fields.UUID()
+    coordinator = ma.fields.UUID(metadata={"description": "The coordinator's user id"})
+    coordinator_only = ma.fields.Boolean()
+    evaluation_due_before = ma.fields.Date(
+        metadata={"description": "Active plans whose next evaluation is before this date"})
+
+
+class PlanConsentSchema(_Strict):
+    given_on = ma.fields.Date(metadata={"description": "Defaults to today"})
+    scope = ma.fields.String(required=True, validate=validate.Length(min=3, max=500),
+                             metadata={"description": "What the consent covers"})
+    information_sharing = ma.fields.Boolean(
+        load_default=False, metadata={"description": "Consent to sharing information in the responsibility group"})
+
+
+class PlanAppointCoordinatorSchema(_Strict):
+    user_id = ma.fields.UUID(metadata={"description": "A user with the coordinator role"})
+    name = ma.fields.String(validate=_SHORT, metadata={"description": "A named coordinator outside the system"})
+    contact = ma.fields.String(allow_none=True, validate=validate.Length(max=200))
+    appointed_on = ma.fields.Date(metadata={"description": "Defaults to today"})
+
+    @ma.validates_schema
+    def _one_coordinator(self, data, **kwargs):
+        has_user, has_name = data.get("user_id") is not None, bool((data.get("name") or "").strip())
+        if has_user == has_name:
+            raise ma.ValidationError("give either user_id or name", field_name="user_id")
+
+
+class PlanActivateSchema(_Strict):
+    activated_on = ma.fields.Date(metadata={"description": "Defaults to today"})
+    next_evaluation_on = ma.fields.Date(
+        metadata={"description": "Defaults to the plan's, else activation + PLAN_EVALUATION_INTERVAL_MONTHS"})
+
+
+class PlanDeclineSchema(_Strict):
+    coordinator_only = ma.fields.Boolean(
+        required=True, metadata={"description": "True when the person declines the plan but keeps the coordinator"})
+    declined_on = ma.fields.Date(metadata={"description": "Defaults to today"})
+    reason = ma.fields.String(allow_none=True, validate=validate.Length(max=500))
+
+
+class PlanCloseSchema(_Strict):
+    reason = ma.fields.String(required=True, validate=validate.Length(min=3, max=500))
+    closed_on = ma.fields.Date(metadata={"description": "Defaults to today"})
+
+
+# --------------------------------------------------------------------------- plan parts
+
+class _PartSchema(ma.Schema):
+    id = ma.fields.UUID(dump_only=True)
+    plan_id = ma.fields.UUID(dump_only=True)
+    version = ma.fields.Integer(dump_only=True)
+    created_at = ma.fields.DateTime(dump_only=True)
+    updated_at = ma.fields.DateTime(dump_only=True)
+
+
+class PlanMemberSchema(_PartSchema):
+    organisation = ma.fields.String()
+    role = ma.fields.String()
+    name = ma.fields.String()
+    contact = ma.fields.String(allow_none=True)
+    joined_on = ma.fields.Date()
+    ended_on = ma.fields.Date(allow_none=True)
+
+
+class PlanMemberCreateSchema(_Strict):
+    organisation = ma.fields.String(required=True, validate=_SHORT)
+    role = ma.fields.String(required=True, validate=validate.Length(min=1, max=120))
+    name = ma.fields.String(required=True, validate=_SHORT)
+    contact = ma.fields.String(allow_none=True, validate=validate.Length(max=200))
+    joined_on = ma.fields.Date(metadata={"description": "Defaults to today"})
+    ended_on = ma.fields.Date(allow_none=True)
+
+
+class PlanMemberUpdateSchema(_Strict):
+    organisation = ma.fields.String(validate=_SHORT)
+    role = ma.fields.String(validate=validate.Length(min=1, max=120))
+    name = ma.fields.String(validate=_SHORT)
+    contact = ma.fields.String(allow_none=True, validate=validate.Length(max=200))
+    joined_on = ma.fields.Date()
+    ended_on = ma.fields.Date(allow_none=True, metadata={"description": "Set when the member leaves the group"})
+
+
+class PlanGoalSchema(_PartSchema):
+    area = ma.fields.String(metadata={"enum": list(GOAL_AREAS)})
+    text = ma.fields.String()
+    target_on = ma.fields.Date(allow_none=True)
+    status = ma.fields.String(metadata={"enum": list(GOAL_STATUSES)})
+
+
+class PlanGoalCreateSchema(_Strict):
+    area = ma.fields.String(required=True, validate=validate.OneOf(GOAL_AREAS))
+    text = ma.fields.String(required=True, validate=validate.Length(min=1, max=10000))
+    target_on = ma.fields.Date(allow_none=True)
+    status = ma.fields.String(validate=validate.OneOf(GOAL_STATUSES))
+
+
+class PlanGoalUpdateSchema(_Strict):
+    area = ma.fields.String(validate=validate.OneOf(GOAL_AREAS))
+    text = ma.fields.String(validate=validate.Length(min=1, max=10000))
+    target_on = ma.fields.Date(allow_none=True)
+    status = ma.fields.String(validate=validate.OneOf(GOAL_STATUSES))
+
+
+class PlanMeasureSchema(_PartSchema):
+    goal_id = ma.fields.UUID(allow_none=True)
+    description = ma.fields.String()
+    extent = ma.fields.String(allow_none=True)
+    responsible_organisation = ma.fields.String()
+    responsible_name = ma.fields.String(allow_none=True)
+    decision_id = ma.fields.UUID(allow_none=True)
+    starts_on = ma.fields.Date(allow_none=True)
+    ends_on = ma.fields.Date(allow_none=True)
+    status = ma.fields.String(metadata={"enum": list(MEASURE_STATUSES)})
+
+
+class PlanMeasureCreateSchema(_Strict):
+    goal_id = ma.fields.UUID(allow_none=True)
+    description = ma.fields.String(required=True, validate=validate.Length(min=1, max=10000))
+    extent = ma.fields.String(allow_none=True, validate=validate.Length(max=200),
+                              metadata={"description": "e.g. '2 timer per uke'"})
+    responsible_organisation = ma.fields.String(required=True, validate=_SHORT)
+    responsible_name = ma.fields.String(allow_none=True, validate=validate.Length(max=200))
+    decision_id = ma.fields.UUID(allow_none=True, metadata={"description": "The decision granting it, if any"})
+    starts_on = ma.fields.Date(allow_none=True)
+    ends_on = ma.fields.Date(allow_none=True)
+    status = ma.fields.String(validate=validate.OneOf(MEASURE_STATUSES))
+
+
+class PlanMeasureUpdateSchema(_Strict):
+    goal_id = ma.fields.UUID(allow_none=True)
+    description = ma.fields.String(validate=validate.Length(min=1, max=10000))
+    extent = ma.fields.String(allow_none=True, validate=validate.Length(max=200))
+    responsible_organisation = ma.fields.String(validate=_SHORT)
+    responsible_name = ma.fields.String(allow_none=True, validate=validate.Length(max=200))
+    decision_id = ma.fields.UUID(allow_none=True)
+    starts_on = ma.fields.Date(allow_none=True)
+    ends_on = ma.fields.Date(allow_none=True)
+    status = ma.fields.String(validate=validate.OneOf(MEASURE_STATUSES))
+
+
+class PlanEvaluationSchema(_PartSchema):
+    evaluated_on = ma.fields.Date()
+    summary = ma.fields.String()
+    next_evaluation_on = ma.fields.Date()
+
+
+class PlanEvaluationCreateSchema(_Strict):
+    evaluated_on = ma.fields.Date(required=True)
+    summary = ma.fields.String(required=True, validate=validate.Length(min=1, max=10000))
+    next_evaluation_on = ma.fields.Date(required=True)
