@@ -82,9 +82,10 @@ def _register_blueprints(app: Flask) -> None:
     from service.audit.routes import blp as audit_blp
     from service.auth.routes import blp as auth_blp
     from service.health.routes import blp as health_blp
+    from service.housing.routes import blp as housing_blp
     from service.persons.routes import blp as persons_blp
 
-    for blueprint in (health_blp, auth_blp, persons_blp, audit_blp):
+    for blueprint in (health_blp, auth_blp, persons_blp, audit_blp, housing_blp):
         api.register_blueprint(blueprint)
 
     if app.config["DOCS_UI_ENABLED"]:

@@ -4,3 +4,6 @@ from service.audit.models import AuditChainHead, AuditEvent  # noqa: F401
 from service.auth.models import ApiToken, Municipality, User  # noqa: F401
 from service.jobs.models import SchedulerHeartbeat  # noqa: F401
 from service.persons.models import Person  # noqa: F401
+from service.housing.models import (  # noqa: F401
+    HousingEvent, HousingInspection, HousingNeed, HousingOffer, HousingUnit, Tenancy,
+)
