@@ -295,7 +295,9 @@ DECLARE
     taken integer;
 BEGIN
     -- Lock the unit row so concurrent writers for one unit count one after another.
-    SELECT capacity INTO unit_capacity FROM housing_units WHERE id = NEW.unit_id FOR UPDATE;
+    -- NO KEY UPDATE: does not conflict with the KEY SHARE lock that the foreign-key
+    -- check of every concurrent insert already holds on the unit (FOR UPDATE would deadlock).
+    SELECT capacity INTO unit_capacity FROM housing_units WHERE id = NEW.unit_id FOR NO KEY UPDATE;
     SELECT """ + _TAKEN.format(ref="NEW") + """ INTO taken;
     IF taken > unit_capacity THEN
         RAISE EXCEPTION 'housing unit capacity exceeded' USING ERRCODE = 'check_violation';

@@ -24,10 +24,14 @@ from service.housing.models import HousingOffer, HousingUnit, Tenancy
 
 
 def lock_unit(unit_id: uuid.UUID) -> HousingUnit:
-    """Load the unit with a row lock held until the transaction ends (fresh from the database)."""
+    """Load the unit with a row lock held until the transaction ends (fresh from the database).
+
+    ``FOR NO KEY UPDATE`` serialises every writer of this unit's places without
+    blocking inserts elsewhere that merely reference the unit (foreign keys).
+    """
     stmt = sa.select(HousingUnit).where(HousingUnit.id == unit_id).execution_options(populate_existing=True)
     if db.session.get_bind().dialect.name != "sqlite":
-        stmt = stmt.with_for_update()
+        stmt = stmt.with_for_update(key_share=True)
     unit = db.session.scalar(stmt)
     if unit is None:
         raise NotFound("No such housing unit.")
