@@ -9,6 +9,7 @@ proposal is an assignment problem solved by ``scipy.optimize.linear_sum_assignme
 from __future__ import annotations
 
 import dataclasses
+import json
 import datetime as dt
 import uuid
 
@@ -24,6 +25,8 @@ from service.extensions import db
 from service.housing.models import (
     HOUSING_SITUATIONS,
     NEED_CATEGORIES,
+    RISK_CLASSES,
+    STAFFING_LEVELS,
     UNIT_TYPES,
     URGENCIES,
     HousingNeed,
@@ -60,19 +63,26 @@ class UnitFrame:
 @dataclasses.dataclass
 class NeedFrame:
     ids: list
-    person_ids: np.ndarray  # str, for set look-ups
     person_uuids: list
-    registered_on: list
+    registered_on: np.ndarray  # day numbers (date.toordinal)
     class_rank: np.ndarray
     staffing_rank: np.ndarray
     category_code: np.ndarray
     active_use: np.ndarray
     requires_sf: np.ndarray
-    situation: list
-    urgency: list
-    needed_by: list
+    situation_code: np.ndarray
+    urgency_code: np.ndarray
+    needed_by: np.ndarray  # day numbers, _NO_DATE when not set
     preferred_areas: list
     avoid: list  # list[set[str]]
+    _person_strs: np.ndarray | None = None
+
+    @property
+    def person_ids(self) -> np.ndarray:
+        """Person ids as strings (avoid lists hold strings); built only when co-location needs them."""
+        if self._person_strs is None:
+            self._person_strs = np.array([str(p) for p in self.person_uuids], dtype=object)
+        return self._person_strs
 
     def __len__(self):
         return len(self.ids)
@@ -120,29 +130,68 @@ def _taken_by_unit(unit_ids) -> dict:
     return taken
 
 
+def _json_lists(texts) -> list[list]:
+    """JSON lists arrive as text; most are empty or repeat, so each distinct text is parsed once."""
+    parsed: dict = {None: [], "[]": []}
+    out = []
+    for text in texts:
+        value = parsed.get(text)
+        if value is None:
+            value = parsed[text] = json.loads(text) or []
+        out.append(value)
+    return out
+
+
+_NO_DATE = -(2 ** 40)
+_NOBODY: frozenset = frozenset()
+
+
+def _ordinals(dates) -> np.ndarray:
+    """Dates as day numbers (date.toordinal); a missing date is a large negative sentinel."""
+    return np.fromiter((d.toordinal() if d is not None else _NO_DATE for d in dates), dtype=np.int64,
+                       count=len(dates))
+
+
+def _in_waiting_order(needs: NeedFrame, indices) -> list[int]:
+    """Indices sorted longest waiting first, then by id (the database returns them unordered)."""
+    indices = np.asarray(indices, dtype=np.int64)
+    if not len(indices):
+        return []
+    id_key = np.fromiter((needs.ids[j].int >> 65 for j in indices.tolist()), dtype=np.int64, count=len(indices))
+    return indices[np.lexsort((id_key, needs.registered_on[indices]))].tolist()
+
+
+def _code(column, values):
+    """The value's index in ``values``, computed by the database (small ints load fast)."""
+    return sa.case({value: index for index, value in enumerate(values)}, value=column, else_=-1)
+
+
 def load_needs(*conditions) -> NeedFrame:
     rows = db.session.execute(
-        sa.select(HousingNeed.id, HousingNeed.person_id, HousingNeed.registered_on, HousingNeed.category,
-                  HousingNeed.required_risk_class, HousingNeed.required_staffing,
+        sa.select(HousingNeed.id, HousingNeed.person_id, HousingNeed.registered_on, HousingNeed.needed_by,
+                  _code(HousingNeed.category, NEED_CATEGORIES),
+                  _code(HousingNeed.required_risk_class, RISK_CLASSES),
+                  _code(HousingNeed.required_staffing, STAFFING_LEVELS),
                   HousingNeed.active_substance_use, HousingNeed.requires_substance_free,
-                  HousingNeed.housing_situation, HousingNeed.urgency, HousingNeed.needed_by,
-                  HousingNeed.preferred_areas, HousingNeed.avoid_person_ids)
-        .where(*conditions).order_by(HousingNeed.registered_on, HousingNeed.id)).all()
+                  _code(HousingNeed.housing_situation, HOUSING_SITUATIONS),
+                  _code(HousingNeed.urgency, URGENCIES),
+                  sa.cast(HousingNeed.preferred_areas, sa.Text), sa.cast(HousingNeed.avoid_person_ids, sa.Text))
+        .where(*conditions)).all()
+    cols = list(zip(*rows)) if rows else [()] * 13
     return NeedFrame(
-        ids=[r.id for r in rows],
-        person_ids=np.array([str(r.person_id) for r in rows], dtype=object),
-        person_uuids=[r.person_id for r in rows],
-        registered_on=[r.registered_on for r in rows],
-        class_rank=np.array([CLASS_RANK[r.required_risk_class] for r in rows], dtype=np.int8),
-        staffing_rank=np.array([STAFFING_RANK[r.required_staffing] for r in rows], dtype=np.int8),
-        category_code=np.array([_CATEGORY_CODE[r.category] for r in rows], dtype=np.int8),
-        active_use=np.array([bool(r.active_substance_use) for r in rows], dtype=bool),
-        requires_sf=np.array([bool(r.requires_substance_free) for r in rows], dtype=bool),
-        situation=[r.housing_situation for r in rows],
-        urgency=[r.urgency for r in rows],
-        needed_by=[r.needed_by for r in rows],
-        preferred_areas=[r.preferred_areas or [] for r in rows],
-        avoid=[set(r.avoid_person_ids or ()) for r in rows],
+        ids=list(cols[0]),
+        person_uuids=list(cols[1]),
+        registered_on=_ordinals(cols[2]),
+        needed_by=_ordinals(cols[3]),
+        category_code=np.array(cols[4], dtype=np.int8),
+        class_rank=np.array(cols[5], dtype=np.int8),
+        staffing_rank=np.array(cols[6], dtype=np.int8),
+        active_use=np.array(cols[7], dtype=bool),
+        requires_sf=np.array(cols[8], dtype=bool),
+        situation_code=np.array(cols[9], dtype=np.int8),
+        urgency_code=np.array(cols[10], dtype=np.int8),
+        preferred_areas=_json_lists(cols[11]),
+        avoid=[set(values) if values else _NOBODY for values in _json_lists(cols[12])],
     )
 
 
@@ -215,17 +264,18 @@ def _co_location(units: UnitFrame, needs: NeedFrame, residents: dict) -> np.ndar
 def need_terms(needs: NeedFrame, today: dt.date) -> dict[str, np.ndarray]:
     """Terms that depend on the need alone (one value per need)."""
     weights = current_app.config["HOUSING_SCORE_WEIGHTS"]
-    urgency_points = {u: float(weights["urgency"].get(u, 0)) for u in URGENCIES}
-    situation_points = {s: float(weights["homelessness"].get(s, 0)) for s in HOUSING_SITUATIONS}
-    days = np.array([(today - d).days for d in needs.registered_on], dtype=float)
-    days = np.clip(days, 0, weights["days_waiting_cap_days"])
+    urgency_points = np.array([float(weights["urgency"].get(u, 0)) for u in URGENCIES])
+    situation_points = np.array([float(weights["homelessness"].get(s, 0)) for s in HOUSING_SITUATIONS])
+    today_number = today.toordinal()
+    days = np.clip((today_number - needs.registered_on).astype(float), 0, weights["days_waiting_cap_days"])
     horizon, top = float(weights["needed_by_horizon_days"]), float(weights["needed_by_max"])
-    until = np.array([(d - today).days if d else np.nan for d in needs.needed_by], dtype=float)
-    needed_by = np.where(np.isnan(until), 0.0, top * np.clip(1.0 - until / horizon, 0.0, 1.0))
+    has_date = needs.needed_by != _NO_DATE
+    until = np.where(has_date, (needs.needed_by - today_number).astype(float), 0.0)
+    needed_by = np.where(has_date, top * np.clip(1.0 - until / horizon, 0.0, 1.0), 0.0)
     return {
-        "urgency": np.array([urgency_points[u] for u in needs.urgency], dtype=float),
+        "urgency": urgency_points[needs.urgency_code],
         "days_waiting": days * float(weights["days_waiting_per_day"]),
-        "homelessness": np.array([situation_points[s] for s in needs.situation], dtype=float),
+        "homelessness": situation_points[needs.situation_code],
         "needed_by": needed_by,
     }
 
@@ -236,17 +286,21 @@ def pair_terms(units: UnitFrame, needs: NeedFrame) -> dict[str, np.ndarray]:
     over = units.class_rank[:, None].astype(float) - needs.class_rank[None, :]
     class_fit = np.where(over == 0, float(weights["class_fit_exact"]),
                          np.where(over > 0, float(weights["class_fit_per_step_over"]) * over, 0.0))
-    area = np.zeros((len(units), len(needs)), dtype=float)
-    district_rows: dict[str, list[int]] = {}
-    for row, district in enumerate(units.districts):
-        if district:
-            district_rows.setdefault(district, []).append(row)
-    if district_rows:
+    district_code: dict[str, int] = {}
+    for district in units.districts:
+        if district and district not in district_code:
+            district_code[district] = len(district_code)
+    # membership[j, d]: need j prefers district d; the last column is "no district".
+    membership = np.zeros((len(needs), len(district_code) + 1), dtype=bool)
+    if district_code:
         for j, areas in enumerate(needs.preferred_areas):
             for a in areas:
-                rows = district_rows.get(a)
-                if rows:
-                    area[rows, j] = float(weights["preferred_area"])
+                d = district_code.get(a)
+                if d is not None:
+                    membership[j, d] = True
+    unit_codes = np.array([district_code.get(d, len(district_code)) if d else len(district_code)
+                           for d in units.districts], dtype=np.int64)
+    area = membership[:, unit_codes].T * float(weights["preferred_area"])
     return {"class_fit": class_fit, "preferred_area": area}
 
 
@@ -296,8 +350,9 @@ def candidates_for_unit(unit_id: uuid.UUID, limit: int | None = None) -> dict:
     result = evaluate(units, needs, load_residents(set(units.complex_keys)), today)
     scores = np.round(result.score()[0], 2)
     feasible = result.feasible[0]
-    ranked = sorted(np.nonzero(feasible)[0].tolist(), key=lambda j: (-scores[j], needs.registered_on[j]))
-    excluded = np.nonzero(~feasible)[0].tolist()
+    by_waiting = np.array(_in_waiting_order(needs, np.nonzero(feasible)[0]), dtype=np.int64)
+    ranked = by_waiting[np.argsort(-scores[by_waiting], kind="stable")].tolist() if len(by_waiting) else []
+    excluded = _in_waiting_order(needs, np.nonzero(~feasible)[0])
     limit = _limit(limit)
     answer = {
         "unit_id": str(unit_id),
@@ -380,17 +435,22 @@ def allocation_proposal(unit_ids=None, need_ids=None) -> dict:
             if sub_feasible[r, c]:
                 i, j = int(row_units[r]), int(useful_needs[c])
                 pairs.append((i, j, round(float(score[i, j]), 2)))
-    pairs.sort(key=lambda p: (-p[2], needs.registered_on[p[1]]))
+    pairs.sort(key=lambda p: (-p[2], int(needs.registered_on[p[1]])))
     assigned_units = {i for i, _, _ in pairs}
     assigned_needs = {j for _, j, _ in pairs}
     answer = {
         "pairs": [{"unit_id": str(units.ids[i]), "need_id": str(needs.ids[j]), "score": s,
                    "score_terms": result.terms(i, j)} for i, j, s in pairs],
-        "unassigned_need_ids": [str(needs.ids[j]) for j in range(len(needs)) if j not in assigned_needs],
+        "unassigned_need_ids": [str(needs.ids[j]) for j in _in_waiting_order(needs, range(len(needs)))
+                                if j not in assigned_needs],
         "unassigned_unit_ids": [str(units.ids[i]) for i in range(len(units))
                                 if i not in assigned_units and slots[i] > 0],
         "total_score": round(sum(s for _, _, s in pairs), 2),
     }
-    record_many("read", "housing_need", [(needs.ids[j], needs.person_uuids[j]) for j in range(len(needs))],
+    # Each proposed pair discloses a person's scored need: one event per need. The
+    # unassigned list discloses only that a need is waiting: one summary event.
+    record_many("read", "housing_need", [(needs.ids[j], needs.person_uuids[j]) for _, j, _ in pairs],
                 detail="allocation proposal")
+    record("read", "housing_allocation_proposal",
+           detail=f"{len(pairs)} pairs; {len(answer['unassigned_need_ids'])} needs unassigned")
     return answer
