@@ -154,3 +154,26 @@ def test_matching_sees_only_own_municipality(env, make_unit, make_need, housing_
     assert body["candidates"] == [] and body["excluded"] == []
     assert other.post(P, json={}).get_json()["pairs"] == []
     assert housing_officer.get(f"{U}/{unit['id']}/candidates").status_code == 404
+
+
+def test_candidates_are_audited_per_need_listed(make_unit, make_need, housing_officer, app):
+    import sqlalchemy as sa
+
+    from service.audit.models import AuditEvent
+    from service.extensions import db
+
+    fits, excluded = make_need(), make_need(category="robust_staff_base", housing_situation="housed")
+    unit = make_unit()
+    housing_officer.get(f"{U}/{unit['id']}/candidates")
+    with app.app_context():
+        rows = db.session.execute(sa.select(AuditEvent.object_id, AuditEvent.person_id).where(
+            AuditEvent.object_type == "housing_need", AuditEvent.action == "read",
+            AuditEvent.detail == f"candidates for unit {unit['id']}")).all()
+    assert {(o, str(p)) for o, p in rows} == {(fits["id"], fits["person_id"]),
+                                              (excluded["id"], excluded["person_id"])}
+
+
+def test_openapi_documents_housing(env):
+    spec = env.client.get("/api/v1/openapi.json").get_json()
+    assert "/api/v1/housing/allocation-proposal" in spec["paths"]
+    assert "/api/v1/housing/units/{unit_id}/candidates" in spec["paths"]
