@@ -63,6 +63,54 @@ class BaseConfig:
     # Individual plans: months from activation to the first evaluation when none is given.
     PLAN_EVALUATION_INTERVAL_MONTHS = 6
 
+    # Housing (DESIGN §5, §7). The risk class is the highest class whose features
+    # (cumulative with every lower class) are all recorded and whose minimum
+    # staffing the unit has; a unit missing a green feature has no class.
+    HOUSING_RISK_RULES = [
+        {"class": "green", "features": ["smoke_detector", "fire_extinguisher"]},
+        {"class": "yellow", "features": ["enhanced_fire_safety", "water_leak_protection", "stove_guard",
+                                         "systematic_supervision"]},
+        {"class": "red", "features": ["direct_fire_alarm", "robust_materials", "reinforced_windows_doors",
+                                      "concealed_installations", "external_technical_room"],
+         "min_staffing": "supervision"},
+    ]
+    # Unit types acceptable for each need category (DESIGN §5).
+    HOUSING_ACCEPTABLE_UNIT_TYPES = {
+        "ordinary": ["ordinary_rental", "aftercare_flat"],
+        "care_home_staffed": ["care_home", "staffed_complex"],
+        "robust_supervised": ["ordinary_rental", "staffed_complex"],
+        "robust_staff_base": ["staffed_complex"],
+        "training_flat": ["training_flat"],
+        "aftercare": ["aftercare_flat", "training_flat", "ordinary_rental"],
+    }
+    # What a need of each category requires when the officer does not say
+    # (Kragerø plan section 6.1: the four groups of unmet need).
+    HOUSING_CATEGORY_DEFAULTS = {
+        "ordinary": {"required_risk_class": "green", "required_staffing": "none"},
+        "care_home_staffed": {"required_risk_class": "yellow", "required_staffing": "round_the_clock"},
+        "robust_supervised": {"required_risk_class": "red", "required_staffing": "supervision"},
+        "robust_staff_base": {"required_risk_class": "red", "required_staffing": "staff_base"},
+        "training_flat": {"required_risk_class": "green", "required_staffing": "none",
+                          "requires_substance_free": True},
+        "aftercare": {"required_risk_class": "green", "required_staffing": "none"},
+    }
+    # Soft score, term by term (DESIGN §5). Points are added; see docs/housing.md.
+    HOUSING_SCORE_WEIGHTS = {
+        "urgency": {"normal": 0, "high": 20, "acute": 40},
+        "days_waiting_per_day": 0.1,
+        "days_waiting_cap_days": 365,
+        "homelessness": {"sleeping_rough": 30, "temporary_accommodation": 25, "institution_release": 20,
+                         "with_friends_family": 15, "housed_insecure": 5, "housed": 0},
+        "needed_by_max": 15,
+        "needed_by_horizon_days": 90,
+        "class_fit_exact": 10,
+        "class_fit_per_step_over": -15,
+        "preferred_area": 5,
+    }
+    HOUSING_INSPECTION_INTERVAL_MONTHS = 12
+    HOUSING_INSPECTION_DUE_DAYS = 30
+    HOUSING_CANDIDATES_LIMIT = 100
+
     # Scheduler
     SCHEDULER_HEARTBEAT_SECONDS = 30
     SCHEDULER_STALE_AFTER_SECONDS = 120

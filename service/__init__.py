@@ -83,19 +83,16 @@ def _init_auth(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from service.audit.routes import blp as audit_blp
     from service.auth.routes import blp as auth_blp
-    from service.health.routes import blp as health_blp
-    from service.persons.routes import blp as persons_blp
-    from service.plans.routes import blp as plans_blp
-
-    for blueprint in (health_blp, auth_blp, persons_blp, audit_blp, plans_blp):
-        api.register_blueprint(blueprint)
-
-    # --- cases: service catalogue, referrals, decisions and appeals ---
     from service.catalogue.routes import blp as catalogue_blp
     from service.decisions.routes import blp as decisions_blp
+    from service.health.routes import blp as health_blp
+    from service.housing.routes import blp as housing_blp
+    from service.persons.routes import blp as persons_blp
+    from service.plans.routes import blp as plans_blp
     from service.referrals.routes import blp as referrals_blp
 
-    for blueprint in (catalogue_blp, referrals_blp, decisions_blp):
+    for blueprint in (health_blp, auth_blp, persons_blp, audit_blp, catalogue_blp, referrals_blp,
+                      decisions_blp, plans_blp, housing_blp):
         api.register_blueprint(blueprint)
 
     if app.config["DOCS_UI_ENABLED"]:
@@ -116,12 +113,11 @@ def _register_cli(app: Flask) -> None:
     from service.demo.cli import demo_cli
     from service.jobs.cli import scheduler_cli, serve_command
 
-    for command in (municipality_cli, user_cli, token_cli, audit_cli, demo_cli, scheduler_cli, serve_command):
-        app.cli.add_command(command)
-
     from service.catalogue.cli import catalogue_cli
 
-    app.cli.add_command(catalogue_cli)
+    for command in (municipality_cli, user_cli, token_cli, audit_cli, catalogue_cli, demo_cli,
+                    scheduler_cli, serve_command):
+        app.cli.add_command(command)
 
 
 def _register_security_headers(app: Flask) -> None:

@@ -9,3 +9,6 @@ from service.common.idempotency import IdempotencyKey  # noqa: F401
 from service.decisions.models import Appeal, Decision  # noqa: F401
 from service.referrals.models import Referral  # noqa: F401
 from service.plans.models import IndividualPlan, PlanEvaluation, PlanGoal, PlanMeasure, PlanMember  # noqa: F401
+from service.housing.models import (  # noqa: F401
+    HousingEvent, HousingInspection, HousingNeed, HousingOffer, HousingUnit, Tenancy,
+)

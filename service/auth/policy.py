@@ -28,6 +28,10 @@ PLAN_READERS = frozenset({CASE_OFFICER, COORDINATOR, PROVIDER})
 PLAN_WRITERS = frozenset({CASE_OFFICER, COORDINATOR})
 COORDINATORS = frozenset({COORDINATOR})
 CASE_OFFICERS = frozenset({CASE_OFFICER})
+HOUSING_WRITERS = frozenset({HOUSING_OFFICER})
+HOUSING_UNIT_READERS = frozenset({HOUSING_OFFICER, CASE_OFFICER, PLANNER})
+HOUSING_NEED_READERS = frozenset({HOUSING_OFFICER, CASE_OFFICER})
+HOUSING_TENANCY_READERS = frozenset({HOUSING_OFFICER, PROVIDER})
 
 API = "/api/v1"
 
@@ -79,6 +83,38 @@ POLICY: dict[tuple[str, str], frozenset[str]] = {
     ("POST", f"{API}/plans/<uuid:plan_id>/evaluations"): COORDINATORS,
     ("GET", f"{API}/plans/<uuid:plan_id>/evaluations/<uuid:item_id>"): PLAN_READERS,
     # --- end plans ---
+    # --- housing ---
+    # Units carry no person data: planners may read the stock. Needs are read by the
+    # allocation office too, which may register them; offers and matching are the
+    # housing office's; a provider reads tenancies of the persons it serves (rows
+    # filtered in service.housing.offers).
+    ("GET", f"{API}/housing/units"): HOUSING_UNIT_READERS,
+    ("POST", f"{API}/housing/units"): HOUSING_WRITERS,
+    ("GET", f"{API}/housing/units/<uuid:unit_id>"): HOUSING_UNIT_READERS,
+    ("PATCH", f"{API}/housing/units/<uuid:unit_id>"): HOUSING_WRITERS,
+    ("GET", f"{API}/housing/units/<uuid:unit_id>/inspections"): HOUSING_UNIT_READERS,
+    ("POST", f"{API}/housing/units/<uuid:unit_id>/inspections"): HOUSING_WRITERS,
+    ("POST", f"{API}/housing/units/<uuid:unit_id>/unavailable"): HOUSING_WRITERS,
+    ("POST", f"{API}/housing/units/<uuid:unit_id>/available"): HOUSING_WRITERS,
+    ("GET", f"{API}/housing/units/<uuid:unit_id>/candidates"): HOUSING_WRITERS,
+    ("GET", f"{API}/housing/needs"): HOUSING_NEED_READERS,
+    ("POST", f"{API}/housing/needs"): HOUSING_NEED_READERS,
+    ("GET", f"{API}/housing/needs/<uuid:need_id>"): HOUSING_NEED_READERS,
+    ("PATCH", f"{API}/housing/needs/<uuid:need_id>"): HOUSING_WRITERS,
+    ("POST", f"{API}/housing/needs/<uuid:need_id>/park"): HOUSING_WRITERS,
+    ("POST", f"{API}/housing/needs/<uuid:need_id>/resume"): HOUSING_WRITERS,
+    ("POST", f"{API}/housing/needs/<uuid:need_id>/withdraw"): HOUSING_WRITERS,
+    ("GET", f"{API}/housing/needs/<uuid:need_id>/candidates"): HOUSING_WRITERS,
+    ("POST", f"{API}/housing/allocation-proposal"): HOUSING_WRITERS,
+    ("GET", f"{API}/housing/offers"): HOUSING_WRITERS,
+    ("POST", f"{API}/housing/offers"): HOUSING_WRITERS,
+    ("GET", f"{API}/housing/offers/<uuid:offer_id>"): HOUSING_WRITERS,
+    ("POST", f"{API}/housing/offers/<uuid:offer_id>/accept"): HOUSING_WRITERS,
+    ("POST", f"{API}/housing/offers/<uuid:offer_id>/decline"): HOUSING_WRITERS,
+    ("POST", f"{API}/housing/offers/<uuid:offer_id>/withdraw"): HOUSING_WRITERS,
+    ("GET", f"{API}/housing/tenancies"): HOUSING_TENANCY_READERS,
+    ("GET", f"{API}/housing/tenancies/<uuid:tenancy_id>"): HOUSING_TENANCY_READERS,
+    ("POST", f"{API}/housing/tenancies/<uuid:tenancy_id>/end"): HOUSING_WRITERS,
 }
 
 # --- cases: service catalogue, referrals, decisions, appeals ---

@@ -19,6 +19,7 @@ from service.auth.roles import ALL_ROLES, PROVIDER
 from service.common import clock
 from service.common.tenancy import tenant_scope
 from service.extensions import db
+from service.housing.demo import seed_housing
 from service.persons import services as persons
 from service.persons.national_id import generate_synthetic_national_id
 
@@ -55,6 +56,7 @@ def seed_demo(rng_seed: int = 4014) -> list[tuple[str, str, str]]:
 
         seed_cases(rng, DEMO_PROVIDER_UNIT)
         _seed_plans()
+        seed_housing(random.Random(rng_seed + 5), DISTRICTS)
     return credentials
 
 

@@ -4,6 +4,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from service.common.http import etag_headers
+from service.common.idempotency import idempotent
 from service.common.pagination import PAGINATION
 from service.plans import schemas as s
 from service.plans import services
@@ -23,6 +24,7 @@ class Plans(MethodView):
             filters, pagination_parameters.page, pagination_parameters.page_size)
         return items
 
+    @idempotent
     @blp.arguments(s.PlanCreateSchema)
     @blp.response(201, s.PlanSchema)
     def post(self, data):
@@ -79,6 +81,7 @@ def _parts(path: str, schema, create_schema, update_schema, list_f, create_f, ge
                 plan_id, pagination_parameters.page, pagination_parameters.page_size)
             return items
 
+        @idempotent
         @blp.arguments(create_schema)
         @blp.response(201, schema)
         def post(self, data, plan_id: uuid.UUID):

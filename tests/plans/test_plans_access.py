@@ -158,3 +158,12 @@ def test_overview_prefers_the_open_plan_over_closed_ones(request_plan, case_offi
     ok(case_officer.post(f"{API}/{old['id']}/close", json={"reason": "Flyttet ut"}))
     new = request_plan(person, requested_on="2024-12-01")  # registered late, older date
     assert ok(case_officer.get(f"/api/v1/persons/{person['id']}/overview"))["plan"]["id"] == new["id"]
+
+
+def test_a_plan_request_sent_twice_with_one_key_creates_one_plan(case_officer, make_person):
+    person = make_person()
+    body = {"person_id": person["id"], "requested_on": "2026-02-01"}
+    first = case_officer.post("/api/v1/plans", json=body, headers={"Idempotency-Key": "ip-1"})
+    again = case_officer.post("/api/v1/plans", json=body, headers={"Idempotency-Key": "ip-1"})
+    assert first.status_code == again.status_code == 201
+    assert again.get_json()["id"] == first.get_json()["id"]

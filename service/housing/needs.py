@@ -1,0 +1,215 @@
+"""The housing needs register: the waiting list (DESIGN §3 HousingNeed)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+import sqlalchemy as sa
+from flask import current_app, g
+
+from service.audit.services import record, record_many
+from service.common import clock
+from service.common.errors import Conflict, NotFound, ValidationFailed
+from service.common.http import require_if_match
+from service.common.pagination import page_of
+from service.common.tenancy import current_municipality_id
+from service.decisions.models import Decision
+from service.extensions import db
+from service.housing.models import HOMELESS_SITUATIONS, OPEN_NEED_STATUSES, HousingNeed
+from service.persons.access import visible_persons_clause
+from service.persons.models import Person
+
+_EDITABLE = ("category", "required_risk_class", "required_staffing", "active_substance_use",
+             "requires_substance_free", "housing_situation", "urgency", "needed_by", "preferred_areas",
+             "avoid_person_ids", "decision_id", "notes")
+
+
+def waiting_clause(today: dt.date | None = None):
+    """Waiting now: status waiting, or parked with the parking date reached."""
+    today = today or clock.today()
+    return sa.or_(HousingNeed.status == "waiting",
+                  sa.and_(HousingNeed.status == "parked", HousingNeed.parked_until <= today))
+
+
+def is_waiting(need: HousingNeed, today: dt.date | None = None) -> bool:
+    today = today or clock.today()
+    return need.status == "waiting" or (need.status == "parked" and need.parked_until <= today)
+
+
+def _visible(stmt: sa.Select) -> sa.Select:
+    return stmt.join(Person, Person.id == HousingNeed.person_id).where(
+        visible_persons_clause(g.get("current_user")))
+
+
+def _person(person_id: uuid.UUID) -> Person:
+    person = db.session.scalar(sa.select(Person).where(
+        Person.id == person_id, visible_persons_clause(g.get("current_user"))))
+    if person is None:
+        raise ValidationFailed.field("person_id", "no such person")
+    return person
+
+
+def _check_avoid(need: HousingNeed) -> None:
+    ids = []
+    for raw in need.avoid_person_ids or []:
+        ids.append(uuid.UUID(str(raw)))
+    if need.person_id in ids:
+        raise ValidationFailed.field("avoid_person_ids", "a person cannot avoid themselves")
+    if ids:
+        found = set(db.session.scalars(sa.select(Person.id).where(Person.id.in_(ids))).all())
+        if len(found) != len(set(ids)):
+            raise ValidationFailed.field("avoid_person_ids", "names a person who is not registered")
+    need.avoid_person_ids = sorted({str(i) for i in ids})
+
+
+def _check_decision(need: HousingNeed) -> None:
+    """A need may rest on a decision (e.g. bolig for helse- og omsorgsformål) — the person's own."""
+    if need.decision_id is None:
+        return
+    owner = db.session.scalar(sa.select(Decision.person_id).where(Decision.id == need.decision_id))
+    if owner != need.person_id:
+        raise ValidationFailed.field("decision_id", "no such decision for this person")
+
+
+def _check_consistency(need: HousingNeed) -> None:
+    if need.active_substance_use and need.requires_substance_free:
+        raise ValidationFailed.field("requires_substance_free",
+                                     "a person in active substance use cannot require a substance-free unit")
+    need.preferred_areas = sorted({a.strip() for a in need.preferred_areas or [] if a and a.strip()})
+
+
+def create_need(data: dict) -> HousingNeed:
+    person = _person(data["person_id"])
+    open_need = db.session.scalar(sa.select(HousingNeed.id).where(
+        HousingNeed.person_id == person.id, HousingNeed.status.in_(OPEN_NEED_STATUSES)))
+    if open_need is not None:
+        raise Conflict("The person already has an open housing need; update it instead.",
+                       code="open_need_exists")
+    defaults = current_app.config["HOUSING_CATEGORY_DEFAULTS"].get(data["category"], {})
+    need = HousingNeed(id=uuid.uuid4(), municipality_id=current_municipality_id(), person_id=person.id,
+                       registered_on=data.get("registered_on") or clock.today(), status="waiting",
+                       required_risk_class=defaults.get("required_risk_class", "green"),
+                       required_staffing=defaults.get("required_staffing", "none"),
+                       active_substance_use=False,
+                       requires_substance_free=bool(defaults.get("requires_substance_free"))
+                       and not data.get("active_substance_use"),
+                       urgency="normal", preferred_areas=[], avoid_person_ids=[])
+    if need.registered_on > clock.today():
+        raise ValidationFailed.field("registered_on", "must not be in the future")
+    for field in _EDITABLE:
+        if field in data:
+            setattr(need, field, data[field])
+    _check_consistency(need)
+    _check_avoid(need)
+    _check_decision(need)
+    db.session.add(need)
+    db.session.flush()
+    record("create", "housing_need", object_id=need.id, person_id=need.person_id)
+    return need
+
+
+def load_need(need_id: uuid.UUID, *, lock: bool = False) -> HousingNeed:
+    stmt = _visible(sa.select(HousingNeed).where(HousingNeed.id == need_id))
+    if lock:
+        stmt = stmt.execution_options(populate_existing=True)
+        if db.session.get_bind().dialect.name != "sqlite":
+            stmt = stmt.with_for_update(of=HousingNeed)
+    need = db.session.scalar(stmt)
+    if need is None:
+        raise NotFound("No such housing need.")
+    return need
+
+
+def get_need(need_id: uuid.UUID) -> HousingNeed:
+    need = load_need(need_id)
+    record("read", "housing_need", object_id=need.id, person_id=need.person_id)
+    return need
+
+
+def _ensure_open(need: HousingNeed, action: str) -> None:
+    if need.status not in OPEN_NEED_STATUSES:
+        raise Conflict(f"The need is {need.status}; it cannot be {action}.", code="illegal_state")
+
+
+def update_need(need_id: uuid.UUID, data: dict) -> HousingNeed:
+    need = load_need(need_id)
+    require_if_match(need)
+    _ensure_open(need, "changed")
+    changed = sorted(k for k in data if getattr(need, k, None) != data[k])
+    for field in _EDITABLE:
+        if field in data:
+            setattr(need, field, data[field])
+    _check_consistency(need)
+    if "avoid_person_ids" in data:
+        _check_avoid(need)
+    if "decision_id" in data:
+        _check_decision(need)
+    db.session.flush()
+    record("update", "housing_need", object_id=need.id, person_id=need.person_id,
+           detail=("fields: " + ",".join(changed))[:200] if changed else None)
+    return need
+
+
+def park_need(need_id: uuid.UUID, data: dict) -> HousingNeed:
+    need = load_need(need_id, lock=True)
+    if not (need.status in ("waiting", "parked")):
+        raise Conflict(f"The need is {need.status}; only a waiting need can be parked.", code="illegal_state")
+    if data["until"] <= clock.today():
+        raise ValidationFailed.field("until", "must be after today")
+    need.status, need.parked_until, need.park_reason = "parked", data["until"], data["reason"].strip()
+    db.session.flush()
+    record("update", "housing_need", object_id=need.id, person_id=need.person_id, detail="parked")
+    return need
+
+
+def resume_need(need_id: uuid.UUID) -> HousingNeed:
+    need = load_need(need_id, lock=True)
+    if need.status != "parked":
+        raise Conflict(f"The need is {need.status}, not parked.", code="illegal_state")
+    need.status, need.parked_until = "waiting", None
+    db.session.flush()
+    record("update", "housing_need", object_id=need.id, person_id=need.person_id, detail="resumed")
+    return need
+
+
+def withdraw_need(need_id: uuid.UUID, data: dict) -> HousingNeed:
+    need = load_need(need_id, lock=True)
+    if need.status == "offered":
+        raise Conflict("The need is offered; withdraw or decline the pending offer first.", code="illegal_state")
+    _ensure_open(need, "withdrawn")
+    need.status, need.parked_until = "withdrawn", None
+    need.withdrawn_on = data.get("withdrawn_on") or clock.today()
+    need.withdraw_reason = data["reason"].strip()
+    db.session.flush()
+    record("update", "housing_need", object_id=need.id, person_id=need.person_id, detail="withdrawn")
+    return need
+
+
+def list_needs(filters: dict, page: int, page_size: int):
+    today = clock.today()
+    stmt = _visible(sa.select(HousingNeed))
+    if filters.get("status") == "waiting":
+        stmt = stmt.where(waiting_clause(today))
+    elif filters.get("status"):
+        stmt = stmt.where(HousingNeed.status == filters["status"])
+    for field in ("required_risk_class", "category", "housing_situation", "urgency", "person_id",
+                  "required_staffing"):
+        if filters.get(field) is not None:
+            stmt = stmt.where(getattr(HousingNeed, field) == filters[field])
+    if filters.get("homeless") is not None:
+        homeless = HousingNeed.housing_situation.in_(HOMELESS_SITUATIONS)
+        stmt = stmt.where(homeless if filters["homeless"] else sa.not_(homeless))
+    if filters.get("waiting_longer_than") is not None:
+        stmt = stmt.where(HousingNeed.status.in_(OPEN_NEED_STATUSES),
+                          HousingNeed.registered_on < today - dt.timedelta(days=filters["waiting_longer_than"]))
+    items, total = page_of(stmt.order_by(HousingNeed.registered_on, HousingNeed.id), page, page_size)
+    record_many("read", "housing_need", [(n.id, n.person_id) for n in items], detail="list")
+    return items, total
+
+
+def needs_of_person(person_id: uuid.UUID) -> list[HousingNeed]:
+    items = db.session.scalars(sa.select(HousingNeed).where(HousingNeed.person_id == person_id)
+                               .order_by(HousingNeed.registered_on.desc())).all()
+    record_many("read", "housing_need", [(n.id, n.person_id) for n in items], detail="overview")
+    return list(items)

@@ -1,0 +1,49 @@
+"""Pure rules: risk class from features (DESIGN §7), orderings, month arithmetic."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+
+from flask import current_app
+
+from service.housing.models import RISK_CLASSES, STAFFING_LEVELS
+
+CLASS_RANK = {name: rank for rank, name in enumerate(RISK_CLASSES)}  # green < yellow < red
+STAFFING_RANK = {name: rank for rank, name in enumerate(STAFFING_LEVELS)}
+
+
+def class_rank(risk_class: str | None) -> int:
+    """-1 for a unit without a class: lower than any requirement."""
+    return CLASS_RANK.get(risk_class, -1) if risk_class else -1
+
+
+def derive_risk_class(features, staffing: str, rules: list[dict] | None = None) -> str | None:
+    """The highest class whose features, and those of every lower class, are all present.
+
+    ``rules`` is the ordered table from ``HOUSING_RISK_RULES`` (lowest class first);
+    a rule's ``min_staffing`` must also be met. Missing a green feature gives None.
+    """
+    rules = rules if rules is not None else current_app.config["HOUSING_RISK_RULES"]
+    present = set(features or ())
+    derived = None
+    for rule in rules:
+        if not set(rule["features"]) <= present:
+            break
+        minimum = rule.get("min_staffing")
+        if minimum and STAFFING_RANK.get(staffing, 0) < STAFFING_RANK[minimum]:
+            break
+        derived = rule["class"]
+    return derived
+
+
+def known_features(rules: list[dict] | None = None) -> list[str]:
+    rules = rules if rules is not None else current_app.config["HOUSING_RISK_RULES"]
+    return [feature for rule in rules for feature in rule["features"]]
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """31 January + 1 month = 28/29 February (DESIGN §4)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))

@@ -1,0 +1,325 @@
+import marshmallow as ma
+import sqlalchemy as sa
+from marshmallow import validate
+
+from service.housing.models import (
+    HOUSING_SITUATIONS,
+    INSPECTION_RESULTS,
+    NEED_CATEGORIES,
+    NEED_STATUSES,
+    OFFER_STATUSES,
+    OWNERS,
+    RISK_CLASSES,
+    STAFFING_LEVELS,
+    TENANCY_END_REASONS,
+    UNAVAILABLE_REASONS,
+    UNIT_STATUSES,
+    UNIT_TYPES,
+    URGENCIES,
+)
+
+_REASON = validate.Length(min=3, max=500)
+
+
+class UnitSchema(ma.Schema):
+    id = ma.fields.UUID(dump_only=True)
+    label = ma.fields.String()
+    address = ma.fields.String(allow_none=True)
+    complex = ma.fields.String(allow_none=True)
+    district = ma.fields.String(allow_none=True)
+    unit_type = ma.fields.String()
+    features = ma.fields.List(ma.fields.String())
+    risk_class = ma.fields.String(allow_none=True, metadata={"description": "The class matching uses"})
+    derived_risk_class = ma.fields.String(allow_none=True, metadata={"description": "From the features"})
+    class_overridden = ma.fields.Function(lambda u: u.class_override_reason is not None)
+    class_override_reason = ma.fields.String(allow_none=True)
+    staffing = ma.fields.String()
+    substance_free = ma.fields.Boolean()
+    max_stay_months = ma.fields.Integer(allow_none=True)
+    capacity = ma.fields.Integer()
+    owner = ma.fields.String()
+    status = ma.fields.String()
+    unavailable_reason = ma.fields.String(allow_none=True)
+    unavailable_note = ma.fields.String(allow_none=True)
+    next_inspection_on = ma.fields.Date(allow_none=True)
+    version = ma.fields.Integer()
+    created_at = ma.fields.DateTime()
+    updated_at = ma.fields.DateTime()
+
+
+class _UnitFields(ma.Schema):
+    label = ma.fields.String(validate=validate.Length(min=1, max=80))
+    address = ma.fields.String(allow_none=True, validate=validate.Length(max=200))
+    complex = ma.fields.String(allow_none=True, validate=validate.Length(min=1, max=120))
+    district = ma.fields.String(allow_none=True, validate=validate.Length(max=80))
+    unit_type = ma.fields.String(validate=validate.OneOf(UNIT_TYPES))
+    features = ma.fields.List(ma.fields.String(), metadata={"description": "Feature codes of DESIGN §7"})
+    risk_class_override = ma.fields.String(allow_none=True, validate=validate.OneOf(RISK_CLASSES),
+                                           metadata={"description": "Manual class; null clears it"})
+    class_override_reason = ma.fields.String(allow_none=True, validate=validate.Length(max=500))
+    staffing = ma.fields.String(validate=validate.OneOf(STAFFING_LEVELS))
+    substance_free = ma.fields.Boolean()
+    max_stay_months = ma.fields.Integer(allow_none=True, validate=validate.Range(min=1, max=600))
+    capacity = ma.fields.Integer(validate=validate.Range(min=1, max=200))
+    owner = ma.fields.String(validate=validate.OneOf(OWNERS))
+    next_inspection_on = ma.fields.Date(allow_none=True)
+
+
+class UnitCreateSchema(_UnitFields):
+    label = ma.fields.String(required=True, validate=validate.Length(min=1, max=80))
+    unit_type = ma.fields.String(required=True, validate=validate.OneOf(UNIT_TYPES))
+
+
+class UnitUpdateSchema(_UnitFields):
+    pass
+
+
+class UnitQuerySchema(ma.Schema):
+    risk_class = ma.fields.String(validate=validate.OneOf(RISK_CLASSES))
+    unclassified = ma.fields.Boolean(metadata={"description": "Only units without a class"})
+    class_overridden = ma.fields.Boolean()
+    status = ma.fields.String(validate=validate.OneOf(UNIT_STATUSES))
+    unit_type = ma.fields.String(validate=validate.OneOf(UNIT_TYPES))
+    complex = ma.fields.String()
+    district = ma.fields.String()
+    substance_free = ma.fields.Boolean()
+    staffing = ma.fields.String(validate=validate.OneOf(STAFFING_LEVELS))
+    owner = ma.fields.String(validate=validate.OneOf(OWNERS))
+    inspection_due = ma.fields.Boolean(metadata={"description": "next_inspection_on missing, passed or within "
+                                                                "HOUSING_INSPECTION_DUE_DAYS"})
+
+
+class InspectionCreateSchema(ma.Schema):
+    inspected_on = ma.fields.Date(required=True)
+    features = ma.fields.List(ma.fields.String(), required=True)
+    result = ma.fields.String(validate=validate.OneOf(INSPECTION_RESULTS))
+    notes = ma.fields.String(allow_none=True, validate=validate.Length(max=2000))
+    next_inspection_on = ma.fields.Date(allow_none=True)
+    risk_class_override = ma.fields.String(allow_none=True, validate=validate.OneOf(RISK_CLASSES))
+    class_override_reason = ma.fields.String(allow_none=True, validate=validate.Length(max=500))
+
+
+class InspectionSchema(ma.Schema):
+    id = ma.fields.UUID()
+    unit_id = ma.fields.UUID()
+    inspected_on = ma.fields.Date()
+    features = ma.fields.List(ma.fields.String())
+    result = ma.fields.String()
+    derived_risk_class = ma.fields.String(allow_none=True)
+    notes = ma.fields.String(allow_none=True)
+    next_inspection_on = ma.fields.Date(allow_none=True)
+    inspected_by = ma.fields.UUID(allow_none=True)
+    created_at = ma.fields.DateTime()
+
+
+class UnavailableSchema(ma.Schema):
+    reason = ma.fields.String(required=True, validate=validate.OneOf(UNAVAILABLE_REASONS))
+    note = ma.fields.String(allow_none=True, validate=validate.Length(max=500))
+
+
+class EmptySchema(ma.Schema):
+    pass
+
+
+class CandidatesQuerySchema(ma.Schema):
+    limit = ma.fields.Integer(validate=validate.Range(min=1, max=10000),
+                              metadata={"description": "Most candidates and most excluded to list (each)"})
+
+
+class CandidatesSchema(ma.Schema):
+    class Meta:
+        unknown = ma.INCLUDE
+
+    unit_id = ma.fields.String()
+    need_id = ma.fields.String()
+    candidates = ma.fields.Raw()
+    excluded = ma.fields.Raw()
+    candidate_count = ma.fields.Integer()
+    excluded_count = ma.fields.Integer()
+
+
+class ProposalRequestSchema(ma.Schema):
+    unit_ids = ma.fields.List(ma.fields.UUID(), metadata={"description": "Restrict to these units"})
+    need_ids = ma.fields.List(ma.fields.UUID(), metadata={"description": "Restrict to these needs"})
+
+
+class ProposalSchema(ma.Schema):
+    pairs = ma.fields.Raw()
+    unassigned_need_ids = ma.fields.List(ma.fields.String())
+    unassigned_unit_ids = ma.fields.List(ma.fields.String())
+    total_score = ma.fields.Float()
+
+
+# --- needs ---
+
+class NeedSchema(ma.Schema):
+    id = ma.fields.UUID()
+    person_id = ma.fields.UUID()
+    registered_on = ma.fields.Date()
+    category = ma.fields.String()
+    required_risk_class = ma.fields.String()
+    required_staffing = ma.fields.String()
+    active_substance_use = ma.fields.Boolean()
+    requires_substance_free = ma.fields.Boolean()
+    housing_situation = ma.fields.String()
+    homeless = ma.fields.Function(lambda n: n.housing_situation in HOUSING_SITUATIONS[:4])
+    urgency = ma.fields.String()
+    needed_by = ma.fields.Date(allow_none=True)
+    preferred_areas = ma.fields.List(ma.fields.String())
+    avoid_person_ids = ma.fields.List(ma.fields.String())
+    decision_id = ma.fields.UUID(allow_none=True)
+    notes = ma.fields.String(allow_none=True)
+    status = ma.fields.String()
+    parked_until = ma.fields.Date(allow_none=True)
+    park_reason = ma.fields.String(allow_none=True)
+    withdrawn_on = ma.fields.Date(allow_none=True)
+    withdraw_reason = ma.fields.String(allow_none=True)
+    version = ma.fields.Integer()
+    created_at = ma.fields.DateTime()
+    updated_at = ma.fields.DateTime()
+
+
+class _NeedFields(ma.Schema):
+    category = ma.fields.String(validate=validate.OneOf(NEED_CATEGORIES))
+    required_risk_class = ma.fields.String(validate=validate.OneOf(RISK_CLASSES))
+    required_staffing = ma.fields.String(validate=validate.OneOf(STAFFING_LEVELS))
+    active_substance_use = ma.fields.Boolean()
+    requires_substance_free = ma.fields.Boolean()
+    housing_situation = ma.fields.String(validate=validate.OneOf(HOUSING_SITUATIONS))
+    urgency = ma.fields.String(validate=validate.OneOf(URGENCIES))
+    needed_by = ma.fields.Date(allow_none=True)
+    preferred_areas = ma.fields.List(ma.fields.String(validate=validate.Length(max=80)),
+                                     validate=validate.Length(max=20))
+    avoid_person_ids = ma.fields.List(ma.fields.UUID(), validate=validate.Length(max=50))
+    decision_id = ma.fields.UUID(allow_none=True)
+    notes = ma.fields.String(allow_none=True, validate=validate.Length(max=2000))
+
+
+class NeedCreateSchema(_NeedFields):
+    person_id = ma.fields.UUID(required=True)
+    registered_on = ma.fields.Date()
+    category = ma.fields.String(required=True, validate=validate.OneOf(NEED_CATEGORIES))
+    housing_situation = ma.fields.String(required=True, validate=validate.OneOf(HOUSING_SITUATIONS))
+
+
+class NeedUpdateSchema(_NeedFields):
+    pass
+
+
+class NeedQuerySchema(ma.Schema):
+    status = ma.fields.String(validate=validate.OneOf(NEED_STATUSES),
+                              metadata={"description": "waiting includes parked needs whose date has come"})
+    required_risk_class = ma.fields.String(validate=validate.OneOf(RISK_CLASSES))
+    required_staffing = ma.fields.String(validate=validate.OneOf(STAFFING_LEVELS))
+    category = ma.fields.String(validate=validate.OneOf(NEED_CATEGORIES))
+    housing_situation = ma.fields.String(validate=validate.OneOf(HOUSING_SITUATIONS))
+    urgency = ma.fields.String(validate=validate.OneOf(URGENCIES))
+    homeless = ma.fields.Boolean(metadata={"description": "In one of the four homelessness-count categories"})
+    waiting_longer_than = ma.fields.Integer(validate=validate.Range(min=0, max=36500),
+                                            metadata={"description": "Open and registered more than N days ago"})
+    person_id = ma.fields.UUID()
+
+
+class ParkSchema(ma.Schema):
+    until = ma.fields.Date(required=True)
+    reason = ma.fields.String(required=True, validate=_REASON)
+
+
+class WithdrawNeedSchema(ma.Schema):
+    reason = ma.fields.String(required=True, validate=_REASON)
+    withdrawn_on = ma.fields.Date()
+
+
+# --- offers and tenancies ---
+
+def _tenancy_id(offer):
+    if "tenancy_id" in offer.__dict__:
+        return str(offer.__dict__["tenancy_id"])
+    if offer.status != "accepted":
+        return None
+    from service.extensions import db
+    from service.housing.models import Tenancy
+
+    found = db.session.scalar(sa.select(Tenancy.id).where(Tenancy.offer_id == offer.id))
+    return str(found) if found else None
+
+
+class OfferSchema(ma.Schema):
+    id = ma.fields.UUID()
+    unit_id = ma.fields.UUID()
+    need_id = ma.fields.UUID()
+    person_id = ma.fields.UUID()
+    offered_on = ma.fields.Date()
+    respond_by = ma.fields.Date()
+    status = ma.fields.String()
+    responded_on = ma.fields.Date(allow_none=True)
+    decline_reason = ma.fields.String(allow_none=True)
+    withdraw_reason = ma.fields.String(allow_none=True)
+    class_mismatch_reason = ma.fields.String(allow_none=True)
+    tenancy_id = ma.fields.Function(_tenancy_id)
+    version = ma.fields.Integer()
+    created_at = ma.fields.DateTime()
+    updated_at = ma.fields.DateTime()
+
+
+class OfferCreateSchema(ma.Schema):
+    unit_id = ma.fields.UUID(required=True)
+    need_id = ma.fields.UUID(required=True)
+    respond_by = ma.fields.Date(required=True)
+    offered_on = ma.fields.Date()
+    class_mismatch_reason = ma.fields.String(allow_none=True, validate=_REASON,
+                                             metadata={"description": "Required when the unit's class is "
+                                                                      "lower than the need requires"})
+
+
+class OfferQuerySchema(ma.Schema):
+    status = ma.fields.String(validate=validate.OneOf(OFFER_STATUSES))
+    unit_id = ma.fields.UUID()
+    need_id = ma.fields.UUID()
+    person_id = ma.fields.UUID()
+
+
+class AcceptSchema(ma.Schema):
+    start_on = ma.fields.Date(required=True)
+    class_mismatch_reason = ma.fields.String(allow_none=True, validate=_REASON)
+
+
+class DeclineSchema(ma.Schema):
+    reason = ma.fields.String(required=True, validate=_REASON)
+
+
+class WithdrawOfferSchema(ma.Schema):
+    reason = ma.fields.String(allow_none=True, validate=validate.Length(max=500))
+
+
+class TenancySchema(ma.Schema):
+    id = ma.fields.UUID()
+    unit_id = ma.fields.UUID()
+    person_id = ma.fields.UUID()
+    need_id = ma.fields.UUID(allow_none=True)
+    offer_id = ma.fields.UUID(allow_none=True)
+    start_on = ma.fields.Date()
+    planned_end_on = ma.fields.Date(allow_none=True)
+    ended_on = ma.fields.Date(allow_none=True)
+    end_reason = ma.fields.String(allow_none=True)
+    end_note = ma.fields.String(allow_none=True)
+    active = ma.fields.Function(lambda t: t.ended_on is None)
+    class_mismatch_reason = ma.fields.String(allow_none=True)
+    version = ma.fields.Integer()
+    created_at = ma.fields.DateTime()
+    updated_at = ma.fields.DateTime()
+
+
+class TenancyQuerySchema(ma.Schema):
+    active = ma.fields.Boolean()
+    unit_id = ma.fields.UUID()
+    person_id = ma.fields.UUID()
+    end_reason = ma.fields.String(validate=validate.OneOf(TENANCY_END_REASONS))
+    class_mismatch = ma.fields.Boolean()
+    planned_end_before = ma.fields.Date()
+
+
+class EndTenancySchema(ma.Schema):
+    ended_on = ma.fields.Date(required=True)
+    reason = ma.fields.String(required=True, validate=validate.OneOf(TENANCY_END_REASONS))
+    note = ma.fields.String(allow_none=True, validate=validate.Length(max=500))

@@ -1,0 +1,197 @@
+"""Housing units: register, correct, inspect, take out of use and back (DESIGN §3, §7).
+
+Units are not person data, but every write is audited (object_type ``housing_unit``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+import sqlalchemy as sa
+from flask import current_app, g
+
+from service.audit.services import record
+from service.common import clock
+from service.common.errors import Conflict, NotFound, ValidationFailed
+from service.common.http import require_if_match
+from service.common.pagination import page_of
+from service.common.tenancy import current_municipality_id
+from service.extensions import db
+from service.housing import capacity
+from service.housing.models import HousingInspection, HousingUnit
+from service.housing.rules import add_months, derive_risk_class, known_features
+
+_DESCRIPTIVE = ("label", "address", "complex", "district", "unit_type", "staffing", "substance_free",
+                "max_stay_months", "owner", "next_inspection_on")
+
+
+def _check_features(features) -> list[str]:
+    known = set(known_features())
+    unknown = sorted(set(features) - known)
+    if unknown:
+        raise ValidationFailed.field("features", f"unknown feature code(s): {', '.join(unknown)}")
+    return sorted(set(features))
+
+
+def _apply_class(unit: HousingUnit, data: dict) -> None:
+    """Re-derive the class; keep a manual class only with a reason (DESIGN §7)."""
+    unit.derived_risk_class = derive_risk_class(unit.features, unit.staffing)
+    if "risk_class_override" in data:
+        manual = data["risk_class_override"]
+        reason = (data.get("class_override_reason") or "").strip() or None
+        if manual is None or manual == unit.derived_risk_class:
+            unit.risk_class, unit.class_override_reason = unit.derived_risk_class, None
+            return
+        if reason is None:
+            raise ValidationFailed.field("class_override_reason",
+                                         "a manual class that differs from the derived one needs a reason")
+        unit.risk_class, unit.class_override_reason = manual, reason
+        return
+    if unit.class_override_reason and unit.risk_class != unit.derived_risk_class:
+        if "class_override_reason" in data and not (data["class_override_reason"] or "").strip():
+            raise ValidationFailed.field("class_override_reason",
+                                         "the manual class differs from the derived one; clear the class first")
+        if data.get("class_override_reason"):
+            unit.class_override_reason = data["class_override_reason"].strip()
+        return  # a standing manual class survives new features, visibly
+    unit.risk_class, unit.class_override_reason = unit.derived_risk_class, None
+
+
+def _ensure_label_free(unit: HousingUnit) -> None:
+    clash = db.session.scalar(sa.select(HousingUnit.id).where(
+        HousingUnit.label == unit.label, HousingUnit.id != unit.id))
+    if clash is not None:
+        raise Conflict("A unit with this label is already registered.", code="duplicate_label")
+
+
+def create_unit(data: dict) -> HousingUnit:
+    unit = HousingUnit(id=uuid.uuid4(), municipality_id=current_municipality_id(), status="available",
+                       capacity=data.get("capacity", 1), staffing=data.get("staffing", "none"),
+                       substance_free=data.get("substance_free", False), owner=data.get("owner", "municipality"),
+                       features=_check_features(data.get("features", [])))
+    for field in _DESCRIPTIVE:
+        if field in data:
+            setattr(unit, field, data[field])
+    unit.label = unit.label.strip()
+    _apply_class(unit, data)
+    _ensure_label_free(unit)
+    db.session.add(unit)
+    db.session.flush()
+    record("create", "housing_unit", object_id=unit.id)
+    return unit
+
+
+def load_unit(unit_id: uuid.UUID) -> HousingUnit:
+    unit = db.session.get(HousingUnit, unit_id)
+    if unit is None:
+        raise NotFound("No such housing unit.")
+    return unit
+
+
+def get_unit(unit_id: uuid.UUID) -> HousingUnit:
+    return load_unit(unit_id)
+
+
+def update_unit(unit_id: uuid.UUID, data: dict) -> HousingUnit:
+    unit = load_unit(unit_id)
+    require_if_match(unit)
+    unit = capacity.lock_unit(unit_id)
+    changed = sorted(k for k in data if getattr(unit, k, None) != data[k])
+    for field in _DESCRIPTIVE:
+        if field in data:
+            setattr(unit, field, data[field])
+    if "label" in data:
+        unit.label = unit.label.strip()
+        _ensure_label_free(unit)
+    if "features" in data:
+        unit.features = _check_features(data["features"])
+    if "capacity" in data:
+        taken = capacity.slots_taken(unit.id)
+        if data["capacity"] < taken:
+            raise Conflict(f"The unit holds {taken} offer(s)/tenancies; capacity cannot go below that.",
+                           code="capacity_in_use")
+        unit.capacity = data["capacity"]
+    _apply_class(unit, data)
+    capacity.refresh_status(unit)
+    db.session.flush()
+    record("update", "housing_unit", object_id=unit.id,
+           detail=("fields: " + ",".join(changed))[:200] if changed else None)
+    return unit
+
+
+def inspect_unit(unit_id: uuid.UUID, data: dict) -> HousingUnit:
+    """Record an inspection: its checklist becomes the unit's features and the class is re-derived."""
+    unit = capacity.lock_unit(unit_id)
+    inspected_on = data["inspected_on"]
+    if inspected_on > clock.today():
+        raise ValidationFailed.field("inspected_on", "must not be in the future")
+    features = _check_features(data["features"])
+    next_on = data.get("next_inspection_on") or add_months(
+        inspected_on, current_app.config["HOUSING_INSPECTION_INTERVAL_MONTHS"])
+    if next_on <= inspected_on:
+        raise ValidationFailed.field("next_inspection_on", "must be after the inspection")
+    unit.features = features
+    unit.next_inspection_on = next_on
+    _apply_class(unit, {k: data[k] for k in ("risk_class_override", "class_override_reason") if k in data})
+    user = g.get("current_user")
+    inspection = HousingInspection(
+        id=uuid.uuid4(), municipality_id=unit.municipality_id, unit_id=unit.id, inspected_on=inspected_on,
+        features=features, result=data.get("result") or ("approved" if unit.risk_class else "deficiencies"),
+        derived_risk_class=unit.derived_risk_class, notes=data.get("notes"), next_inspection_on=next_on,
+        inspected_by=user.id if user is not None else None)
+    db.session.add(inspection)
+    db.session.flush()
+    record("create", "housing_inspection", object_id=inspection.id)
+    record("update", "housing_unit", object_id=unit.id, detail="inspection")
+    return unit
+
+
+def list_inspections(unit_id: uuid.UUID, page: int, page_size: int):
+    load_unit(unit_id)
+    stmt = sa.select(HousingInspection).where(HousingInspection.unit_id == unit_id).order_by(
+        HousingInspection.inspected_on.desc(), HousingInspection.created_at.desc())
+    return page_of(stmt, page, page_size)
+
+
+def mark_unavailable(unit_id: uuid.UUID, data: dict) -> HousingUnit:
+    unit = capacity.lock_unit(unit_id)
+    if unit.status == "unavailable":
+        raise Conflict("The unit is already unavailable.", code="illegal_state")
+    taken = capacity.slots_taken(unit.id)
+    if taken:
+        raise Conflict(f"The unit is {unit.status}: end its tenancy or withdraw its offer first.",
+                       code="illegal_state")
+    unit.status, unit.unavailable_reason = "unavailable", data["reason"]
+    unit.unavailable_note = data.get("note")
+    db.session.flush()
+    record("update", "housing_unit", object_id=unit.id, detail=f"unavailable: {data['reason']}")
+    return unit
+
+
+def mark_available(unit_id: uuid.UUID) -> HousingUnit:
+    unit = capacity.lock_unit(unit_id)
+    if unit.status != "unavailable":
+        raise Conflict(f"The unit is {unit.status}, not unavailable.", code="illegal_state")
+    unit.status, unit.unavailable_reason, unit.unavailable_note = "available", None, None
+    capacity.refresh_status(unit)
+    db.session.flush()
+    record("update", "housing_unit", object_id=unit.id, detail="available")
+    return unit
+
+
+def list_units(filters: dict, page: int, page_size: int):
+    stmt = sa.select(HousingUnit)
+    for field in ("risk_class", "status", "unit_type", "complex", "substance_free", "staffing", "owner", "district"):
+        if filters.get(field) is not None:
+            stmt = stmt.where(getattr(HousingUnit, field) == filters[field])
+    if filters.get("unclassified"):
+        stmt = stmt.where(HousingUnit.risk_class.is_(None))
+    if filters.get("class_overridden") is not None:
+        overridden = HousingUnit.class_override_reason.is_not(None)
+        stmt = stmt.where(overridden if filters["class_overridden"] else sa.not_(overridden))
+    if filters.get("inspection_due") is not None:
+        horizon = clock.today() + dt.timedelta(days=current_app.config["HOUSING_INSPECTION_DUE_DAYS"])
+        due = sa.or_(HousingUnit.next_inspection_on.is_(None), HousingUnit.next_inspection_on <= horizon)
+        stmt = stmt.where(due if filters["inspection_due"] else sa.not_(due))
+    return page_of(stmt.order_by(HousingUnit.complex, HousingUnit.label, HousingUnit.id), page, page_size)

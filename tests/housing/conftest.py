@@ -1,0 +1,59 @@
+"""Housing test helpers: a housing officer, units of each class, needs."""
+
+from __future__ import annotations
+
+import pytest
+
+GREEN = ["smoke_detector", "fire_extinguisher"]
+YELLOW = GREEN + ["enhanced_fire_safety", "water_leak_protection", "stove_guard", "systematic_supervision"]
+RED = YELLOW + ["direct_fire_alarm", "robust_materials", "reinforced_windows_doors", "concealed_installations",
+                "external_technical_room"]
+
+U = "/api/v1/housing/units"
+N = "/api/v1/housing/needs"
+O = "/api/v1/housing/offers"
+T = "/api/v1/housing/tenancies"
+
+
+@pytest.fixture
+def housing_officer(env, town):
+    return env.caller("housing_officer", town)
+
+
+@pytest.fixture
+def make_unit(housing_officer):
+    counter = iter(range(1, 10_000))
+
+    def make(caller=None, **fields):
+        body = {"label": f"Unit {next(counter)}", "unit_type": "ordinary_rental", "features": GREEN}
+        body.update(fields)
+        response = (caller or housing_officer).post(U, json=body)
+        assert response.status_code == 201, response.get_json()
+        return response.get_json()
+
+    return make
+
+
+@pytest.fixture
+def make_need(housing_officer, make_person):
+    def make(person=None, caller=None, **fields):
+        person = person or make_person()
+        body = {"person_id": person["id"], "category": "ordinary", "housing_situation": "housed_insecure"}
+        body.update(fields)
+        response = (caller or housing_officer).post(N, json=body)
+        assert response.status_code == 201, response.get_json()
+        return response.get_json()
+
+    return make
+
+
+@pytest.fixture
+def offer(housing_officer):
+    def make(unit, need, respond_by="2026-03-17", expect=201, **fields):
+        body = {"unit_id": unit["id"], "need_id": need["id"], "respond_by": respond_by}
+        body.update(fields)
+        response = housing_officer.post(O, json=body)
+        assert response.status_code == expect, response.get_json()
+        return response.get_json()
+
+    return make
