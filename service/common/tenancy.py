@@ -58,7 +58,7 @@ def _scope_to_municipality(state) -> None:
     municipality_id = current_municipality_id()
     if municipality_id is None:
         touches_tenant_rows = any(issubclass(m.class_, TenantMixin) for m in state.all_mappers)
-        if touches_tenant_rows and has_request_context() and not g.get("tenant_unscoped", False):
+        if touches_tenant_rows and has_request_context():
             raise TenantNotSet("tenant-scoped query outside a municipality")
         return
     statement = state.statement.options(
