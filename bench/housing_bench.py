@@ -180,7 +180,7 @@ def main() -> None:
         "",
         f"Run {dt.datetime.now(dt.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')} on PostgreSQL "
         f"({engine.dialect.name}), Python {platform.python_version()}, {platform.machine()}, {os.cpu_count()} CPUs, "
-        f"load average {os.getloadavg()[0]:.1f} at the end (shared host: other suites were running); "
+        f"load average {os.getloadavg()[0]:.1f} at the end (the host may be shared; compare the ratios); "
         f"{args.needs} waiting needs, {args.units} available units, through the full HTTP stack "
         "(token auth, policy, tenant scoping, audit events written and committed).",
         "",

@@ -26,6 +26,14 @@ UTC = dt.timezone.utc
     (dt.datetime(2026, 6, 30, 21, 59, tzinfo=UTC), dt.date(2026, 6, 30)),  # 23:59 CEST
     (dt.datetime(2026, 6, 30, 22, 0, tzinfo=UTC), dt.date(2026, 7, 1)),
     (dt.datetime(2026, 12, 31, 23, 30, tzinfo=UTC), dt.date(2027, 1, 1)),
+    # DST starts 29 March 2026 at 01:00 UTC: midnight is 23:00 UTC before it, 22:00 UTC after.
+    (dt.datetime(2026, 3, 28, 23, 0, tzinfo=UTC), dt.date(2026, 3, 29)),
+    (dt.datetime(2026, 3, 29, 21, 59, tzinfo=UTC), dt.date(2026, 3, 29)),
+    (dt.datetime(2026, 3, 29, 22, 0, tzinfo=UTC), dt.date(2026, 3, 30)),
+    # DST ends 25 October 2026 at 01:00 UTC: the day is 25 hours long in Oslo.
+    (dt.datetime(2026, 10, 24, 22, 0, tzinfo=UTC), dt.date(2026, 10, 25)),
+    (dt.datetime(2026, 10, 25, 22, 59, tzinfo=UTC), dt.date(2026, 10, 25)),
+    (dt.datetime(2026, 10, 25, 23, 0, tzinfo=UTC), dt.date(2026, 10, 26)),
 ])
 def test_today_is_the_date_in_oslo_not_in_utc(app, frozen_clock, instant, oslo_date):
     frozen_clock.set(instant)
