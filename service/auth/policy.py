@@ -32,8 +32,20 @@ HOUSING_WRITERS = frozenset({HOUSING_OFFICER})
 HOUSING_UNIT_READERS = frozenset({HOUSING_OFFICER, CASE_OFFICER, PLANNER})
 HOUSING_NEED_READERS = frozenset({HOUSING_OFFICER, CASE_OFFICER})
 HOUSING_TENANCY_READERS = frozenset({HOUSING_OFFICER, PROVIDER})
+# The allocation office registers housing needs too (DESIGN §1, issue "Housing").
+HOUSING_NEED_REGISTRARS = HOUSING_NEED_READERS
+CATALOGUE_READERS = PERSON_READERS | frozenset({PLANNER})
+CATALOGUE_WRITERS = frozenset({ADMIN})
+CASE_WRITERS = frozenset({CASE_OFFICER, ADMIN})
+REFERRAL_READERS = frozenset({CASE_OFFICER, ADMIN})
+# Providers see their own unit's decisions, coordinators and housing officers those of
+# persons they may see (row-level rules in service.decisions.services).
+DECISION_READERS = PERSON_READERS
+APPEAL_READERS = frozenset({CASE_OFFICER, ADMIN})
 
 API = "/api/v1"
+_REFERRAL = f"{API}/referrals/<uuid:referral_id>"
+_DECISION = f"{API}/decisions/<uuid:decision_id>"
 
 # Reachable without a token.
 PUBLIC: frozenset[tuple[str, str]] = frozenset({
@@ -55,6 +67,36 @@ POLICY: dict[tuple[str, str], frozenset[str]] = {
     ("GET", f"{API}/persons/<uuid:person_id>/access-log"): AUDIT_READERS,
     # audit
     ("GET", f"{API}/audit"): AUDIT_READERS,
+    # --- cases: service catalogue, referrals, decisions, appeals ---
+    ("GET", f"{API}/service-catalogue"): CATALOGUE_READERS,
+    ("POST", f"{API}/service-catalogue"): CATALOGUE_WRITERS,
+    ("GET", f"{API}/service-catalogue/<string:code>"): CATALOGUE_READERS,
+    ("PATCH", f"{API}/service-catalogue/<string:code>"): CATALOGUE_WRITERS,
+    ("GET", f"{API}/service-catalogue/legal-bases"): CATALOGUE_READERS,
+    ("POST", f"{API}/service-catalogue/legal-bases"): CATALOGUE_WRITERS,
+    ("GET", f"{API}/service-catalogue/legal-bases/<string:code>"): CATALOGUE_READERS,
+    ("PATCH", f"{API}/service-catalogue/legal-bases/<string:code>"): CATALOGUE_WRITERS,
+    ("GET", f"{API}/referrals"): REFERRAL_READERS,
+    ("POST", f"{API}/referrals"): CASE_WRITERS,
+    ("GET", _REFERRAL): REFERRAL_READERS,
+    ("PATCH", _REFERRAL): CASE_WRITERS,
+    ("POST", f"{_REFERRAL}/start-assessment"): CASE_WRITERS,
+    ("POST", f"{_REFERRAL}/assign"): CASE_WRITERS,
+    ("POST", f"{_REFERRAL}/preliminary-reply"): CASE_WRITERS,
+    ("POST", f"{_REFERRAL}/withdraw"): CASE_WRITERS,
+    ("POST", f"{_REFERRAL}/forward"): CASE_WRITERS,
+    ("GET", f"{API}/decisions"): DECISION_READERS,
+    ("POST", f"{API}/decisions"): CASE_WRITERS,
+    ("GET", _DECISION): DECISION_READERS,
+    ("PATCH", _DECISION): CASE_WRITERS,
+    ("POST", f"{_DECISION}/decide"): CASE_WRITERS,
+    ("POST", f"{_DECISION}/notify"): CASE_WRITERS,
+    ("POST", f"{_DECISION}/end"): CASE_WRITERS,
+    ("POST", f"{_DECISION}/renew"): CASE_WRITERS,
+    ("GET", f"{_DECISION}/appeals"): APPEAL_READERS,
+    ("POST", f"{_DECISION}/appeals"): CASE_WRITERS,
+    ("GET", f"{_DECISION}/appeals/<uuid:appeal_id>"): APPEAL_READERS,
+    ("POST", f"{_DECISION}/appeals/<uuid:appeal_id>/status"): CASE_WRITERS,
     # --- plans (individual plans and coordinators) ---
     # Row-level need-to-know in service/plans/services.py: a coordinator only its own
     # plans, a provider the plans of the persons it serves, a case officer edits only requests.
@@ -98,7 +140,7 @@ POLICY: dict[tuple[str, str], frozenset[str]] = {
     ("POST", f"{API}/housing/units/<uuid:unit_id>/available"): HOUSING_WRITERS,
     ("GET", f"{API}/housing/units/<uuid:unit_id>/candidates"): HOUSING_WRITERS,
     ("GET", f"{API}/housing/needs"): HOUSING_NEED_READERS,
-    ("POST", f"{API}/housing/needs"): HOUSING_NEED_READERS,
+    ("POST", f"{API}/housing/needs"): HOUSING_NEED_REGISTRARS,
     ("GET", f"{API}/housing/needs/<uuid:need_id>"): HOUSING_NEED_READERS,
     ("PATCH", f"{API}/housing/needs/<uuid:need_id>"): HOUSING_WRITERS,
     ("POST", f"{API}/housing/needs/<uuid:need_id>/park"): HOUSING_WRITERS,
@@ -116,50 +158,6 @@ POLICY: dict[tuple[str, str], frozenset[str]] = {
     ("GET", f"{API}/housing/tenancies/<uuid:tenancy_id>"): HOUSING_TENANCY_READERS,
     ("POST", f"{API}/housing/tenancies/<uuid:tenancy_id>/end"): HOUSING_WRITERS,
 }
-
-# --- cases: service catalogue, referrals, decisions, appeals ---
-CATALOGUE_READERS = PERSON_READERS | frozenset({PLANNER})
-CATALOGUE_WRITERS = frozenset({ADMIN})
-CASE_WRITERS = frozenset({CASE_OFFICER, ADMIN})
-REFERRAL_READERS = frozenset({CASE_OFFICER, ADMIN})
-# Providers see their own unit's decisions, coordinators and housing officers those of
-# persons they may see (row-level rules in service.decisions.services).
-DECISION_READERS = PERSON_READERS
-APPEAL_READERS = frozenset({CASE_OFFICER, ADMIN})
-_CASES = f"{API}/referrals/<uuid:referral_id>"
-_DECISION = f"{API}/decisions/<uuid:decision_id>"
-POLICY.update({
-    ("GET", f"{API}/service-catalogue"): CATALOGUE_READERS,
-    ("POST", f"{API}/service-catalogue"): CATALOGUE_WRITERS,
-    ("GET", f"{API}/service-catalogue/<string:code>"): CATALOGUE_READERS,
-    ("PATCH", f"{API}/service-catalogue/<string:code>"): CATALOGUE_WRITERS,
-    ("GET", f"{API}/service-catalogue/legal-bases"): CATALOGUE_READERS,
-    ("POST", f"{API}/service-catalogue/legal-bases"): CATALOGUE_WRITERS,
-    ("GET", f"{API}/service-catalogue/legal-bases/<string:code>"): CATALOGUE_READERS,
-    ("PATCH", f"{API}/service-catalogue/legal-bases/<string:code>"): CATALOGUE_WRITERS,
-    ("GET", f"{API}/referrals"): REFERRAL_READERS,
-    ("POST", f"{API}/referrals"): CASE_WRITERS,
-    ("GET", _CASES): REFERRAL_READERS,
-    ("PATCH", _CASES): CASE_WRITERS,
-    ("POST", f"{_CASES}/start-assessment"): CASE_WRITERS,
-    ("POST", f"{_CASES}/assign"): CASE_WRITERS,
-    ("POST", f"{_CASES}/preliminary-reply"): CASE_WRITERS,
-    ("POST", f"{_CASES}/withdraw"): CASE_WRITERS,
-    ("POST", f"{_CASES}/forward"): CASE_WRITERS,
-    ("GET", f"{API}/decisions"): DECISION_READERS,
-    ("POST", f"{API}/decisions"): CASE_WRITERS,
-    ("GET", _DECISION): DECISION_READERS,
-    ("PATCH", _DECISION): CASE_WRITERS,
-    ("POST", f"{_DECISION}/decide"): CASE_WRITERS,
-    ("POST", f"{_DECISION}/notify"): CASE_WRITERS,
-    ("POST", f"{_DECISION}/end"): CASE_WRITERS,
-    ("POST", f"{_DECISION}/renew"): CASE_WRITERS,
-    ("GET", f"{_DECISION}/appeals"): APPEAL_READERS,
-    ("POST", f"{_DECISION}/appeals"): CASE_WRITERS,
-    ("GET", f"{_DECISION}/appeals/<uuid:appeal_id>"): APPEAL_READERS,
-    ("POST", f"{_DECISION}/appeals/<uuid:appeal_id>/status"): CASE_WRITERS,
-})
-
 
 def allowed_roles(method: str, rule: str) -> frozenset[str] | None:
     """Roles allowed on a route; None when the route has no entry (deny)."""
