@@ -18,11 +18,20 @@ import uuid
 import flask_migrate
 import pytest
 import sqlalchemy as sa
+from hypothesis import HealthCheck, settings
 
 from service import create_app
 from service.auth import services as auth
 from service.common.clock import set_clock
 from service.extensions import AppSession, db
+
+# Property tests talk to a real database: no per-example deadline, and in CI the
+# same examples every run (a failure is reproducible, main never flickers red).
+settings.register_profile("tjenestespor", deadline=None,
+                          suppress_health_check=[HealthCheck.function_scoped_fixture])
+settings.register_profile("ci", parent=settings.get_profile("tjenestespor"), derandomize=True,
+                          database=None)
+settings.load_profile("ci" if os.environ.get("CI") else "tjenestespor")
 
 DEFAULT_NOW = dt.datetime(2026, 3, 3, 9, 0, tzinfo=dt.timezone.utc)
 _numbers = itertools.count(1000)
