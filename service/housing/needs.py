@@ -51,16 +51,16 @@ def _person(person_id: uuid.UUID) -> Person:
 
 
 def _check_avoid(need: HousingNeed) -> None:
-    ids = []
-    for raw in need.avoid_person_ids or []:
-        ids.append(uuid.UUID(str(raw)))
+    ids = [uuid.UUID(str(raw)) for raw in need.avoid_person_ids or []]
+    # The JSON column holds strings: store them before the queries below autoflush a
+    # changed need (the schema hands over uuid.UUID objects, which JSON cannot encode).
+    need.avoid_person_ids = sorted({str(i) for i in ids})
     if need.person_id in ids:
         raise ValidationFailed.field("avoid_person_ids", "a person cannot avoid themselves")
     if ids:
         found = set(db.session.scalars(sa.select(Person.id).where(Person.id.in_(ids))).all())
         if len(found) != len(set(ids)):
             raise ValidationFailed.field("avoid_person_ids", "names a person who is not registered")
-    need.avoid_person_ids = sorted({str(i) for i in ids})
 
 
 def _check_decision(need: HousingNeed) -> None:

@@ -45,6 +45,18 @@ def test_avoid_list_must_name_registered_persons(housing_officer, make_person):
     assert response.status_code == 422
 
 
+def test_avoid_list_can_be_changed_on_an_existing_need(make_need, make_person, housing_officer):
+    """Found by the API fuzz test: PATCHing the list answered 500 (uuid objects in the JSON column)."""
+    need, other = make_need(), make_person(name="Unngå Meg")
+    response = housing_officer.patch(f"{N}/{need['id']}", json={"avoid_person_ids": [other["id"], other["id"]]},
+                                     headers={"If-Match": '"v1"'})
+    assert response.status_code == 200, response.get_json()
+    assert response.get_json()["avoid_person_ids"] == [other["id"]]
+    response = housing_officer.patch(f"{N}/{need['id']}", json={"avoid_person_ids": [need["person_id"]],
+                                                                 "urgency": "high"}, headers={"If-Match": "*"})
+    assert response.status_code == 422 and "avoid_person_ids" in response.get_json()["errors"]
+
+
 def _housing_decision(case_officer, person) -> dict:
     response = case_officer.post("/api/v1/decisions", json={
         "person_id": person["id"], "service_code": "kpr-29", "outcome": "granted",
