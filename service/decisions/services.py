@@ -22,6 +22,7 @@ from service.common import clock
 from service.common.dates import add_days
 from service.common.errors import Conflict, NotFound, ValidationFailed
 from service.common.http import require_if_match
+from service.common.pagination import page_offset
 from service.common.tenancy import current_municipality_id
 from service.decisions.signals import decision_decided
 from service.decisions.models import Appeal, Decision
@@ -240,7 +241,7 @@ def list_decisions(filters: dict, page: int, page_size: int) -> tuple[list[Decis
     total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery()))
     rows = db.session.execute(
         stmt.order_by(Decision.valid_to.is_(None), Decision.valid_to, Decision.created_at, Decision.id)
-        .limit(page_size).offset((page - 1) * page_size)).all()
+        .limit(page_size).offset(page_offset(page, page_size))).all()
     items = _attach(rows)
     record_many("read", "decision", [(d.id, d.person_id) for d in items], detail="list")
     return items, int(total or 0)

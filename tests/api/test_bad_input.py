@@ -180,3 +180,16 @@ def test_nul_characters_in_a_body_are_422_naming_the_field(body, field, case_off
 def test_nul_characters_in_a_query_are_422_naming_the_parameter(case_officer, problem):
     body = problem(case_officer.get(f"{PERSONS}?name=Ka%00ri"), 422)
     assert body["errors"] == {"name": ["must not contain NUL characters"]}
+
+
+@pytest.mark.parametrize("path", ["/api/v1/persons", "/api/v1/decisions", "/api/v1/housing/needs"])
+def test_a_page_beyond_any_list_is_422_naming_page(path, env, town, problem):
+    """Found by the API fuzz test: ?page=46116860184273881 overflowed the OFFSET (500)."""
+    from service.common.pagination import MAX_PAGE
+
+    officer = env.caller("case_officer", town)
+    body = problem(officer.get(f"{path}?page=46116860184273881&page_size=200"), 422)
+    assert body["errors"] == {"page": [f"must be at most {MAX_PAGE}"]}
+    problem(officer.get(f"{path}?page={MAX_PAGE + 1}"), 422)
+    last = officer.get(f"{path}?page={MAX_PAGE}&page_size=200")
+    assert (last.status_code, last.get_json()) == (200, [])
