@@ -2,6 +2,7 @@ import marshmallow as ma
 from webargs.fields import DelimitedList
 from marshmallow import validate
 
+from service.common.fields import Date
 from service.decisions.models import APPEAL_STATUSES, OUTCOMES, STATES
 from service.decisions.services import appeal_deadline
 
@@ -16,15 +17,15 @@ class DecisionSchema(ma.Schema):
     legal_basis = ma.fields.String(dump_only=True)
     outcome = ma.fields.String(dump_only=True)
     hours_per_week = ma.fields.Float(dump_only=True, allow_none=True)
-    valid_from = ma.fields.Date(dump_only=True, allow_none=True)
-    valid_to = ma.fields.Date(dump_only=True, allow_none=True)
-    evaluate_by = ma.fields.Date(dump_only=True, allow_none=True)
+    valid_from = Date(dump_only=True, allow_none=True)
+    valid_to = Date(dump_only=True, allow_none=True)
+    evaluate_by = Date(dump_only=True, allow_none=True)
     provider_unit = ma.fields.String(dump_only=True, allow_none=True)
     reasoning = ma.fields.String(dump_only=True, allow_none=True)
-    decided_on = ma.fields.Date(dump_only=True, allow_none=True)
+    decided_on = Date(dump_only=True, allow_none=True)
     decided_by = ma.fields.UUID(dump_only=True, allow_none=True)
-    notified_on = ma.fields.Date(dump_only=True, allow_none=True)
-    ended_on = ma.fields.Date(dump_only=True, allow_none=True)
+    notified_on = Date(dump_only=True, allow_none=True)
+    ended_on = Date(dump_only=True, allow_none=True)
     end_reason = ma.fields.String(dump_only=True, allow_none=True)
     supersedes_id = ma.fields.UUID(dump_only=True, allow_none=True)
     superseded_by_id = ma.fields.UUID(dump_only=True, allow_none=True)
@@ -53,9 +54,9 @@ class _DecisionFields(ma.Schema):
     outcome = ma.fields.String(validate=validate.OneOf(OUTCOMES))
     hours_per_week = ma.fields.Decimal(allow_none=True, places=2, allow_nan=False, as_string=False,
                                        metadata={"description": "required for hour-based services; 0 < h ≤ 168"})
-    valid_from = ma.fields.Date(allow_none=True)
-    valid_to = ma.fields.Date(allow_none=True)
-    evaluate_by = ma.fields.Date(allow_none=True)
+    valid_from = Date(allow_none=True)
+    valid_to = Date(allow_none=True)
+    evaluate_by = Date(allow_none=True)
     provider_unit = ma.fields.String(allow_none=True, validate=validate.Length(min=1, max=120))
     reasoning = ma.fields.String(allow_none=True, validate=_TEXT)
 
@@ -66,7 +67,7 @@ class DecisionCreateSchema(_DecisionFields):
     supersedes_id = ma.fields.UUID(allow_none=True, metadata={
         "description": "a correction: the new decision supersedes this one"})
     service_code = ma.fields.String(required=True, validate=validate.Length(min=1, max=60))
-    decided_on = ma.fields.Date(metadata={"description": "given: the decision is decided at once"})
+    decided_on = Date(metadata={"description": "given: the decision is decided at once"})
 
 
 class DecisionUpdateSchema(_DecisionFields):
@@ -74,7 +75,7 @@ class DecisionUpdateSchema(_DecisionFields):
 
 
 class RenewSchema(_DecisionFields):
-    decided_on = ma.fields.Date()
+    decided_on = Date()
 
 
 class DecisionQuerySchema(ma.Schema):
@@ -86,21 +87,21 @@ class DecisionQuerySchema(ma.Schema):
     person_id = ma.fields.UUID()
     referral_id = ma.fields.UUID()
     provider_unit = ma.fields.String()
-    active_on = ma.fields.Date(metadata={"description": "decisions active on this date"})
+    active_on = Date(metadata={"description": "decisions active on this date"})
     expiring_within = ma.fields.Integer(validate=validate.Range(min=0, max=3660), metadata={
         "description": "running decisions whose valid_to is within this many days"})
 
 
 class DecideSchema(ma.Schema):
-    decided_on = ma.fields.Date(required=True)
+    decided_on = Date(required=True)
 
 
 class NotifySchema(ma.Schema):
-    notified_on = ma.fields.Date(required=True)
+    notified_on = Date(required=True)
 
 
 class EndSchema(ma.Schema):
-    ended_on = ma.fields.Date(required=True, metadata={"description": "first day without the service"})
+    ended_on = Date(required=True, metadata={"description": "first day without the service"})
     end_reason = ma.fields.String(required=True, validate=validate.Length(min=2, max=2000))
 
 
@@ -108,25 +109,25 @@ class AppealSchema(ma.Schema):
     id = ma.fields.UUID(dump_only=True)
     decision_id = ma.fields.UUID(dump_only=True)
     person_id = ma.fields.UUID(dump_only=True)
-    received_on = ma.fields.Date(dump_only=True)
+    received_on = Date(dump_only=True)
     summary = ma.fields.String(dump_only=True, allow_none=True)
     status = ma.fields.String(dump_only=True)
     appeal_period_days = ma.fields.Integer(dump_only=True)
-    deadline_on = ma.fields.Date(dump_only=True, allow_none=True)
+    deadline_on = Date(dump_only=True, allow_none=True)
     deadline_met = ma.fields.Boolean(dump_only=True)
-    reassessment_started_on = ma.fields.Date(dump_only=True, allow_none=True)
-    forwarded_on = ma.fields.Date(dump_only=True, allow_none=True)
-    resolved_on = ma.fields.Date(dump_only=True, allow_none=True)
+    reassessment_started_on = Date(dump_only=True, allow_none=True)
+    forwarded_on = Date(dump_only=True, allow_none=True)
+    resolved_on = Date(dump_only=True, allow_none=True)
     version = ma.fields.Integer(dump_only=True)
     created_at = ma.fields.DateTime(dump_only=True)
     updated_at = ma.fields.DateTime(dump_only=True)
 
 
 class AppealCreateSchema(ma.Schema):
-    received_on = ma.fields.Date(required=True)
+    received_on = Date(required=True)
     summary = ma.fields.String(allow_none=True, validate=_TEXT)
 
 
 class AppealStatusSchema(ma.Schema):
     status = ma.fields.String(required=True, validate=validate.OneOf(APPEAL_STATUSES))
-    on = ma.fields.Date(metadata={"description": "defaults to today"})
+    on = Date(metadata={"description": "defaults to today"})

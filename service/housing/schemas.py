@@ -2,6 +2,7 @@ import marshmallow as ma
 import sqlalchemy as sa
 from marshmallow import validate
 
+from service.common.fields import Date
 from service.housing.models import (
     HOUSING_SITUATIONS,
     INSPECTION_RESULTS,
@@ -41,7 +42,7 @@ class UnitSchema(ma.Schema):
     status = ma.fields.String()
     unavailable_reason = ma.fields.String(allow_none=True)
     unavailable_note = ma.fields.String(allow_none=True)
-    next_inspection_on = ma.fields.Date(allow_none=True)
+    next_inspection_on = Date(allow_none=True)
     version = ma.fields.Integer()
     created_at = ma.fields.DateTime()
     updated_at = ma.fields.DateTime()
@@ -62,7 +63,7 @@ class _UnitFields(ma.Schema):
     max_stay_months = ma.fields.Integer(allow_none=True, validate=validate.Range(min=1, max=600))
     capacity = ma.fields.Integer(validate=validate.Range(min=1, max=200))
     owner = ma.fields.String(validate=validate.OneOf(OWNERS))
-    next_inspection_on = ma.fields.Date(allow_none=True)
+    next_inspection_on = Date(allow_none=True)
 
 
 class UnitCreateSchema(_UnitFields):
@@ -90,11 +91,11 @@ class UnitQuerySchema(ma.Schema):
 
 
 class InspectionCreateSchema(ma.Schema):
-    inspected_on = ma.fields.Date(required=True)
+    inspected_on = Date(required=True)
     features = ma.fields.List(ma.fields.String(), required=True)
     result = ma.fields.String(validate=validate.OneOf(INSPECTION_RESULTS))
     notes = ma.fields.String(allow_none=True, validate=validate.Length(max=2000))
-    next_inspection_on = ma.fields.Date(allow_none=True)
+    next_inspection_on = Date(allow_none=True)
     risk_class_override = ma.fields.String(allow_none=True, validate=validate.OneOf(RISK_CLASSES))
     class_override_reason = ma.fields.String(allow_none=True, validate=validate.Length(max=500))
 
@@ -102,12 +103,12 @@ class InspectionCreateSchema(ma.Schema):
 class InspectionSchema(ma.Schema):
     id = ma.fields.UUID()
     unit_id = ma.fields.UUID()
-    inspected_on = ma.fields.Date()
+    inspected_on = Date()
     features = ma.fields.List(ma.fields.String())
     result = ma.fields.String()
     derived_risk_class = ma.fields.String(allow_none=True)
     notes = ma.fields.String(allow_none=True)
-    next_inspection_on = ma.fields.Date(allow_none=True)
+    next_inspection_on = Date(allow_none=True)
     inspected_by = ma.fields.UUID(allow_none=True)
     created_at = ma.fields.DateTime()
 
@@ -155,7 +156,7 @@ class ProposalSchema(ma.Schema):
 class NeedSchema(ma.Schema):
     id = ma.fields.UUID()
     person_id = ma.fields.UUID()
-    registered_on = ma.fields.Date()
+    registered_on = Date()
     category = ma.fields.String()
     required_risk_class = ma.fields.String()
     required_staffing = ma.fields.String()
@@ -164,15 +165,15 @@ class NeedSchema(ma.Schema):
     housing_situation = ma.fields.String()
     homeless = ma.fields.Function(lambda n: n.housing_situation in HOUSING_SITUATIONS[:4])
     urgency = ma.fields.String()
-    needed_by = ma.fields.Date(allow_none=True)
+    needed_by = Date(allow_none=True)
     preferred_areas = ma.fields.List(ma.fields.String())
     avoid_person_ids = ma.fields.List(ma.fields.String())
     decision_id = ma.fields.UUID(allow_none=True)
     notes = ma.fields.String(allow_none=True)
     status = ma.fields.String()
-    parked_until = ma.fields.Date(allow_none=True)
+    parked_until = Date(allow_none=True)
     park_reason = ma.fields.String(allow_none=True)
-    withdrawn_on = ma.fields.Date(allow_none=True)
+    withdrawn_on = Date(allow_none=True)
     withdraw_reason = ma.fields.String(allow_none=True)
     version = ma.fields.Integer()
     created_at = ma.fields.DateTime()
@@ -187,7 +188,7 @@ class _NeedFields(ma.Schema):
     requires_substance_free = ma.fields.Boolean()
     housing_situation = ma.fields.String(validate=validate.OneOf(HOUSING_SITUATIONS))
     urgency = ma.fields.String(validate=validate.OneOf(URGENCIES))
-    needed_by = ma.fields.Date(allow_none=True)
+    needed_by = Date(allow_none=True)
     preferred_areas = ma.fields.List(ma.fields.String(validate=validate.Length(max=80)),
                                      validate=validate.Length(max=20))
     avoid_person_ids = ma.fields.List(ma.fields.UUID(), validate=validate.Length(max=50))
@@ -197,7 +198,7 @@ class _NeedFields(ma.Schema):
 
 class NeedCreateSchema(_NeedFields):
     person_id = ma.fields.UUID(required=True)
-    registered_on = ma.fields.Date()
+    registered_on = Date()
     category = ma.fields.String(required=True, validate=validate.OneOf(NEED_CATEGORIES))
     housing_situation = ma.fields.String(required=True, validate=validate.OneOf(HOUSING_SITUATIONS))
 
@@ -221,13 +222,13 @@ class NeedQuerySchema(ma.Schema):
 
 
 class ParkSchema(ma.Schema):
-    until = ma.fields.Date(required=True)
+    until = Date(required=True)
     reason = ma.fields.String(required=True, validate=_REASON)
 
 
 class WithdrawNeedSchema(ma.Schema):
     reason = ma.fields.String(required=True, validate=_REASON)
-    withdrawn_on = ma.fields.Date()
+    withdrawn_on = Date()
 
 
 # --- offers and tenancies ---
@@ -249,10 +250,10 @@ class OfferSchema(ma.Schema):
     unit_id = ma.fields.UUID()
     need_id = ma.fields.UUID()
     person_id = ma.fields.UUID()
-    offered_on = ma.fields.Date()
-    respond_by = ma.fields.Date()
+    offered_on = Date()
+    respond_by = Date()
     status = ma.fields.String()
-    responded_on = ma.fields.Date(allow_none=True)
+    responded_on = Date(allow_none=True)
     decline_reason = ma.fields.String(allow_none=True)
     withdraw_reason = ma.fields.String(allow_none=True)
     class_mismatch_reason = ma.fields.String(allow_none=True)
@@ -265,8 +266,8 @@ class OfferSchema(ma.Schema):
 class OfferCreateSchema(ma.Schema):
     unit_id = ma.fields.UUID(required=True)
     need_id = ma.fields.UUID(required=True)
-    respond_by = ma.fields.Date(required=True)
-    offered_on = ma.fields.Date()
+    respond_by = Date(required=True)
+    offered_on = Date()
     class_mismatch_reason = ma.fields.String(allow_none=True, validate=_REASON,
                                              metadata={"description": "Required when the unit's class is "
                                                                       "lower than the need requires"})
@@ -280,7 +281,7 @@ class OfferQuerySchema(ma.Schema):
 
 
 class AcceptSchema(ma.Schema):
-    start_on = ma.fields.Date(required=True)
+    start_on = Date(required=True)
     class_mismatch_reason = ma.fields.String(allow_none=True, validate=_REASON)
 
 
@@ -298,9 +299,9 @@ class TenancySchema(ma.Schema):
     person_id = ma.fields.UUID()
     need_id = ma.fields.UUID(allow_none=True)
     offer_id = ma.fields.UUID(allow_none=True)
-    start_on = ma.fields.Date()
-    planned_end_on = ma.fields.Date(allow_none=True)
-    ended_on = ma.fields.Date(allow_none=True)
+    start_on = Date()
+    planned_end_on = Date(allow_none=True)
+    ended_on = Date(allow_none=True)
     end_reason = ma.fields.String(allow_none=True)
     end_note = ma.fields.String(allow_none=True)
     active = ma.fields.Function(lambda t: t.ended_on is None)
@@ -316,10 +317,10 @@ class TenancyQuerySchema(ma.Schema):
     person_id = ma.fields.UUID()
     end_reason = ma.fields.String(validate=validate.OneOf(TENANCY_END_REASONS))
     class_mismatch = ma.fields.Boolean()
-    planned_end_before = ma.fields.Date()
+    planned_end_before = Date()
 
 
 class EndTenancySchema(ma.Schema):
-    ended_on = ma.fields.Date(required=True)
+    ended_on = Date(required=True)
     reason = ma.fields.String(required=True, validate=validate.OneOf(TENANCY_END_REASONS))
     note = ma.fields.String(allow_none=True, validate=validate.Length(max=500))

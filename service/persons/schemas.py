@@ -1,6 +1,7 @@
 import marshmallow as ma
 from marshmallow import validate
 
+from service.common.fields import Date
 from service.persons.access import may_see_national_id
 from service.persons.models import MINOR_CHILDREN, SEXES
 
@@ -17,7 +18,7 @@ class PersonSchema(ma.Schema):
                                      metadata={"description": "Masked (******12345) unless your role may see it"})
     national_id_missing_reason = ma.fields.String(dump_only=True, allow_none=True)
     name = ma.fields.String(dump_only=True)
-    birth_date = ma.fields.Date(dump_only=True)
+    birth_date = Date(dump_only=True)
     sex = ma.fields.String(dump_only=True, allow_none=True)
     district = ma.fields.String(dump_only=True, allow_none=True)
     has_minor_children = ma.fields.String(dump_only=True)
@@ -30,7 +31,7 @@ class _PersonFields(ma.Schema):
     national_id = ma.fields.String(allow_none=True, metadata={"description": "11 digits; validated, never echoed"})
     national_id_missing_reason = ma.fields.String(allow_none=True, validate=validate.Length(min=3, max=200))
     name = ma.fields.String(validate=validate.Length(min=1, max=200))
-    birth_date = ma.fields.Date(metadata={"description": "Derived from the national id when omitted"})
+    birth_date = Date(metadata={"description": "Derived from the national id when omitted"})
     sex = ma.fields.String(allow_none=True, validate=validate.OneOf(SEXES))
     district = ma.fields.String(allow_none=True, validate=validate.Length(max=80))
     has_minor_children = ma.fields.String(validate=validate.OneOf(MINOR_CHILDREN))
@@ -52,7 +53,7 @@ class PersonQuerySchema(ma.Schema):
     name = ma.fields.String(validate=validate.Length(min=1, max=200),
                             metadata={"description": "Case-insensitive part of the name"})
     district = ma.fields.String()
-    birth_date = ma.fields.Date()
+    birth_date = Date()
 
 
 class PersonOverviewSchema(ma.Schema):

@@ -2,6 +2,7 @@ import marshmallow as ma
 from marshmallow import validate
 
 from service.common import clock
+from service.common.fields import Date
 from service.plans.models import ACTIVE, GOAL_AREAS, GOAL_STATUSES, MEASURE_STATUSES, STATUSES
 
 _TEXT = validate.Length(max=10000)
@@ -44,27 +45,27 @@ class PlanSchema(ma.Schema):
     status = ma.fields.String(dump_only=True, metadata={"enum": list(STATUSES)})
     coordinator_only = ma.fields.Boolean(
         dump_only=True, metadata={"description": "Declined the plan but kept the coordinator (§ 7-2)"})
-    requested_on = ma.fields.Date(dump_only=True)
+    requested_on = Date(dump_only=True)
     request_note = ma.fields.String(dump_only=True, allow_none=True)
     needs = ma.fields.String(dump_only=True, allow_none=True)
     person_contribution = ma.fields.String(dump_only=True, allow_none=True)
     relatives_contribution = ma.fields.String(dump_only=True, allow_none=True)
     services_contribution = ma.fields.String(dump_only=True, allow_none=True)
     cooperation = ma.fields.String(dump_only=True, allow_none=True)
-    period_from = ma.fields.Date(dump_only=True, allow_none=True)
-    period_to = ma.fields.Date(dump_only=True, allow_none=True)
+    period_from = Date(dump_only=True, allow_none=True)
+    period_to = Date(dump_only=True, allow_none=True)
     consent = ma.fields.Function(_consent, dump_only=True, allow_none=True,
                                  metadata={"description": "given_on, scope, information_sharing; null until given"})
     coordinator = ma.fields.Function(_coordinator, dump_only=True, allow_none=True,
                                      metadata={"description": "user_id (or null for a named person), name, "
                                                               "contact, appointed_on; null until appointed"})
     decision_id = ma.fields.UUID(dump_only=True, allow_none=True)
-    next_evaluation_on = ma.fields.Date(dump_only=True, allow_none=True)
+    next_evaluation_on = Date(dump_only=True, allow_none=True)
     evaluation_overdue = ma.fields.Function(_evaluation_overdue, dump_only=True)
-    activated_on = ma.fields.Date(dump_only=True, allow_none=True)
-    declined_on = ma.fields.Date(dump_only=True, allow_none=True)
+    activated_on = Date(dump_only=True, allow_none=True)
+    declined_on = Date(dump_only=True, allow_none=True)
     decline_reason = ma.fields.String(dump_only=True, allow_none=True)
-    closed_on = ma.fields.Date(dump_only=True, allow_none=True)
+    closed_on = Date(dump_only=True, allow_none=True)
     close_reason = ma.fields.String(dump_only=True, allow_none=True)
     version = ma.fields.Integer(dump_only=True)
     created_at = ma.fields.DateTime(dump_only=True)
@@ -73,7 +74,7 @@ class PlanSchema(ma.Schema):
 
 class PlanCreateSchema(_Strict):
     person_id = ma.fields.UUID(required=True)
-    requested_on = ma.fields.Date(metadata={"description": "Defaults to today"})
+    requested_on = Date(metadata={"description": "Defaults to today"})
     request_note = ma.fields.String(allow_none=True, validate=_TEXT)
     needs = ma.fields.String(allow_none=True, validate=_TEXT)
     decision_id = ma.fields.UUID(allow_none=True,
@@ -81,7 +82,7 @@ class PlanCreateSchema(_Strict):
 
 
 class PlanUpdateSchema(_Strict):
-    requested_on = ma.fields.Date(metadata={"description": "Only while the plan is requested"})
+    requested_on = Date(metadata={"description": "Only while the plan is requested"})
     request_note = ma.fields.String(allow_none=True, validate=_TEXT)
     needs = ma.fields.String(allow_none=True, validate=_TEXT)
     person_contribution = ma.fields.String(allow_none=True, validate=_TEXT)
@@ -89,9 +90,9 @@ class PlanUpdateSchema(_Strict):
     services_contribution = ma.fields.String(allow_none=True, validate=_TEXT)
     cooperation = ma.fields.String(allow_none=True, validate=_TEXT,
                                    metadata={"description": "Cooperation with other agencies"})
-    period_from = ma.fields.Date(allow_none=True)
-    period_to = ma.fields.Date(allow_none=True)
-    next_evaluation_on = ma.fields.Date(allow_none=True)
+    period_from = Date(allow_none=True)
+    period_to = Date(allow_none=True)
+    next_evaluation_on = Date(allow_none=True)
     decision_id = ma.fields.UUID(allow_none=True)
 
 
@@ -100,12 +101,12 @@ class PlanQuerySchema(ma.Schema):
     person_id = ma.fields.UUID()
     coordinator = ma.fields.UUID(metadata={"description": "The coordinator's user id"})
     coordinator_only = ma.fields.Boolean()
-    evaluation_due_before = ma.fields.Date(
+    evaluation_due_before = Date(
         metadata={"description": "Active plans whose next evaluation is before this date"})
 
 
 class PlanConsentSchema(_Strict):
-    given_on = ma.fields.Date(metadata={"description": "Defaults to today"})
+    given_on = Date(metadata={"description": "Defaults to today"})
     scope = ma.fields.String(required=True, validate=validate.Length(min=3, max=500),
                              metadata={"description": "What the consent covers"})
     information_sharing = ma.fields.Boolean(
@@ -116,7 +117,7 @@ class PlanAppointCoordinatorSchema(_Strict):
     user_id = ma.fields.UUID(metadata={"description": "A user with the coordinator role"})
     name = ma.fields.String(validate=_SHORT, metadata={"description": "A named coordinator outside the system"})
     contact = ma.fields.String(allow_none=True, validate=validate.Length(max=200))
-    appointed_on = ma.fields.Date(metadata={"description": "Defaults to today"})
+    appointed_on = Date(metadata={"description": "Defaults to today"})
 
     @ma.validates_schema
     def _one_coordinator(self, data, **kwargs):
@@ -126,21 +127,21 @@ class PlanAppointCoordinatorSchema(_Strict):
 
 
 class PlanActivateSchema(_Strict):
-    activated_on = ma.fields.Date(metadata={"description": "Defaults to today"})
-    next_evaluation_on = ma.fields.Date(
+    activated_on = Date(metadata={"description": "Defaults to today"})
+    next_evaluation_on = Date(
         metadata={"description": "Defaults to the plan's, else activation + PLAN_EVALUATION_INTERVAL_MONTHS"})
 
 
 class PlanDeclineSchema(_Strict):
     coordinator_only = ma.fields.Boolean(
         required=True, metadata={"description": "True when the person declines the plan but keeps the coordinator"})
-    declined_on = ma.fields.Date(metadata={"description": "Defaults to today"})
+    declined_on = Date(metadata={"description": "Defaults to today"})
     reason = ma.fields.String(allow_none=True, validate=validate.Length(max=500))
 
 
 class PlanCloseSchema(_Strict):
     reason = ma.fields.String(required=True, validate=validate.Length(min=3, max=500))
-    closed_on = ma.fields.Date(metadata={"description": "Defaults to today"})
+    closed_on = Date(metadata={"description": "Defaults to today"})
 
 
 # --------------------------------------------------------------------------- plan parts
@@ -158,8 +159,8 @@ class PlanMemberSchema(_PartSchema):
     role = ma.fields.String()
     name = ma.fields.String()
     contact = ma.fields.String(allow_none=True)
-    joined_on = ma.fields.Date()
-    ended_on = ma.fields.Date(allow_none=True)
+    joined_on = Date()
+    ended_on = Date(allow_none=True)
 
 
 class PlanMemberCreateSchema(_Strict):
@@ -167,8 +168,8 @@ class PlanMemberCreateSchema(_Strict):
     role = ma.fields.String(required=True, validate=validate.Length(min=1, max=120))
     name = ma.fields.String(required=True, validate=_SHORT)
     contact = ma.fields.String(allow_none=True, validate=validate.Length(max=200))
-    joined_on = ma.fields.Date(metadata={"description": "Defaults to today"})
-    ended_on = ma.fields.Date(allow_none=True)
+    joined_on = Date(metadata={"description": "Defaults to today"})
+    ended_on = Date(allow_none=True)
 
 
 class PlanMemberUpdateSchema(_Strict):
@@ -176,28 +177,28 @@ class PlanMemberUpdateSchema(_Strict):
     role = ma.fields.String(validate=validate.Length(min=1, max=120))
     name = ma.fields.String(validate=_SHORT)
     contact = ma.fields.String(allow_none=True, validate=validate.Length(max=200))
-    joined_on = ma.fields.Date()
-    ended_on = ma.fields.Date(allow_none=True, metadata={"description": "Set when the member leaves the group"})
+    joined_on = Date()
+    ended_on = Date(allow_none=True, metadata={"description": "Set when the member leaves the group"})
 
 
 class PlanGoalSchema(_PartSchema):
     area = ma.fields.String(metadata={"enum": list(GOAL_AREAS)})
     text = ma.fields.String()
-    target_on = ma.fields.Date(allow_none=True)
+    target_on = Date(allow_none=True)
     status = ma.fields.String(metadata={"enum": list(GOAL_STATUSES)})
 
 
 class PlanGoalCreateSchema(_Strict):
     area = ma.fields.String(required=True, validate=validate.OneOf(GOAL_AREAS))
     text = ma.fields.String(required=True, validate=validate.Length(min=1, max=10000))
-    target_on = ma.fields.Date(allow_none=True)
+    target_on = Date(allow_none=True)
     status = ma.fields.String(validate=validate.OneOf(GOAL_STATUSES))
 
 
 class PlanGoalUpdateSchema(_Strict):
     area = ma.fields.String(validate=validate.OneOf(GOAL_AREAS))
     text = ma.fields.String(validate=validate.Length(min=1, max=10000))
-    target_on = ma.fields.Date(allow_none=True)
+    target_on = Date(allow_none=True)
     status = ma.fields.String(validate=validate.OneOf(GOAL_STATUSES))
 
 
@@ -208,8 +209,8 @@ class PlanMeasureSchema(_PartSchema):
     responsible_organisation = ma.fields.String()
     responsible_name = ma.fields.String(allow_none=True)
     decision_id = ma.fields.UUID(allow_none=True)
-    starts_on = ma.fields.Date(allow_none=True)
-    ends_on = ma.fields.Date(allow_none=True)
+    starts_on = Date(allow_none=True)
+    ends_on = Date(allow_none=True)
     status = ma.fields.String(metadata={"enum": list(MEASURE_STATUSES)})
 
 
@@ -221,8 +222,8 @@ class PlanMeasureCreateSchema(_Strict):
     responsible_organisation = ma.fields.String(required=True, validate=_SHORT)
     responsible_name = ma.fields.String(allow_none=True, validate=validate.Length(max=200))
     decision_id = ma.fields.UUID(allow_none=True, metadata={"description": "The decision granting it, if any"})
-    starts_on = ma.fields.Date(allow_none=True)
-    ends_on = ma.fields.Date(allow_none=True)
+    starts_on = Date(allow_none=True)
+    ends_on = Date(allow_none=True)
     status = ma.fields.String(validate=validate.OneOf(MEASURE_STATUSES))
 
 
@@ -233,18 +234,18 @@ class PlanMeasureUpdateSchema(_Strict):
     responsible_organisation = ma.fields.String(validate=_SHORT)
     responsible_name = ma.fields.String(allow_none=True, validate=validate.Length(max=200))
     decision_id = ma.fields.UUID(allow_none=True)
-    starts_on = ma.fields.Date(allow_none=True)
-    ends_on = ma.fields.Date(allow_none=True)
+    starts_on = Date(allow_none=True)
+    ends_on = Date(allow_none=True)
     status = ma.fields.String(validate=validate.OneOf(MEASURE_STATUSES))
 
 
 class PlanEvaluationSchema(_PartSchema):
-    evaluated_on = ma.fields.Date()
+    evaluated_on = Date()
     summary = ma.fields.String()
-    next_evaluation_on = ma.fields.Date()
+    next_evaluation_on = Date()
 
 
 class PlanEvaluationCreateSchema(_Strict):
-    evaluated_on = ma.fields.Date(required=True)
+    evaluated_on = Date(required=True)
     summary = ma.fields.String(required=True, validate=validate.Length(min=1, max=10000))
-    next_evaluation_on = ma.fields.Date(required=True)
+    next_evaluation_on = Date(required=True)

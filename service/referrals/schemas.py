@@ -2,6 +2,7 @@ import marshmallow as ma
 from marshmallow import validate
 
 from service.common import clock
+from service.common.fields import Date
 from service.referrals.models import CHANNELS, OPEN_STATUSES, SOURCES, STATUSES, URGENCIES
 
 _TEXT = validate.Length(max=10000)
@@ -10,7 +11,7 @@ _TEXT = validate.Length(max=10000)
 class ReferralSchema(ma.Schema):
     id = ma.fields.UUID(dump_only=True)
     person_id = ma.fields.UUID(dump_only=True)
-    received_on = ma.fields.Date(dump_only=True)
+    received_on = Date(dump_only=True)
     source = ma.fields.String(dump_only=True)
     channel = ma.fields.String(dump_only=True)
     requested_services = ma.fields.List(ma.fields.String(), dump_only=True)
@@ -19,14 +20,14 @@ class ReferralSchema(ma.Schema):
     summary = ma.fields.String(dump_only=True, allow_none=True)
     assigned_to = ma.fields.UUID(dump_only=True, allow_none=True)
     status = ma.fields.String(dump_only=True)
-    answer_due_on = ma.fields.Date(dump_only=True, metadata={
+    answer_due_on = Date(dump_only=True, metadata={
         "description": "received_on + 1 calendar month (forvaltningsloven § 11 a)"})
     reply_overdue = ma.fields.Method("_reply_overdue", dump_only=True, metadata={
         "description": "open, no preliminary reply, and answer_due_on has passed"})
     preliminary_reply = ma.fields.Method("_preliminary_reply", dump_only=True, allow_none=True)
-    assessment_started_on = ma.fields.Date(dump_only=True, allow_none=True)
-    decided_on = ma.fields.Date(dump_only=True, allow_none=True)
-    closed_on = ma.fields.Date(dump_only=True, allow_none=True)
+    assessment_started_on = Date(dump_only=True, allow_none=True)
+    decided_on = Date(dump_only=True, allow_none=True)
+    closed_on = Date(dump_only=True, allow_none=True)
     close_reason = ma.fields.String(dump_only=True, allow_none=True)
     forwarded_to = ma.fields.String(dump_only=True, allow_none=True)
     version = ma.fields.Integer(dump_only=True)
@@ -46,7 +47,7 @@ class ReferralSchema(ma.Schema):
 
 
 class _ReferralFields(ma.Schema):
-    received_on = ma.fields.Date()
+    received_on = Date()
     source = ma.fields.String(validate=validate.OneOf(SOURCES))
     channel = ma.fields.String(validate=validate.OneOf(CHANNELS))
     requested_services = ma.fields.List(ma.fields.String(validate=validate.Length(min=1, max=60)),
@@ -59,7 +60,7 @@ class _ReferralFields(ma.Schema):
 
 class ReferralCreateSchema(_ReferralFields):
     person_id = ma.fields.UUID(required=True)
-    received_on = ma.fields.Date(required=True)
+    received_on = Date(required=True)
     source = ma.fields.String(required=True, validate=validate.OneOf(SOURCES))
     channel = ma.fields.String(required=True, validate=validate.OneOf(CHANNELS))
     assigned_to = ma.fields.UUID(allow_none=True)
@@ -76,9 +77,9 @@ class ReferralQuerySchema(ma.Schema):
     person_id = ma.fields.UUID()
     assigned_to = ma.fields.UUID()
     open = ma.fields.Boolean(metadata={"description": "true: received or assessing"})
-    received_from = ma.fields.Date(metadata={"description": "received on or after"})
-    received_to = ma.fields.Date(metadata={"description": "received on or before"})
-    reply_due_before = ma.fields.Date(metadata={"description": "answer_due_on strictly before this date"})
+    received_from = Date(metadata={"description": "received on or after"})
+    received_to = Date(metadata={"description": "received on or before"})
+    reply_due_before = Date(metadata={"description": "answer_due_on strictly before this date"})
 
     @ma.validates_schema
     def _ordered(self, data, **kwargs):
@@ -87,7 +88,7 @@ class ReferralQuerySchema(ma.Schema):
 
 
 class OnDateSchema(ma.Schema):
-    on = ma.fields.Date(metadata={"description": "defaults to today"})
+    on = Date(metadata={"description": "defaults to today"})
 
 
 class AssignSchema(ma.Schema):
@@ -95,9 +96,9 @@ class AssignSchema(ma.Schema):
 
 
 class PreliminaryReplySchema(ma.Schema):
-    sent_on = ma.fields.Date(metadata={"description": "defaults to today"})
+    sent_on = Date(metadata={"description": "defaults to today"})
     reason = ma.fields.String(required=True, validate=validate.Length(min=3, max=2000))
-    expected_by = ma.fields.Date(required=True)
+    expected_by = Date(required=True)
 
 
 class WithdrawSchema(OnDateSchema):

@@ -193,3 +193,35 @@ def test_a_page_beyond_any_list_is_422_naming_page(path, env, town, problem):
     problem(officer.get(f"{path}?page={MAX_PAGE + 1}"), 422)
     last = officer.get(f"{path}?page={MAX_PAGE}&page_size=200")
     assert (last.status_code, last.get_json()) == (200, [])
+
+
+def _date_properties(spec: dict):
+    """(where, name, schema) of every date in the document: component properties and parameters."""
+    for name, schema in spec["components"]["schemas"].items():
+        for prop, definition in schema.get("properties", {}).items():
+            if definition.get("format") == "date" or definition.get("items", {}).get("format") == "date":
+                yield name, prop, definition
+    for path, item in spec["paths"].items():
+        for method, operation in item.items():
+            for parameter in operation.get("parameters", []) if isinstance(operation, dict) else []:
+                if parameter.get("schema", {}).get("format") == "date":
+                    yield f"{method.upper()} {path}", parameter["name"], parameter["schema"]
+
+
+def test_every_date_the_api_takes_is_bounded_to_the_calendar_the_rules_can_count_in(env):
+    """Deadlines and stays are counted forward from given dates: a date near 9999-12-31 made them
+    fail with a 500 (found by the API fuzz test). Every date field uses service.common.fields.Date."""
+    spec = env.anonymous().get("/api/v1/openapi.json").get_json()
+    dates = list(_date_properties(spec))
+    assert len(dates) > 50, "the OpenAPI document lists too few dates; the test would prove nothing"
+    unbounded = sorted(f"{name}.{prop}" for name, prop, definition in dates if not definition.get("readOnly")
+                       and (definition.get("x-minimum"), definition.get("x-maximum")) != ("1850-01-01", "2199-12-31"))
+    assert unbounded == [], f"date fields without the calendar bounds (use service.common.fields.Date): {unbounded}"
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "2200-01-01", "1849-12-31", "0001-01-01"])
+def test_a_date_outside_the_calendar_is_422_naming_the_field(day, case_officer, synthetic_id, problem,
+                                                              nothing_stored):
+    body = {"name": "Kari", "national_id": synthetic_id(), "birth_date": day}
+    assert problem(case_officer.post(PERSONS, json=body), 422)["errors"] == {
+        "birth_date": ["must be between 1850-01-01 and 2199-12-31"]}

@@ -162,6 +162,19 @@ def test_renewal_chain_starts_the_day_after_and_supersedes(case_officer, new_dec
     assert "valid_from" in error["errors"]
 
 
+def test_a_decision_to_the_end_of_the_calendar_is_refused_and_the_last_day_renews(case_officer, new_decision,
+                                                                                  person):
+    """Found by the API fuzz test: renewing a decision valid to 9999-12-31 answered 500 (the day after overflowed)."""
+    body = {"person_id": person["id"], "service_code": "psykisk-helse-oppfolging", "hours_per_week": 2,
+            "valid_from": "2026-01-01", "valid_to": "9999-12-31", "decided_on": "2025-12-15"}
+    error = problem(case_officer.post("/api/v1/decisions", json=body), 422)
+    assert error["errors"] == {"valid_to": ["must be between 1850-01-01 and 2199-12-31"]}
+    last = new_decision(valid_to="2199-12-31")
+    renewed = case_officer.post(f"/api/v1/decisions/{last['id']}/renew", json={})
+    assert renewed.status_code == 201, renewed.get_json()
+    assert renewed.get_json()["valid_from"] == "2200-01-01"
+
+
 def test_renewal_as_draft_blocks_a_second_renewal(case_officer, new_decision):
     first = new_decision()
     draft = case_officer.post(f"/api/v1/decisions/{first['id']}/renew", json={}).get_json()

@@ -44,6 +44,18 @@ def test_planned_end_clamps_to_month_end(make_unit, make_need, housing_officer, 
     assert housing_officer.get(f"{T}/{body['tenancy_id']}").get_json()["planned_end_on"] == "2026-02-28"
 
 
+def test_a_start_past_the_calendar_is_422_and_the_last_day_still_counts_the_stay(make_unit, make_need,
+                                                                               housing_officer, offer):
+    """Found by the API fuzz test: start_on 9999-12-31 with a 50-year maximum stay answered 500."""
+    unit = make_unit(max_stay_months=600)
+    made = offer(unit, make_need())
+    response = housing_officer.post(f"{O}/{made['id']}/accept", json={"start_on": "9999-12-31"})
+    assert response.status_code == 422
+    assert response.get_json()["errors"] == {"start_on": ["must be between 1850-01-01 and 2199-12-31"]}
+    body = housing_officer.post(f"{O}/{made['id']}/accept", json={"start_on": "2199-12-31"}).get_json()
+    assert housing_officer.get(f"{T}/{body['tenancy_id']}").get_json()["planned_end_on"] == "2249-12-31"
+
+
 def test_end_tenancy_frees_the_unit(make_unit, make_need, housing_officer, offer, frozen_clock):
     unit = make_unit()
     made = offer(unit, make_need())
