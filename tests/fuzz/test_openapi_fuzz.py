@@ -44,6 +44,7 @@ from schemathesis import GenerationMode
 
 from service.auth import policy
 from service.common.clock import set_clock
+from service.common.fields import EARLIEST, LATEST
 from service.extensions import AppSession, db
 from service.persons.national_id import generate_synthetic_national_id
 from tests.conftest import DEFAULT_NOW, Env
@@ -131,8 +132,8 @@ class World:
         evaluation = _ok(coordinator.post(f"{plan_url}/evaluations", json={
             "evaluated_on": "2026-03-02", "summary": "God fremgang", "next_evaluation_on": "2026-06-01"}))
         units = [_ok(housing.post(f"{API}/housing/units", json={
-            "label": f"Fuzz {n}", "unit_type": "ordinary_rental", "features": ["smoke_detector", "fire_extinguisher"]}))
-            for n in (1, 2)]
+            "label": f"Fuzz {n}", "unit_type": "ordinary_rental", "max_stay_months": stay,
+            "features": ["smoke_detector", "fire_extinguisher"]})) for n, stay in ((1, 600), (2, None))]
         needs = [_ok(housing.post(f"{API}/housing/needs", json={
             "person_id": who["id"], "category": "ordinary", "housing_situation": "housed_insecure"}))
             for who in (first, second)]
@@ -250,13 +251,17 @@ def check_response(case, request: dict, response, role, world) -> None:
 
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+DAYS = ("near", "near", "earliest", "latest")  # mostly near today, now and then the calendar's ends
+# Text lengths just past common column sizes (VARCHAR(n) refuses them on PostgreSQL only).
+LONG = (13, 21, 31, 41, 61, 81, 121, 161, 201, 301, 501, 2001, 10001)
 
 
 def aim_at_real_rows(container: dict, data, world) -> None:
     """Now and then swap a generated value for one that passes the existence and date rules.
 
     Random ids and dates far in the past or future are refused early (422/404); real
-    ids, fresh valid national ids and dates near today take requests into the services.
+    ids, fresh valid national ids and dates near today (or at the ends of the accepted
+    calendar) take requests into the services. One text in four requests gets long.
     """
     for name in sorted(container):
         value = container[name]
@@ -267,8 +272,17 @@ def aim_at_real_rows(container: dict, data, world) -> None:
                 world.national_ids.add(container[name])
             else:
                 container[name] = data.draw(st.sampled_from(world.fields[name]), label=name)
-        elif isinstance(value, str) and ISO_DATE.match(value) and data.draw(st.booleans(), label=f"near {name}"):
-            container[name] = (DEFAULT_NOW.date() + dt.timedelta(days=data.draw(st.integers(-400, 400)))).isoformat()
+        elif isinstance(value, str) and ISO_DATE.match(value) and data.draw(st.booleans(), label=f"day {name}"):
+            day = data.draw(st.sampled_from(DAYS), label=name)
+            if day == "near":
+                container[name] = (DEFAULT_NOW.date() + dt.timedelta(days=data.draw(st.integers(-400, 400)))).isoformat()
+            else:
+                container[name] = (EARLIEST if day == "earliest" else LATEST).isoformat()
+    texts = [name for name in sorted(container) if isinstance(container[name], str)
+             and name not in world.fields and not ISO_DATE.match(container[name])]
+    if texts and data.draw(st.integers(0, 3), label="long text") == 0:
+        name = data.draw(st.sampled_from(texts), label="long text field")
+        container[name] = "Ø" * data.draw(st.sampled_from(LONG), label="length")
 
 
 @pytest.fixture(autouse=True)
