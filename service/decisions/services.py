@@ -172,6 +172,14 @@ def _check_person(person_id: uuid.UUID) -> None:
         raise ValidationFailed.field("person_id", "no such person")
 
 
+def persons_decision(decision_id: uuid.UUID, person_id: uuid.UUID) -> Decision:
+    """The person's own decision, for features that point at one (plans, housing needs); 422 otherwise."""
+    decision = db.session.get(Decision, decision_id)
+    if decision is None or decision.person_id != person_id:
+        raise ValidationFailed.field("decision_id", "no such decision for this person")
+    return decision
+
+
 def _check_referral(referral_id: uuid.UUID, person_id: uuid.UUID) -> None:
     try:
         referral = referrals.load(referral_id)

@@ -14,7 +14,7 @@ from service.common.errors import Conflict, NotFound, ValidationFailed
 from service.common.http import require_if_match
 from service.common.pagination import page_of
 from service.common.tenancy import current_municipality_id
-from service.decisions.models import Decision
+from service.decisions.services import persons_decision
 from service.extensions import db
 from service.housing.models import HOMELESS_SITUATIONS, OPEN_NEED_STATUSES, HousingNeed
 from service.persons.access import visible_persons_clause
@@ -65,11 +65,8 @@ def _check_avoid(need: HousingNeed) -> None:
 
 def _check_decision(need: HousingNeed) -> None:
     """A need may rest on a decision (e.g. bolig for helse- og omsorgsformål) — the person's own."""
-    if need.decision_id is None:
-        return
-    owner = db.session.scalar(sa.select(Decision.person_id).where(Decision.id == need.decision_id))
-    if owner != need.person_id:
-        raise ValidationFailed.field("decision_id", "no such decision for this person")
+    if need.decision_id is not None:
+        persons_decision(need.decision_id, need.person_id)
 
 
 def _check_consistency(need: HousingNeed) -> None:

@@ -32,7 +32,7 @@ from service.common.errors import Conflict, Forbidden, NotFound, ValidationFaile
 from service.common.http import require_if_match
 from service.common.pagination import page_of
 from service.common.tenancy import current_municipality_id
-from service.decisions.models import Decision
+from service.decisions.services import persons_decision
 from service.decisions.signals import decision_decided
 from service.extensions import db
 from service.persons.access import register_person_scope, visible_persons_clause
@@ -102,9 +102,7 @@ def _check_decision(decision_id: uuid.UUID | None, person_id: uuid.UUID, purpose
     """A plan may only point at this person's decision on the IP service; a measure at any of theirs."""
     if decision_id is None:
         return
-    decision = db.session.get(Decision, decision_id)
-    if decision is None or decision.person_id != person_id:
-        raise ValidationFailed.field("decision_id", "no such decision for this person")
+    decision = persons_decision(decision_id, person_id)
     if purpose == "plan" and decision.service_code != IP_SERVICE_CODE:
         raise ValidationFailed.field("decision_id", f"must be a decision on the service {IP_SERVICE_CODE}")
 
