@@ -42,6 +42,8 @@ REFERRAL_READERS = frozenset({CASE_OFFICER, ADMIN})
 # persons they may see (row-level rules in service.decisions.services).
 DECISION_READERS = PERSON_READERS
 APPEAL_READERS = frozenset({CASE_OFFICER, ADMIN})
+# Colleagues' names and roles (to assign a referral, appoint a coordinator); no person data.
+USER_READERS = frozenset({CASE_OFFICER, ADMIN})
 
 API = "/api/v1"
 _REFERRAL = f"{API}/referrals/<uuid:referral_id>"
@@ -49,6 +51,9 @@ _DECISION = f"{API}/decisions/<uuid:decision_id>"
 
 # Reachable without a token.
 PUBLIC: frozenset[tuple[str, str]] = frozenset({
+    ("GET", "/"),
+    ("GET", API),
+    ("GET", f"{API}/"),
     ("GET", f"{API}/health"),
     ("GET", f"{API}/openapi.json"),
     ("GET", f"{API}/docs"),
@@ -57,6 +62,7 @@ PUBLIC: frozenset[tuple[str, str]] = frozenset({
 
 POLICY: dict[tuple[str, str], frozenset[str]] = {
     ("GET", f"{API}/me"): EVERYONE,
+    ("GET", f"{API}/users"): USER_READERS,
     # persons
     ("GET", f"{API}/persons"): PERSON_READERS,
     ("POST", f"{API}/persons"): PERSON_WRITERS,
@@ -96,6 +102,7 @@ POLICY: dict[tuple[str, str], frozenset[str]] = {
     ("GET", f"{_DECISION}/appeals"): APPEAL_READERS,
     ("POST", f"{_DECISION}/appeals"): CASE_WRITERS,
     ("GET", f"{_DECISION}/appeals/<uuid:appeal_id>"): APPEAL_READERS,
+    ("PATCH", f"{_DECISION}/appeals/<uuid:appeal_id>"): CASE_WRITERS,
     ("POST", f"{_DECISION}/appeals/<uuid:appeal_id>/status"): CASE_WRITERS,
     # --- plans (individual plans and coordinators) ---
     # Row-level need-to-know in service/plans/services.py: a coordinator only its own

@@ -8,6 +8,8 @@ edits them through the API. Codes are stable strings other features refer to.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -42,12 +44,27 @@ class LegalBasis(EntityMixin, TenantMixin, db.Model):
     # The rule that sets the appeal period, e.g. "forvaltningsloven § 29".
     appeal_rule: Mapped[str] = mapped_column(sa.String(200), nullable=False)
     appeal_body: Mapped[str] = mapped_column(sa.String(200), nullable=False)
+    # domstolloven § 149: a period whose last day is a Saturday, Sunday or public holiday
+    # runs to the next working day. Data, so that a new law can say otherwise.
+    appeal_period_moves: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=True,
+                                                      server_default=sa.true())
+    # The basis is in force on decided_on when valid_from ≤ decided_on ≤ valid_to (open ends allowed).
+    valid_from: Mapped[dt.date | None] = mapped_column(sa.Date)
+    valid_to: Mapped[dt.date | None] = mapped_column(sa.Date)
+    # The code of the basis that takes over when this one stops (valid_to), for defaults.
+    replaced_by: Mapped[str | None] = mapped_column(sa.String(60))
     active: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=True)
 
     __table_args__ = (
         sa.UniqueConstraint("municipality_id", "code"),
         sa.CheckConstraint("appeal_period_days > 0 AND appeal_period_days <= 366", name="appeal_period_positive"),
+        sa.CheckConstraint("valid_to IS NULL OR valid_from IS NULL OR valid_to >= valid_from",
+                           name="validity_ordered"),
+        sa.CheckConstraint("replaced_by IS NULL OR replaced_by <> code", name="not_replaced_by_itself"),
     )
+
+    def in_force_on(self, day: dt.date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or day <= self.valid_to)
 
 
 class ServiceType(EntityMixin, TenantMixin, db.Model):

@@ -2,6 +2,7 @@ import marshmallow as ma
 from marshmallow import validate
 
 from service.catalogue.models import REPORT_GROUPS
+from service.common.fields import Date
 
 _CODE = validate.Regexp(r"^[a-z0-9][a-z0-9-]{0,59}$", error="use lower-case letters, digits and '-'")
 
@@ -47,6 +48,12 @@ class LegalBasisSchema(ma.Schema):
     appeal_period_days = ma.fields.Integer(dump_only=True)
     appeal_rule = ma.fields.String(dump_only=True)
     appeal_body = ma.fields.String(dump_only=True)
+    appeal_period_moves = ma.fields.Boolean(dump_only=True, metadata={
+        "description": "a deadline on a Saturday, Sunday or public holiday moves to the next working day "
+                       "(domstolloven § 149)"})
+    valid_from = Date(dump_only=True, allow_none=True)
+    valid_to = Date(dump_only=True, allow_none=True)
+    replaced_by = ma.fields.String(dump_only=True, allow_none=True)
     active = ma.fields.Boolean(dump_only=True)
     version = ma.fields.Integer(dump_only=True)
 
@@ -57,6 +64,11 @@ class LegalBasisUpdateSchema(ma.Schema):
     appeal_period_days = ma.fields.Integer(validate=validate.Range(min=1, max=366))
     appeal_rule = ma.fields.String(validate=validate.Length(min=1, max=200))
     appeal_body = ma.fields.String(validate=validate.Length(min=1, max=200))
+    appeal_period_moves = ma.fields.Boolean()
+    valid_from = Date(allow_none=True, metadata={"description": "first day in force; null: always"})
+    valid_to = Date(allow_none=True, metadata={"description": "last day in force; null: open"})
+    replaced_by = ma.fields.String(allow_none=True, validate=_CODE, metadata={
+        "description": "the basis that takes over after valid_to (used for defaults)"})
     active = ma.fields.Boolean()
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import sqlalchemy as sa
@@ -51,6 +52,37 @@ def service_type(code: str | None, *, field: str = "service_code", for_new_use: 
     if for_new_use and not row.active:
         raise ValidationFailed.field(field, f"service {code!r} is no longer offered")
     return row
+
+
+def legal_basis_in_force(code: str | None, on: dt.date) -> str | None:
+    """The code of the basis in force on ``on``: ``code`` itself, or the one that replaced it.
+
+    Follows ``replaced_by`` from a basis whose ``valid_to`` has passed (a new law taking
+    over); returns ``code`` unchanged when no basis in the chain is in force, so that the
+    decision's validation names the problem.
+    """
+    current, seen = code, set()
+    while current and current not in seen:
+        seen.add(current)
+        row = db.session.scalar(sa.select(LegalBasis).where(LegalBasis.code == current))
+        if row is None:
+            return code
+        if row.in_force_on(on):
+            return current
+        if row.valid_to is None or on <= row.valid_to:
+            return code
+        current = row.replaced_by
+    return code
+
+
+def check_in_force(basis: LegalBasis, on: dt.date, *, field: str = "legal_basis") -> None:
+    """A decision is made under the basis in force on its decided_on (422 otherwise)."""
+    if basis.in_force_on(on):
+        return
+    message = f"legal basis {basis.code!r} is not in force on {on.isoformat()}"
+    if basis.replaced_by:
+        message += f"; it was replaced by {basis.replaced_by!r}"
+    raise ValidationFailed.field(field, message)
 
 
 def legal_basis(code: str | None, *, field: str = "legal_basis", for_new_use: bool = True) -> LegalBasis:
@@ -130,11 +162,23 @@ def get_legal_basis(code: str) -> LegalBasis:
     return row
 
 
+def _check_legal_basis_fields(row: LegalBasis) -> None:
+    if row.valid_from is not None and row.valid_to is not None and row.valid_to < row.valid_from:
+        raise ValidationFailed.field("valid_to", "must not be before valid_from")
+    if row.replaced_by is not None:
+        if row.replaced_by == row.code:
+            raise ValidationFailed.field("replaced_by", "a legal basis cannot replace itself")
+        if db.session.scalar(sa.select(LegalBasis.id).where(LegalBasis.code == row.replaced_by)) is None:
+            raise ValidationFailed.field("replaced_by", f"unknown legal basis {row.replaced_by!r}")
+
+
 def create_legal_basis(data: dict) -> LegalBasis:
     _check_code(data["code"])
     if db.session.scalar(sa.select(LegalBasis.id).where(LegalBasis.code == data["code"])):
         raise Conflict(f"A legal basis with code {data['code']} already exists.", code="duplicate_code")
     row = LegalBasis(municipality_id=current_municipality_id(), **data)
+    with db.session.no_autoflush:
+        _check_legal_basis_fields(row)
     db.session.add(row)
     db.session.flush()
     record("create", "legal_basis", object_id=row.code)
@@ -144,8 +188,10 @@ def create_legal_basis(data: dict) -> LegalBasis:
 def update_legal_basis(code: str, data: dict) -> LegalBasis:
     row = get_legal_basis(code)
     require_if_match(row)
-    for field, value in data.items():
-        setattr(row, field, value)
+    with db.session.no_autoflush:
+        for field, value in data.items():
+            setattr(row, field, value)
+        _check_legal_basis_fields(row)
     db.session.flush()
     record("update", "legal_basis", object_id=row.code, detail=("fields: " + ",".join(sorted(data)))[:200])
     return row

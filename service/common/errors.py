@@ -15,6 +15,8 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from service.common import clock
+
 log = logging.getLogger("service.errors")
 
 PROBLEM_MIMETYPE = "application/problem+json"
@@ -45,6 +47,12 @@ class ValidationFailed(DomainError):
     @classmethod
     def field(cls, field: str, message: str) -> "ValidationFailed":
         return cls(f"{field}: {message}", errors={field: [message]})
+
+
+def require_not_future(field: str, day) -> None:
+    """A date of something that has happened is not after today (the Europe/Oslo date)."""
+    if day is not None and day > clock.today():
+        raise ValidationFailed.field(field, "must not be in the future")
 
 
 class NotFound(DomainError):

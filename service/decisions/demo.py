@@ -14,6 +14,7 @@ import random
 import sqlalchemy as sa
 
 from service.common import clock
+from service.decisions import appeals
 from service.decisions import services as decisions
 from service.extensions import db
 from service.persons.models import Person
@@ -111,9 +112,9 @@ def _refusal_with_appeal(rng, person, today, counts) -> None:
         "decided_on": received + dt.timedelta(days=20),
         "reasoning": "Vilkårene i pasient- og brukerrettighetsloven § 2-1 d er ikke oppfylt."})
     decisions.notify(refused.id, {"notified_on": received + dt.timedelta(days=22)})
-    appeal = decisions.create_appeal(refused.id, {"received_on": received + dt.timedelta(days=40),
+    appeal = appeals.create_appeal(refused.id, {"received_on": received + dt.timedelta(days=40),
                                                   "summary": "Klager på avslag om BPA"})
-    decisions.change_appeal_status(refused.id, appeal.id, {"status": "reassessing",
+    appeals.change_appeal_status(refused.id, appeal.id, {"status": "reassessing",
                                                            "on": received + dt.timedelta(days=41)})
     counts["referrals"] += 1
     counts["decisions"] += 1

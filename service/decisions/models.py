@@ -17,6 +17,8 @@ from service.extensions import db
 
 OUTCOMES = ("granted", "partly_granted", "refused")
 STATES = ("draft", "refused", "upcoming", "active", "expiring", "expired", "ended", "superseded")
+# How the decision was sent (forvaltningsloven § 27); notified_on is when it reached the person.
+NOTIFICATION_CHANNELS = ("letter", "digital_mailbox", "in_person")
 APPEAL_STATUSES = ("received", "reassessing", "reversed", "forwarded", "upheld", "overturned", "returned")
 
 
@@ -41,6 +43,8 @@ class Decision(EntityMixin, TenantMixin, db.Model):
     decided_on: Mapped[dt.date | None] = mapped_column(sa.Date)
     decided_by: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid, sa.ForeignKey("users.id"))
     notified_on: Mapped[dt.date | None] = mapped_column(sa.Date)
+    notification_sent_on: Mapped[dt.date | None] = mapped_column(sa.Date)
+    notification_channel: Mapped[str | None] = mapped_column(sa.String(20))
     ended_on: Mapped[dt.date | None] = mapped_column(sa.Date)
     end_reason: Mapped[str | None] = mapped_column(sa.Text)
     supersedes_id: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid, sa.ForeignKey("decisions.id"))
@@ -53,6 +57,10 @@ class Decision(EntityMixin, TenantMixin, db.Model):
                                 ["legal_bases.municipality_id", "legal_bases.code"],
                                 name="fk_decisions_legal_basis_legal_bases"),
         sa.CheckConstraint(_in("outcome", OUTCOMES), name="outcome_known"),
+        sa.CheckConstraint("notification_channel IS NULL OR " + _in("notification_channel", NOTIFICATION_CHANNELS),
+                           name="notification_channel_known"),
+        sa.CheckConstraint("notification_sent_on IS NULL OR notified_on IS NULL OR notification_sent_on <= notified_on",
+                           name="notification_sent_before_notified"),
         sa.CheckConstraint("hours_per_week IS NULL OR (hours_per_week > 0 AND hours_per_week <= 168)",
                            name="hours_in_range"),
         sa.CheckConstraint("valid_to IS NULL OR valid_from IS NULL OR valid_to >= valid_from",
@@ -77,16 +85,26 @@ class Appeal(EntityMixin, TenantMixin, db.Model):
     decision_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid, sa.ForeignKey("decisions.id"), nullable=False, index=True)
     person_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid, sa.ForeignKey("persons.id"), nullable=False, index=True)
     received_on: Mapped[dt.date] = mapped_column(sa.Date, nullable=False)
+    # Posted or sent electronically; decides timeliness under fvl § 30 when given.
+    sent_on: Mapped[dt.date | None] = mapped_column(sa.Date)
     summary: Mapped[str | None] = mapped_column(sa.Text)
     status: Mapped[str] = mapped_column(sa.String(20), nullable=False, default="received")
-    # notified_on + the legal basis' appeal period; null while the decision is not notified.
+    # Computed by service.decisions.appeals.apply_deadlines whenever notified_on, sent_on or
+    # received_on change: notified_on + the legal basis' period (moved past weekends and
+    # holidays when the basis says so); null while the decision is not notified.
     deadline_on: Mapped[dt.date | None] = mapped_column(sa.Date)
+    # Judged on sent_on when given, else received_on; true while the period has not started.
     deadline_met: Mapped[bool] = mapped_column(sa.Boolean, nullable=False)
     appeal_period_days: Mapped[int] = mapped_column(sa.Integer, nullable=False)
+    # decided_on + 1 year (fvl § 31 third paragraph): later appeals are registered but flagged.
+    absolute_limit_on: Mapped[dt.date | None] = mapped_column(sa.Date)
+    beyond_absolute_limit: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=False,
+                                                        server_default=sa.false())
     reassessment_started_on: Mapped[dt.date | None] = mapped_column(sa.Date)
     forwarded_on: Mapped[dt.date | None] = mapped_column(sa.Date)
     resolved_on: Mapped[dt.date | None] = mapped_column(sa.Date)
 
     __table_args__ = (
         sa.CheckConstraint(_in("status", APPEAL_STATUSES), name="status_known"),
+        sa.CheckConstraint("sent_on IS NULL OR sent_on <= received_on", name="sent_before_received"),
     )

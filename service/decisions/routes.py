@@ -6,11 +6,12 @@ from flask_smorest import Blueprint
 from service.common.http import etag_headers
 from service.common.idempotency import idempotent
 from service.common.pagination import PAGINATION
-from service.decisions import services
+from service.decisions import appeals, services
 from service.decisions.schemas import (
     AppealCreateSchema,
     AppealSchema,
     AppealStatusSchema,
+    AppealUpdateSchema,
     DecideSchema,
     DecisionCreateSchema,
     DecisionQuerySchema,
@@ -75,7 +76,9 @@ class DecisionNotify(MethodView):
     @blp.arguments(NotifySchema)
     @blp.response(200, DecisionSchema)
     def post(self, data, decision_id: uuid.UUID):
-        """Record when the person was told; the appeal period runs from then."""
+        """Record how and when the decision was sent and reached the person; the appeal period runs from then.
+
+        A recorded notification is corrected with correction_reason; appeals are re-judged."""
         decision = services.notify(decision_id, data)
         return decision, 200, etag_headers(decision)
 
@@ -106,14 +109,14 @@ class Appeals(MethodView):
     @blp.response(200, AppealSchema(many=True))
     def get(self, decision_id: uuid.UUID):
         """Appeals against this decision."""
-        return services.list_appeals(decision_id)
+        return appeals.list_appeals(decision_id)
 
     @idempotent
     @blp.arguments(AppealCreateSchema)
     @blp.response(201, AppealSchema)
     def post(self, data, decision_id: uuid.UUID):
         """Register an appeal; one received after the deadline is registered and marked deadline_met=false."""
-        appeal = services.create_appeal(decision_id, data)
+        appeal = appeals.create_appeal(decision_id, data)
         return appeal, 201, etag_headers(appeal)
 
 
@@ -121,7 +124,14 @@ class Appeals(MethodView):
 class AppealById(MethodView):
     @blp.response(200, AppealSchema)
     def get(self, decision_id: uuid.UUID, appeal_id: uuid.UUID):
-        appeal = services.get_appeal(decision_id, appeal_id)
+        appeal = appeals.get_appeal(decision_id, appeal_id)
+        return appeal, 200, etag_headers(appeal)
+
+    @blp.arguments(AppealUpdateSchema)
+    @blp.response(200, AppealSchema)
+    def patch(self, data, decision_id: uuid.UUID, appeal_id: uuid.UUID):
+        """Correct received_on, sent_on or the summary (If-Match); timeliness is recomputed."""
+        appeal = appeals.update_appeal(decision_id, appeal_id, data)
         return appeal, 200, etag_headers(appeal)
 
 
@@ -131,5 +141,5 @@ class AppealStatus(MethodView):
     @blp.response(200, AppealSchema)
     def post(self, data, decision_id: uuid.UUID, appeal_id: uuid.UUID):
         """received → reassessing → reversed | forwarded → upheld | overturned | returned."""
-        appeal = services.change_appeal_status(decision_id, appeal_id, data)
+        appeal = appeals.change_appeal_status(decision_id, appeal_id, data)
         return appeal, 200, etag_headers(appeal)

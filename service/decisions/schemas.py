@@ -3,8 +3,7 @@ from webargs.fields import DelimitedList
 from marshmallow import validate
 
 from service.common.fields import Date
-from service.decisions.models import APPEAL_STATUSES, OUTCOMES, STATES
-from service.decisions.services import appeal_deadline
+from service.decisions.models import APPEAL_STATUSES, NOTIFICATION_CHANNELS, OUTCOMES, STATES
 
 _TEXT = validate.Length(max=20000)
 
@@ -24,7 +23,11 @@ class DecisionSchema(ma.Schema):
     reasoning = ma.fields.String(dump_only=True, allow_none=True)
     decided_on = Date(dump_only=True, allow_none=True)
     decided_by = ma.fields.UUID(dump_only=True, allow_none=True)
-    notified_on = Date(dump_only=True, allow_none=True)
+    notified_on = Date(dump_only=True, allow_none=True, metadata={
+        "description": "when the decision reached the person; the appeal period runs from here"})
+    notification_sent_on = Date(dump_only=True, allow_none=True)
+    notification_channel = ma.fields.String(dump_only=True, allow_none=True,
+                                            metadata={"enum": list(NOTIFICATION_CHANNELS)})
     ended_on = Date(dump_only=True, allow_none=True)
     end_reason = ma.fields.String(dump_only=True, allow_none=True)
     supersedes_id = ma.fields.UUID(dump_only=True, allow_none=True)
@@ -33,18 +36,15 @@ class DecisionSchema(ma.Schema):
     untimed = ma.fields.Method("_untimed", dump_only=True,
                                metadata={"description": "granted without valid_to (flagged)"})
     appeal_period_days = ma.fields.Integer(dump_only=True)
-    appeal_deadline_on = ma.fields.Method("_appeal_deadline", dump_only=True, allow_none=True, metadata={
-        "description": "notified_on + the legal basis' appeal period; null until notified"})
+    appeal_deadline_on = Date(dump_only=True, allow_none=True, metadata={
+        "description": "notified_on + the legal basis' appeal period, moved to the next working day when it "
+                       "ends on a Saturday, Sunday or public holiday; null until notified"})
     version = ma.fields.Integer(dump_only=True)
     created_at = ma.fields.DateTime(dump_only=True)
     updated_at = ma.fields.DateTime(dump_only=True)
 
     def _untimed(self, decision) -> bool:
         return decision.outcome != "refused" and decision.valid_to is None
-
-    def _appeal_deadline(self, decision):
-        day = appeal_deadline(decision.notified_on, getattr(decision, "appeal_period_days", None) or 0)
-        return day.isoformat() if day else None
 
 
 class _DecisionFields(ma.Schema):
@@ -97,7 +97,11 @@ class DecideSchema(ma.Schema):
 
 
 class NotifySchema(ma.Schema):
-    notified_on = Date(required=True)
+    notified_on = Date(required=True, metadata={"description": "when the decision reached the person"})
+    sent_on = Date(allow_none=True, metadata={"description": "when it was posted, sent or handed over"})
+    channel = ma.fields.String(allow_none=True, validate=validate.OneOf(NOTIFICATION_CHANNELS))
+    correction_reason = ma.fields.String(validate=validate.Length(min=2, max=500), metadata={
+        "description": "required to correct a notification already recorded"})
 
 
 class EndSchema(ma.Schema):
@@ -110,11 +114,17 @@ class AppealSchema(ma.Schema):
     decision_id = ma.fields.UUID(dump_only=True)
     person_id = ma.fields.UUID(dump_only=True)
     received_on = Date(dump_only=True)
+    sent_on = Date(dump_only=True, allow_none=True)
     summary = ma.fields.String(dump_only=True, allow_none=True)
     status = ma.fields.String(dump_only=True)
     appeal_period_days = ma.fields.Integer(dump_only=True)
-    deadline_on = Date(dump_only=True, allow_none=True)
-    deadline_met = ma.fields.Boolean(dump_only=True)
+    deadline_on = Date(dump_only=True, allow_none=True, metadata={
+        "description": "last day to appeal (moved past weekends and holidays); null until notified"})
+    deadline_met = ma.fields.Boolean(dump_only=True, metadata={
+        "description": "sent_on (else received_on) ≤ deadline_on; true while not notified"})
+    absolute_limit_on = Date(dump_only=True, allow_none=True, metadata={
+        "description": "decided_on + 1 year (forvaltningsloven § 31 third paragraph)"})
+    beyond_absolute_limit = ma.fields.Boolean(dump_only=True)
     reassessment_started_on = Date(dump_only=True, allow_none=True)
     forwarded_on = Date(dump_only=True, allow_none=True)
     resolved_on = Date(dump_only=True, allow_none=True)
@@ -125,6 +135,14 @@ class AppealSchema(ma.Schema):
 
 class AppealCreateSchema(ma.Schema):
     received_on = Date(required=True)
+    sent_on = Date(allow_none=True, metadata={
+        "description": "posted or sent electronically; decides timeliness when given (fvl § 30)"})
+    summary = ma.fields.String(allow_none=True, validate=_TEXT)
+
+
+class AppealUpdateSchema(ma.Schema):
+    received_on = Date()
+    sent_on = Date(allow_none=True)
     summary = ma.fields.String(allow_none=True, validate=_TEXT)
 
 

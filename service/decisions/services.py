@@ -1,4 +1,4 @@
-"""Decisions (enkeltvedtak) and appeals: drafting, deciding, notifying, ending, renewing.
+"""Decisions (enkeltvedtak): drafting, deciding, notifying, ending, renewing (appeals: ``appeals.py``).
 
 A decided decision is immutable except through the actions here; a correction
 is a new decision that supersedes it. Every read and write is audited.
@@ -16,22 +16,24 @@ from flask import current_app, g
 from service.audit.services import record, record_many
 from service.auth.roles import ADMIN, CASE_OFFICER, PROVIDER
 from service.catalogue.models import LegalBasis
+from service.catalogue.services import check_in_force, legal_basis_in_force
 from service.catalogue.services import legal_basis as lookup_legal_basis
 from service.catalogue.services import service_type as lookup_service_type
 from service.common import clock
-from service.common.dates import add_days
-from service.common.errors import Conflict, NotFound, ValidationFailed
+from service.common.deadlines import add_days
+from service.common.errors import Conflict, NotFound, ValidationFailed, require_not_future
 from service.common.http import require_if_match
 from service.common.pagination import page_offset
 from service.common.tenancy import current_municipality_id
-from service.decisions.signals import decision_decided
 from service.decisions.models import Appeal, Decision
+from service.decisions.signals import decision_decided
 from service.decisions.state import (
     active_on_clause,
     derive_state,
     state_expression,
     superseded_by_expression,
 )
+from service.decisions.timeliness import appeal_deadline, recompute_for_decision
 from service.extensions import db
 from service.persons.access import register_person_scope, visible_persons_clause
 from service.persons.models import Person
@@ -76,11 +78,6 @@ def check_period(valid_from, valid_to, evaluate_by, outcome: str, *, complete: b
         raise ValidationFailed.field("evaluate_by", "must not be before valid_from")
 
 
-def _not_future(field: str, day: dt.date | None) -> None:
-    if day is not None and day > clock.today():
-        raise ValidationFailed.field(field, "must not be in the future")
-
-
 def validate(decision: Decision, *, complete: bool) -> None:
     """All field rules; ``complete`` when the decision is (being) decided.
 
@@ -92,14 +89,16 @@ def validate(decision: Decision, *, complete: bool) -> None:
 
 def _validate(decision: Decision, *, complete: bool) -> None:
     service = lookup_service_type(decision.service_code, for_new_use=decision.decided_on is None or complete)
-    lookup_legal_basis(decision.legal_basis, for_new_use=decision.decided_on is None or complete)
+    basis = lookup_legal_basis(decision.legal_basis, for_new_use=decision.decided_on is None or complete)
+    if complete and decision.decided_on is not None:
+        check_in_force(basis, decision.decided_on)
     hours = decision.hours_per_week
     if complete or hours is not None or decision.outcome == "refused":
         check_hours(hours, service.hour_based and complete, decision.outcome)
     check_period(decision.valid_from, decision.valid_to, decision.evaluate_by, decision.outcome,
                  complete=complete)
     if decision.decided_on is not None:
-        _not_future("decided_on", decision.decided_on)
+        require_not_future("decided_on", decision.decided_on)
         if decision.referral_id is not None:
             referral = referrals.load(decision.referral_id)
             if decision.decided_on < referral.received_on:
@@ -121,22 +120,24 @@ def _scope(stmt: sa.Select) -> sa.Select:
 def _select(today: dt.date | None = None) -> sa.Select:
     today = today or clock.today()
     return (sa.select(Decision, state_expression(today, window_days()).label("state"),
-                      LegalBasis.appeal_period_days, superseded_by_expression().label("superseded_by_id"))
+                      LegalBasis.appeal_period_days, LegalBasis.appeal_period_moves,
+                      superseded_by_expression().label("superseded_by_id"))
             .join(LegalBasis, sa.and_(LegalBasis.code == Decision.legal_basis,
                                       LegalBasis.municipality_id == Decision.municipality_id)))
 
 
 def _attach(rows) -> list[Decision]:
     items = []
-    for decision, state, period, superseded_by_id in rows:
+    for decision, state, period, moves, superseded_by_id in rows:
         decision.state = state
         decision.appeal_period_days = period
+        decision.appeal_deadline_on = appeal_deadline(decision.notified_on, period, moves)
         decision.superseded_by_id = superseded_by_id
         items.append(decision)
     return items
 
 
-def _fetch_one(decision_id: uuid.UUID, *, scoped: bool = True) -> Decision:
+def fetch_decision(decision_id: uuid.UUID, *, scoped: bool = True) -> Decision:
     stmt = _select().where(Decision.id == decision_id)
     if scoped:
         stmt = _scope(stmt)
@@ -148,14 +149,14 @@ def _fetch_one(decision_id: uuid.UUID, *, scoped: bool = True) -> Decision:
 
 def _refresh(decision: Decision) -> Decision:
     db.session.flush()
-    return _fetch_one(decision.id, scoped=False)
+    return fetch_decision(decision.id, scoped=False)
 
 
 def _audit(action: str, decision: Decision, detail: str | None = None) -> None:
     record(action, "decision", object_id=decision.id, person_id=decision.person_id, detail=detail)
 
 
-def _conflict(decision: Decision, doing: str) -> Conflict:
+def state_conflict(decision: Decision, doing: str) -> Conflict:
     return Conflict(f"Cannot {doing}: the decision is {decision.state}.", code="invalid_state",
                     state=decision.state)
 
@@ -192,6 +193,12 @@ def _check_referral(referral_id: uuid.UUID, person_id: uuid.UUID) -> None:
                        state=referral.status)
 
 
+def _default_basis(service_code: str, decided_on: dt.date | None) -> str | None:
+    """The service's default legal basis, or the one that replaced it by the decision day (or today)."""
+    return legal_basis_in_force(lookup_service_type(service_code).default_legal_basis,
+                                decided_on or clock.today())
+
+
 def _new_decision(data: dict, *, supersedes: Decision | None = None) -> Decision:
     decision = Decision(id=uuid.uuid4(), municipality_id=current_municipality_id(),
                         person_id=data["person_id"], referral_id=data.get("referral_id"),
@@ -201,7 +208,7 @@ def _new_decision(data: dict, *, supersedes: Decision | None = None) -> Decision
     if decision.outcome is None:
         decision.outcome = "granted"
     if decision.legal_basis is None and decision.service_code:
-        decision.legal_basis = lookup_service_type(decision.service_code).default_legal_basis
+        decision.legal_basis = _default_basis(decision.service_code, data.get("decided_on"))
     if decision.hours_per_week is not None:
         decision.hours_per_week = decimal.Decimal(str(decision.hours_per_week))
     validate(decision, complete=False)
@@ -226,7 +233,7 @@ def create_decision(data: dict) -> Decision:
 
 
 def get_decision(decision_id: uuid.UUID) -> Decision:
-    decision = _fetch_one(decision_id)
+    decision = fetch_decision(decision_id)
     _audit("read", decision)
     return decision
 
@@ -256,7 +263,7 @@ def list_decisions(filters: dict, page: int, page_size: int) -> tuple[list[Decis
 
 
 def update_draft(decision_id: uuid.UUID, data: dict) -> Decision:
-    decision = _fetch_one(decision_id)
+    decision = fetch_decision(decision_id)
     require_if_match(decision)
     if decision.state != "draft":
         raise Conflict(f"Cannot edit: the decision is {decision.state}; a decided decision is changed "
@@ -269,7 +276,7 @@ def update_draft(decision_id: uuid.UUID, data: dict) -> Decision:
                 value = decimal.Decimal(str(value))
             setattr(decision, field, value)
     if "service_code" in data and "legal_basis" not in data and decision.service_code:
-        decision.legal_basis = lookup_service_type(decision.service_code).default_legal_basis
+        decision.legal_basis = _default_basis(decision.service_code, None)
     validate(decision, complete=False)
     _audit("update", decision, detail=("fields: " + ",".join(sorted(data)))[:200])
     return _refresh(decision)
@@ -305,38 +312,53 @@ def _close_superseded(new: Decision) -> None:
 
 
 def decide(decision_id: uuid.UUID, data: dict) -> Decision:
-    decision = _fetch_one(decision_id)
+    decision = fetch_decision(decision_id)
     if_match_if_given(decision)
     if decision.state != "draft":
-        raise _conflict(decision, "decide it")
+        raise state_conflict(decision, "decide it")
     _decide(decision, data["decided_on"])
     return _refresh(decision)
 
 
 def notify(decision_id: uuid.UUID, data: dict) -> Decision:
-    """Record when the person was told (underretning); the appeal period runs from this date."""
-    decision = _fetch_one(decision_id)
+    """Record how and when the decision was sent and when it reached the person (underretning).
+
+    The appeal period runs from ``notified_on``. A recorded notification is corrected only
+    with a ``correction_reason`` (audited); every appeal already registered against the
+    decision gets its deadline and timeliness recomputed in the same transaction.
+    """
+    decision = fetch_decision(decision_id)
     if_match_if_given(decision)
     if decision.state == "draft":
-        raise _conflict(decision, "notify it")
-    if decision.notified_on is not None:
-        raise Conflict(f"The decision was already notified on {decision.notified_on.isoformat()}.",
-                       code="already_notified", state=decision.state)
+        raise state_conflict(decision, "notify it")
+    correction = (data.get("correction_reason") or "").strip() or None
+    if decision.notified_on is not None and correction is None:
+        raise Conflict(f"The decision was already notified on {decision.notified_on.isoformat()}; "
+                       "send correction_reason to correct it.", code="already_notified", state=decision.state)
     notified_on = data["notified_on"]
-    _not_future("notified_on", notified_on)
+    sent_on = data.get("sent_on")
+    require_not_future("notified_on", notified_on)
     if notified_on < decision.decided_on:
         raise ValidationFailed.field("notified_on", "must not be before decided_on")
+    if sent_on is not None:
+        if sent_on < decision.decided_on:
+            raise ValidationFailed.field("sent_on", "must not be before decided_on")
+        if sent_on > notified_on:
+            raise ValidationFailed.field("sent_on", "must not be after notified_on")
     decision.notified_on = notified_on
+    decision.notification_sent_on = sent_on
+    decision.notification_channel = data.get("channel")
     db.session.flush()
-    _audit("update", decision, detail="notify")
+    _audit("update", decision, detail=f"notify corrected: {correction}"[:200] if correction else "notify")
+    recompute_for_decision(decision)
     return _refresh(decision)
 
 
 def end(decision_id: uuid.UUID, data: dict) -> Decision:
-    decision = _fetch_one(decision_id)
+    decision = fetch_decision(decision_id)
     if_match_if_given(decision)
     if decision.state not in RUNNING_STATES:
-        raise _conflict(decision, "end it")
+        raise state_conflict(decision, "end it")
     ended_on = data["ended_on"]
     if ended_on < decision.decided_on:
         raise ValidationFailed.field("ended_on", "must not be before decided_on")
@@ -350,13 +372,13 @@ def end(decision_id: uuid.UUID, data: dict) -> Decision:
 
 def _superseded_candidate(decision_id: uuid.UUID, person_id: uuid.UUID | None = None) -> Decision:
     try:
-        old = _fetch_one(decision_id)
+        old = fetch_decision(decision_id)
     except NotFound:
         raise ValidationFailed.field("supersedes_id", "no such decision") from None
     if person_id is not None and old.person_id != person_id:
         raise ValidationFailed.field("supersedes_id", "the decision is about another person")
     if old.state in ("draft", "superseded"):
-        raise _conflict(old, "supersede it")
+        raise state_conflict(old, "supersede it")
     if old.superseded_by_id is not None:
         raise Conflict("The decision already has a renewal or correction (draft or decided).",
                        code="already_superseded", state=old.state)
@@ -365,15 +387,15 @@ def _superseded_candidate(decision_id: uuid.UUID, person_id: uuid.UUID | None = 
 
 def renew(decision_id: uuid.UUID, data: dict) -> Decision:
     """A new decision for the same person superseding this one, from the day after it ends."""
-    old = _fetch_one(decision_id)
+    old = fetch_decision(decision_id)
     if_match_if_given(old)
     if old.state not in ("upcoming", "active", "expiring", "expired"):
-        raise _conflict(old, "renew it")
+        raise state_conflict(old, "renew it")
     _superseded_candidate(old.id)
     fields = {"person_id": old.person_id, "service_code": old.service_code, "provider_unit": old.provider_unit,
               "outcome": "granted"}
     if "service_code" not in data:
-        fields["legal_basis"] = old.legal_basis
+        fields["legal_basis"] = legal_basis_in_force(old.legal_basis, data.get("decided_on") or clock.today())
     fields.update(data)
     if fields["outcome"] != "refused":
         fields.setdefault("hours_per_week", old.hours_per_week)
@@ -385,95 +407,6 @@ def renew(decision_id: uuid.UUID, data: dict) -> Decision:
     if data.get("decided_on"):
         _decide(decision, data["decided_on"])
     return _refresh(decision)
-
-
-# --- appeals ----------------------------------------------------------------------------
-
-APPEAL_TRANSITIONS = {
-    "received": ("reassessing",),
-    "reassessing": ("reversed", "forwarded"),
-    "forwarded": ("upheld", "overturned", "returned"),
-}
-
-
-def appeal_deadline(notified_on: dt.date | None, period_days: int) -> dt.date | None:
-    """Last day to appeal: notification + the legal basis' period (fvl § 29: 21, pbrl § 7-5: 28 days)."""
-    return None if notified_on is None else add_days(notified_on, period_days)
-
-
-def deadline_met(received_on: dt.date, deadline_on: dt.date | None) -> bool:
-    return deadline_on is None or received_on <= deadline_on
-
-
-def _audit_appeal(action: str, appeal: Appeal, detail: str | None = None) -> None:
-    record(action, "appeal", object_id=appeal.id, person_id=appeal.person_id, detail=detail)
-
-
-def create_appeal(decision_id: uuid.UUID, data: dict) -> Appeal:
-    decision = _fetch_one(decision_id)
-    if decision.state == "draft":
-        raise _conflict(decision, "appeal it")
-    received_on = data["received_on"]
-    _not_future("received_on", received_on)
-    if received_on < decision.decided_on:
-        raise ValidationFailed.field("received_on", "must not be before the decision was made")
-    period = decision.appeal_period_days
-    deadline_on = appeal_deadline(decision.notified_on, period)
-    appeal = Appeal(id=uuid.uuid4(), municipality_id=current_municipality_id(), decision_id=decision.id,
-                    person_id=decision.person_id, received_on=received_on, summary=data.get("summary"),
-                    status="received", appeal_period_days=period, deadline_on=deadline_on,
-                    deadline_met=deadline_met(received_on, deadline_on))
-    db.session.add(appeal)
-    db.session.flush()
-    _audit_appeal("create", appeal, detail=None if appeal.deadline_met else "received after the deadline")
-    return appeal
-
-
-def _load_appeal(decision_id: uuid.UUID, appeal_id: uuid.UUID) -> Appeal:
-    appeal = db.session.get(Appeal, appeal_id)
-    if appeal is None or appeal.decision_id != decision_id or appeal.municipality_id != current_municipality_id():
-        raise NotFound("No such appeal.")
-    return appeal
-
-
-def list_appeals(decision_id: uuid.UUID) -> list[Appeal]:
-    _fetch_one(decision_id)
-    items = list(db.session.scalars(sa.select(Appeal).where(Appeal.decision_id == decision_id)
-                                    .order_by(Appeal.received_on, Appeal.id)))
-    record_many("read", "appeal", [(a.id, a.person_id) for a in items], detail="list")
-    return items
-
-
-def get_appeal(decision_id: uuid.UUID, appeal_id: uuid.UUID) -> Appeal:
-    appeal = _load_appeal(decision_id, appeal_id)
-    _audit_appeal("read", appeal)
-    return appeal
-
-
-def change_appeal_status(decision_id: uuid.UUID, appeal_id: uuid.UUID, data: dict) -> Appeal:
-    appeal = _load_appeal(decision_id, appeal_id)
-    if_match_if_given(appeal)
-    target = data["status"]
-    if target not in APPEAL_TRANSITIONS.get(appeal.status, ()):
-        allowed = APPEAL_TRANSITIONS.get(appeal.status, ())
-        raise Conflict(f"Cannot move the appeal to {target}: it is {appeal.status}"
-                       + (f" (next: {', '.join(allowed)})." if allowed else " (final)."),
-                       code="invalid_state", state=appeal.status)
-    on = data.get("on") or clock.today()
-    _not_future("on", on)
-    last = max(d for d in (appeal.received_on, appeal.reassessment_started_on, appeal.forwarded_on) if d)
-    if on < last:
-        raise ValidationFailed.field("on", f"must not be before the previous step ({last.isoformat()})")
-    if target == "reassessing":
-        appeal.reassessment_started_on = on
-    elif target == "forwarded":
-        appeal.forwarded_on = on
-    else:
-        appeal.resolved_on = on
-    appeal.status = target
-    db.session.flush()
-    _audit_appeal("update", appeal, detail=f"status {target}")
-    return appeal
 
 
 # --- person overview and need-to-know ---------------------------------------------------

@@ -22,7 +22,8 @@ from service.extensions import db
 from service.housing import capacity, matching
 from service.housing.models import HousingEvent, HousingNeed, HousingOffer, HousingUnit, Tenancy
 from service.housing.needs import is_waiting, load_need
-from service.housing.rules import add_months, class_rank
+from service.common.deadlines import add_months
+from service.housing.rules import class_rank
 from service.persons.access import visible_persons_clause
 from service.persons.models import Person
 

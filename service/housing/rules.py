@@ -1,9 +1,6 @@
-"""Pure rules: risk class from features (DESIGN §7), orderings, month arithmetic."""
+"""Pure rules: risk class from features (DESIGN §7) and orderings (month arithmetic: ``common.deadlines``)."""
 
 from __future__ import annotations
-
-import calendar
-import datetime as dt
 
 from flask import current_app
 
@@ -41,9 +38,3 @@ def known_features(rules: list[dict] | None = None) -> list[str]:
     rules = rules if rules is not None else current_app.config["HOUSING_RISK_RULES"]
     return [feature for rule in rules for feature in rule["features"]]
 
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """31 January + 1 month = 28/29 February (DESIGN §4)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))

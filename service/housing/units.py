@@ -20,7 +20,8 @@ from service.common.tenancy import current_municipality_id
 from service.extensions import db
 from service.housing import capacity
 from service.housing.models import HousingInspection, HousingUnit
-from service.housing.rules import add_months, derive_risk_class, known_features
+from service.common.deadlines import add_months
+from service.housing.rules import derive_risk_class, known_features
 
 _DESCRIPTIVE = ("label", "address", "complex", "district", "unit_type", "staffing", "substance_free",
                 "max_stay_months", "owner", "next_inspection_on")

@@ -31,7 +31,10 @@ class _PersonFields(ma.Schema):
     national_id = ma.fields.String(allow_none=True, metadata={"description": "11 digits; validated, never echoed"})
     national_id_missing_reason = ma.fields.String(allow_none=True, validate=validate.Length(min=3, max=200))
     name = ma.fields.String(validate=validate.Length(min=1, max=200))
-    birth_date = Date(metadata={"description": "Derived from the national id when omitted"})
+    birth_date = Date(metadata={"description": (
+        "Defaults to the date in the national id when omitted. With a national id it must have the "
+        "id's day, month and two-digit year (any century), except a D-number, which accepts any date. "
+        "Required for an FH-number and for an id valid only under the 2032 check-digit rule.")})
     sex = ma.fields.String(allow_none=True, validate=validate.OneOf(SEXES))
     district = ma.fields.String(allow_none=True, validate=validate.Length(max=80))
     has_minor_children = ma.fields.String(validate=validate.OneOf(MINOR_CHILDREN))

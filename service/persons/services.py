@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 import sqlalchemy as sa
@@ -16,12 +17,13 @@ from service.common.tenancy import current_municipality_id
 from service.extensions import db
 from service.persons.access import visible_persons_clause
 from service.persons.models import Person
-from service.persons.national_id import NationalIdError, parse_national_id
+from service.persons.national_id import NationalId, NationalIdError, parse_national_id
 
 _DUPLICATE = "A person with this national id is already registered in the municipality."
 
 
 def _parse_national_id(value: str):
+    """Parse with the deployment's synthetic-id gate; ``today`` only picks the default century."""
     try:
         return parse_national_id(value, allow_synthetic=current_app.config["ALLOW_SYNTHETIC_IDS"],
                                  today=clock.today())
@@ -33,17 +35,47 @@ def _visible(stmt: sa.Select) -> sa.Select:
     return stmt.where(visible_persons_clause(g.get("current_user")))
 
 
+def _birth_date_with_number(parsed: NationalId, given: dt.date | None, stored: dt.date | None,
+                            number_changed: bool) -> dt.date:
+    """The birth date to store for a person with a national id (DESIGN §6).
+
+    The date decoded from the number is a default, never a rule: from 2032
+    the individual number no longer tells the century, a D-number may carry
+    the registration date (UDI), and an FH-number carries no date at all.
+    So the caller's date stands, as long as an ordinary number (fnr, H,
+    synthetic, or one valid only under the 2032 rule) agrees with it on day,
+    month and two-digit year. Without one from the caller, the stored date is
+    kept if it still fits the number, else the number's default is used;
+    where the number cannot give a default the caller must send one.
+    """
+    if given is not None:
+        if parsed.kind in ("d_number", "fh_number") or parsed.agrees_with_birth_date(given):
+            return given
+        raise ValidationFailed.field("birth_date", "does not match the national id")
+    if stored is not None and (not number_changed or parsed.kind == "fh_number"
+                               or parsed.agrees_with_birth_date(stored)):
+        return stored
+    if parsed.kind == "fh_number":
+        raise ValidationFailed.field(
+            "birth_date", "required: an FH-number (felles hjelpenummer) does not encode a birth date")
+    if parsed.only_2032_rule:
+        raise ValidationFailed.field(
+            "birth_date", "required: the century cannot be read from this national id")
+    return parsed.birth_date
+
+
 def _apply_identity(person: Person, data: dict) -> None:
     """National id, its missing reason and birth date must agree with each other."""
+    previous_national_id = person.national_id
     if "national_id" in data:
         person.national_id = data["national_id"] or None
     if "national_id_missing_reason" in data:
         person.national_id_missing_reason = data["national_id_missing_reason"] or None
     if person.national_id is not None:
         parsed = _parse_national_id(person.national_id)
-        if data.get("birth_date") and data["birth_date"] != parsed.birth_date:
-            raise ValidationFailed.field("birth_date", "does not match the national id")
-        person.birth_date = parsed.birth_date
+        person.birth_date = _birth_date_with_number(
+            parsed, data.get("birth_date"), person.birth_date,
+            number_changed=person.national_id != previous_national_id)
         person.national_id_missing_reason = None
     else:
         if not person.national_id_missing_reason:
@@ -53,6 +85,7 @@ def _apply_identity(person: Person, data: dict) -> None:
             person.birth_date = data["birth_date"]
         if person.birth_date is None:
             raise ValidationFailed.field("birth_date", "required when there is no national id")
+    # The one future-date check, on the date finally stored (the caller's or the default).
     if person.birth_date > clock.today():
         raise ValidationFailed.field("birth_date", "must not be in the future")
 

@@ -27,7 +27,7 @@ from service.audit.services import record, record_many
 from service.auth.models import User
 from service.auth.roles import CASE_OFFICER, COORDINATOR, PROVIDER
 from service.common import clock
-from service.common.dates import add_months
+from service.common.deadlines import add_months
 from service.common.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from service.common.http import require_if_match
 from service.common.pagination import page_of

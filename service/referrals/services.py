@@ -18,7 +18,7 @@ from service.auth.models import User
 from service.auth.roles import ADMIN, CASE_OFFICER
 from service.catalogue.services import service_type
 from service.common import clock
-from service.common.dates import add_months
+from service.common.deadlines import add_months
 from service.common.errors import Conflict, NotFound, ValidationFailed
 from service.common.http import require_if_match
 from service.common.pagination import page_of

@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from service.decisions.services import appeal_deadline, deadline_met
+from service.decisions.timeliness import appeal_deadline, deadline_met
 from service.referrals.services import answer_due_on
 from tests.cases.conftest import at
 
@@ -28,20 +28,27 @@ def test_answer_is_due_one_calendar_month_after_receipt(received, due):
 
 
 @pytest.mark.parametrize("notified, days, deadline", [
-    (D(2025, 3, 3), 21, D(2025, 3, 24)),   # forvaltningsloven § 29: 3 weeks
+    (D(2025, 3, 3), 21, D(2025, 3, 24)),   # forvaltningsloven § 29: 3 weeks, Monday to Monday
     (D(2025, 3, 3), 28, D(2025, 3, 31)),   # pasient- og brukerrettighetsloven § 7-5: 4 weeks
-    (D(2024, 2, 10), 21, D(2024, 3, 2)),   # over a leap day
+    (D(2024, 2, 10), 21, D(2024, 3, 4)),   # over a leap day: Saturday 2 March → Monday 4 March
     (D(2025, 2, 10), 21, D(2025, 3, 3)),
-    (D(2025, 12, 20), 28, D(2026, 1, 17)),
+    (D(2025, 12, 20), 28, D(2026, 1, 19)),  # Saturday 17 January → Monday 19 January
 ])
-def test_appeal_deadline_is_notification_plus_period(notified, days, deadline):
+def test_appeal_deadline_is_notification_plus_period_moved_to_a_working_day(notified, days, deadline):
     assert appeal_deadline(notified, days) == deadline
+
+
+def test_appeal_deadline_that_does_not_move_when_the_legal_basis_says_so():
+    assert appeal_deadline(D(2024, 2, 10), 21, moves=False) == D(2024, 3, 2)
 
 
 def test_appeal_on_the_last_day_is_in_time_and_the_day_after_is_late():
     assert deadline_met(D(2025, 3, 24), D(2025, 3, 24))
     assert not deadline_met(D(2025, 3, 25), D(2025, 3, 24))
     assert deadline_met(D(2025, 3, 25), None)  # not notified: the period has not started
+    # fvl § 30: posted on the last day, arrived later: in time.
+    assert deadline_met(D(2025, 3, 27), D(2025, 3, 24), sent_on=D(2025, 3, 24))
+    assert not deadline_met(D(2025, 3, 27), D(2025, 3, 24), sent_on=D(2025, 3, 25))
 
 
 def test_api_computes_answer_due_on_in_a_leap_year(case_officer, new_referral, frozen_clock):

@@ -12,7 +12,7 @@ from service.common.tenancy import tenant_scope
 from service.extensions import db
 from service.persons.models import Person
 from service.plans import services
-from service.common.dates import add_months
+from service.common.deadlines import add_months
 
 
 @pytest.mark.parametrize("start, months, expected", [

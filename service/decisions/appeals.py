@@ -1,0 +1,135 @@
+"""Appeals (klager) against decisions: registering, correcting, listing and their status.
+
+Whether an appeal is in time is ``service.decisions.timeliness``; this module only calls
+it whenever a date it depends on changes. Every read and write is audited.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+import sqlalchemy as sa
+
+from service.audit.services import record, record_many
+from service.common import clock
+from service.common.errors import Conflict, NotFound, ValidationFailed, require_not_future
+from service.common.http import require_if_match
+from service.common.tenancy import current_municipality_id
+from service.decisions.models import Appeal, Decision
+from service.decisions.services import fetch_decision, state_conflict
+from service.decisions.timeliness import apply_deadlines
+from service.extensions import db
+from service.referrals.services import if_match_if_given
+
+APPEAL_TRANSITIONS = {
+    "received": ("reassessing",),
+    "reassessing": ("reversed", "forwarded"),
+    "forwarded": ("upheld", "overturned", "returned"),
+}
+
+
+def _audit(action: str, appeal: Appeal, detail: str | None = None) -> None:
+    record(action, "appeal", object_id=appeal.id, person_id=appeal.person_id, detail=detail)
+
+
+def _check_dates(appeal: Appeal, decision: Decision) -> None:
+    """received_on and sent_on: not in the future, not before the decision, sent ≤ received."""
+    require_not_future("received_on", appeal.received_on)
+    require_not_future("sent_on", appeal.sent_on)
+    if appeal.received_on < decision.decided_on:
+        raise ValidationFailed.field("received_on", "must not be before the decision was made")
+    if appeal.sent_on is not None:
+        if appeal.sent_on < decision.decided_on:
+            raise ValidationFailed.field("sent_on", "must not be before the decision was made")
+        if appeal.sent_on > appeal.received_on:
+            raise ValidationFailed.field("sent_on", "must not be after received_on")
+
+
+def _timeliness_note(appeal: Appeal) -> str | None:
+    notes = []
+    if not appeal.deadline_met:
+        notes.append("after the deadline")
+    if appeal.beyond_absolute_limit:
+        notes.append("more than one year after the decision (fvl § 31)")
+    return ("received " + " and ".join(notes)) if notes else None
+
+
+def create_appeal(decision_id: uuid.UUID, data: dict) -> Appeal:
+    decision = fetch_decision(decision_id)
+    if decision.state == "draft":
+        raise state_conflict(decision, "appeal it")
+    appeal = Appeal(id=uuid.uuid4(), municipality_id=current_municipality_id(), decision_id=decision.id,
+                    person_id=decision.person_id, received_on=data["received_on"], sent_on=data.get("sent_on"),
+                    summary=data.get("summary"), status="received")
+    with db.session.no_autoflush:
+        _check_dates(appeal, decision)
+        apply_deadlines(appeal, decision)
+    db.session.add(appeal)
+    db.session.flush()
+    _audit("create", appeal, detail=_timeliness_note(appeal))
+    return appeal
+
+
+def _load(decision_id: uuid.UUID, appeal_id: uuid.UUID) -> Appeal:
+    appeal = db.session.get(Appeal, appeal_id)
+    if appeal is None or appeal.decision_id != decision_id or appeal.municipality_id != current_municipality_id():
+        raise NotFound("No such appeal.")
+    return appeal
+
+
+def list_appeals(decision_id: uuid.UUID) -> list[Appeal]:
+    fetch_decision(decision_id)
+    items = list(db.session.scalars(sa.select(Appeal).where(Appeal.decision_id == decision_id)
+                                    .order_by(Appeal.received_on, Appeal.id)))
+    record_many("read", "appeal", [(a.id, a.person_id) for a in items], detail="list")
+    return items
+
+
+def get_appeal(decision_id: uuid.UUID, appeal_id: uuid.UUID) -> Appeal:
+    appeal = _load(decision_id, appeal_id)
+    _audit("read", appeal)
+    return appeal
+
+
+def update_appeal(decision_id: uuid.UUID, appeal_id: uuid.UUID, data: dict) -> Appeal:
+    """Correct received_on, sent_on or the summary (If-Match); timeliness is recomputed."""
+    decision = fetch_decision(decision_id)
+    appeal = _load(decision_id, appeal_id)
+    require_if_match(appeal)
+    with db.session.no_autoflush:
+        for field in ("received_on", "sent_on", "summary"):
+            if field in data:
+                setattr(appeal, field, data[field])
+        if appeal.received_on is None:
+            raise ValidationFailed.field("received_on", "required")
+        _check_dates(appeal, decision)
+        apply_deadlines(appeal, decision)
+    db.session.flush()
+    _audit("update", appeal, detail=("fields: " + ",".join(sorted(data)))[:200])
+    return appeal
+
+
+def change_appeal_status(decision_id: uuid.UUID, appeal_id: uuid.UUID, data: dict) -> Appeal:
+    appeal = _load(decision_id, appeal_id)
+    if_match_if_given(appeal)
+    target = data["status"]
+    if target not in APPEAL_TRANSITIONS.get(appeal.status, ()):
+        allowed = APPEAL_TRANSITIONS.get(appeal.status, ())
+        raise Conflict(f"Cannot move the appeal to {target}: it is {appeal.status}"
+                       + (f" (next: {', '.join(allowed)})." if allowed else " (final)."),
+                       code="invalid_state", state=appeal.status)
+    on = data.get("on") or clock.today()
+    require_not_future("on", on)
+    last = max(d for d in (appeal.received_on, appeal.reassessment_started_on, appeal.forwarded_on) if d)
+    if on < last:
+        raise ValidationFailed.field("on", f"must not be before the previous step ({last.isoformat()})")
+    if target == "reassessing":
+        appeal.reassessment_started_on = on
+    elif target == "forwarded":
+        appeal.forwarded_on = on
+    else:
+        appeal.resolved_on = on
+    appeal.status = target
+    db.session.flush()
+    _audit("update", appeal, detail=f"status {target}")
+    return appeal
