@@ -86,6 +86,7 @@ def _register_blueprints(app: Flask) -> None:
     from service.catalogue.routes import blp as catalogue_blp
     from service.decisions.routes import blp as decisions_blp
     from service.health.routes import blp as health_blp
+    from service.home.routes import blp as home_blp
     from service.housing.routes import blp as housing_blp
     from service.persons.routes import blp as persons_blp
     from service.plans.routes import blp as plans_blp
@@ -94,6 +95,8 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in (health_blp, auth_blp, persons_blp, audit_blp, catalogue_blp, referrals_blp,
                       decisions_blp, plans_blp, housing_blp):
         api.register_blueprint(blueprint)
+    # The index (/, /api/v1) is a plain Flask blueprint: public and not in the OpenAPI document.
+    app.register_blueprint(home_blp)
 
     if app.config["DOCS_UI_ENABLED"]:
         import swagger_ui_bundle

@@ -23,7 +23,8 @@ from hypothesis import HealthCheck, settings
 from service import create_app
 from service.auth import services as auth
 from service.common.clock import set_clock
-from service.extensions import AppSession, db
+from service.extensions import db
+from tests.helpers import assert_problem, pagination_total, session_in_outer_transaction
 
 # Property tests talk to a real database: no per-example deadline, and in CI the
 # same examples every run (a failure is reproducible, main never flickers red).
@@ -96,20 +97,20 @@ def db_connection(app, request):
     if request.node.get_closest_marker("committed"):
         yield None
         return
-    with app.app_context():
-        connection = db.engine.connect()
-        outer = connection.begin()
-        original = db.session
-        db.session = db._make_scoped_session(
-            {"class_": AppSession, "bind": connection, "join_transaction_mode": "create_savepoint"})
-    try:
+    with session_in_outer_transaction(app) as connection:
         yield connection
-    finally:
-        with app.app_context():
-            db.session.remove()
-            db.session = original
-            outer.rollback()
-            connection.close()
+
+
+@pytest.fixture
+def problem():
+    """``problem(response, status)``: assert an RFC 9457 problem, return its body."""
+    return assert_problem
+
+
+@pytest.fixture
+def total():
+    """``total(response)``: the total count from a list response's X-Pagination header."""
+    return pagination_total
 
 
 class Caller:
@@ -155,12 +156,13 @@ class Env:
             return municipality.number
 
     def caller(self, role: str, municipality: str, *, provider_unit: str | None = None,
-               username: str | None = None) -> Caller:
+               username: str | None = None, display_name: str | None = None) -> Caller:
         username = username or f"{role.replace('_', '-')}-{uuid.uuid4().hex[:8]}"
         if role == "provider" and provider_unit is None:
             provider_unit = "Psykisk helseteam"
         with self.app.app_context():
-            user = auth.create_user(municipality, username, role, provider_unit=provider_unit)
+            user = auth.create_user(municipality, username, role, provider_unit=provider_unit,
+                                    display_name=display_name)
             _, token = auth.issue_token(username)
             db.session.commit()
             return Caller(self.client, token, user.id, role, username)

@@ -6,7 +6,7 @@ import datetime as dt
 import uuid
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, query_expression
 
 from service.common.models import TenantMixin, UTCDateTime, new_uuid
 from service.extensions import db
@@ -34,6 +34,9 @@ class AuditEvent(TenantMixin, db.Model):
     detail: Mapped[str | None] = mapped_column(sa.String(200))
     prev_hash: Mapped[str] = mapped_column(sa.String(64), nullable=False)
     hash: Mapped[str] = mapped_column(sa.String(64), nullable=False)
+    # Not a column: the actor's display name (else username), filled in by the listing
+    # queries with a join (``with_expression``); None when not loaded or for system actions.
+    actor_name: Mapped[str | None] = query_expression()
 
     __table_args__ = (
         sa.UniqueConstraint("municipality_id", "seq"),

@@ -6,6 +6,9 @@ class AuditEventSchema(ma.Schema):
     seq = ma.fields.Integer(dump_only=True)
     at = ma.fields.DateTime(dump_only=True)
     actor_id = ma.fields.UUID(dump_only=True, allow_none=True)
+    actor_name = ma.fields.String(dump_only=True, allow_none=True,
+                                  metadata={"description": "The actor's display name, else username; "
+                                                           "null for system actions"})
     role = ma.fields.String(dump_only=True, allow_none=True)
     action = ma.fields.String(dump_only=True)
     object_type = ma.fields.String(dump_only=True)

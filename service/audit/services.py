@@ -16,6 +16,7 @@ from collections.abc import Iterable
 
 import sqlalchemy as sa
 from flask import g
+from sqlalchemy import orm
 
 from service.audit.models import GENESIS_HASH, AuditChainHead, AuditEvent
 from service.common import clock
@@ -98,8 +99,24 @@ def record_many(action: str, object_type: str, subjects: Iterable[tuple[object, 
     return events
 
 
+def _with_actor_names(stmt: sa.Select) -> sa.Select:
+    """Each event's ``actor_name`` (display name, else username) from the same query.
+
+    An outer join, so system actions (no actor) stay, with no name. Events are
+    immutable, so refreshing ones already in the session (populate_existing) is safe
+    and makes the name appear on them too.
+    """
+    from service.auth.models import User
+
+    same_town = sa.and_(User.id == AuditEvent.actor_id, User.municipality_id == AuditEvent.municipality_id)
+    return (stmt.outerjoin(User, same_town)
+            .options(orm.with_expression(AuditEvent.actor_name,
+                                         sa.func.coalesce(User.display_name, User.username)))
+            .execution_options(populate_existing=True))
+
+
 def list_events(filters: dict, page: int, page_size: int) -> tuple[list[AuditEvent], int]:
-    stmt = sa.select(AuditEvent)
+    stmt = _with_actor_names(sa.select(AuditEvent))
     for column in ("actor_id", "person_id", "action", "object_type", "object_id", "outcome", "request_id"):
         if filters.get(column) is not None:
             stmt = stmt.where(getattr(AuditEvent, column) == filters[column])

@@ -14,6 +14,8 @@ from service.auth.models import ApiToken, Municipality, User
 from service.auth.roles import ALL_ROLES, PROVIDER
 from service.common import clock
 from service.common.errors import Conflict, NotFound, ValidationFailed
+from service.common.pagination import page_of
+from service.common.tenancy import TenantNotSet, current_municipality_id
 from service.extensions import db
 
 TOKEN_PREFIX = "tsp_"
@@ -83,6 +85,26 @@ def get_user(username: str) -> User:
     if user is None:
         raise NotFound(f"no user {username}")
     return user
+
+
+def list_users(filters: dict, page: int, page_size: int) -> tuple[list[User], int]:
+    """The caller's municipality's users, by display name then username.
+
+    ``User`` is not scoped by the tenancy hook (authentication must find a user
+    before the municipality is known), so the municipality is named here.
+    """
+    municipality_id = current_municipality_id()
+    if municipality_id is None:
+        raise TenantNotSet("listing users needs a municipality")
+    stmt = sa.select(User).where(User.municipality_id == municipality_id)
+    if filters.get("role") is not None:
+        stmt = stmt.where(User.role == filters["role"])
+    if filters.get("active") is True:
+        stmt = stmt.where(User.disabled_at.is_(None))
+    elif filters.get("active") is False:
+        stmt = stmt.where(User.disabled_at.is_not(None))
+    shown_name = sa.func.lower(sa.func.coalesce(User.display_name, User.username))
+    return page_of(stmt.order_by(shown_name, User.username), page, page_size)
 
 
 def issue_token(username: str, *, ttl_days: int | None = None) -> tuple[ApiToken, str]:

@@ -17,7 +17,7 @@ def scheduler_run():
 
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--port", default=5000, show_default=True, type=int, envvar="PORT", show_envvar=True)
 @with_appcontext
 def serve_command(host, port):
     """Single-process server with the scheduler embedded (development and demos)."""

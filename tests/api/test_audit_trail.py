@@ -112,6 +112,76 @@ def test_the_audit_listing_filters_and_is_for_the_auditor(case_officer, auditor,
     assert auditor.get("/api/v1/audit?action=teleport").status_code == 422
 
 
+# --- who did it, by name -------------------------------------------------------------
+
+def test_the_access_log_names_each_actor(env, town, auditor, make_person):
+    """An officer reads the log without looking user ids up: display name, else username."""
+    named = env.caller("case_officer", town, display_name="Kari Saksbehandler")
+    unnamed = env.caller("housing_officer", town)
+    person = make_person(named)
+    unnamed.get(f"{PERSONS}/{person['id']}")
+
+    log = access_log(auditor, person["id"])
+    assert [(e["actor_id"], e["actor_name"], e["action"]) for e in log] == [
+        (str(unnamed.user_id), unnamed.username, "read"),
+        (str(named.user_id), "Kari Saksbehandler", "create"),
+    ]
+
+
+def test_the_audit_listing_names_actors_and_system_actions_have_no_name(app, env, town, auditor, make_person):
+    from service.audit.services import record
+    from service.auth.services import get_municipality_by_number
+    from service.common.tenancy import tenant_scope
+
+    officer = env.caller("case_officer", town, display_name="Kari Saksbehandler")
+    person = make_person(officer)
+    with app.app_context():  # a job or CLI command: no user behind it
+        with tenant_scope(get_municipality_by_number(town).id):
+            record("update", "person", object_id=person["id"], person_id=uuid.UUID(person["id"]),
+                   detail="nightly job")
+        db.session.commit()
+
+    events = auditor.get(f"/api/v1/audit?person_id={person['id']}").get_json()
+    assert [(e["role"], e["actor_id"], e["actor_name"]) for e in events] == [
+        ("system", None, None),
+        ("case_officer", str(officer.user_id), "Kari Saksbehandler"),
+    ]
+    # The auditor's own reading of the trail is named too.
+    newest = auditor.get("/api/v1/audit?page_size=1").get_json()[0]
+    assert (newest["object_type"], newest["actor_name"]) == ("audit_log", auditor.username)
+
+
+def test_actor_names_cost_no_query_per_row(env, town, auditor, make_person, db_connection):
+    """The names come from a join in the listing's own query, not one lookup per event."""
+    person = make_person()
+    for n in range(6):
+        env.caller("case_officer", town, display_name=f"Leser {n}").get(f"{PERSONS}/{person['id']}")
+
+    statements = []
+
+    def count(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    sa.event.listen(db_connection, "before_cursor_execute", count)
+
+    def statements_for(url):
+        statements.clear()
+        response = auditor.get(url)
+        assert response.status_code == 200
+        assert all(e["actor_name"] for e in response.get_json())
+        assert any("FROM audit_events LEFT OUTER JOIN users" in s for s in statements)
+        return len(statements), len(response.get_json())
+
+    try:
+        one = statements_for(f"{PERSONS}/{person['id']}/access-log?page_size=1")
+        many = statements_for(f"{PERSONS}/{person['id']}/access-log?page_size=50")
+        assert one[1] == 1 and many[1] >= 7
+        assert many[0] == one[0]
+        assert statements_for("/api/v1/audit?page_size=1")[0] == statements_for("/api/v1/audit?page_size=50")[0]
+    finally:
+        sa.event.remove(db_connection, "before_cursor_execute", count)
+
+
 # --- the database refuses to change history ----------------------------------------
 
 def by_id(sql: str) -> sa.TextClause:

@@ -106,7 +106,8 @@ def test_405_also_without_a_token(env, problem):
     assert "POST" in response.headers["Allow"]
 
 
-@pytest.mark.parametrize("path", ["/api/v1/nope", "/", "/api/v2/persons", "/api/v1/persons/not-a-uuid"])
+@pytest.mark.parametrize("path", ["/api/v1/nope", "/api", "/index.html", "/api/v2/persons",
+                                  "/api/v1/persons/not-a-uuid"])
 def test_unknown_paths_are_404_problems(path, case_officer, problem):
     body = problem(case_officer.get(path), 404)
     assert body["type"] == "urn:tjenestespor:problem:not_found"

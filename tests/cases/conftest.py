@@ -6,6 +6,8 @@ import datetime as dt
 
 import pytest
 
+from tests.helpers import assert_problem as problem  # noqa: F401  (imported by the case tests)
+
 UTC = dt.timezone.utc
 
 
@@ -45,9 +47,3 @@ def new_decision(case_officer, person):
         return response.get_json()
 
     return make
-
-
-def problem(response, status: int) -> dict:
-    assert response.status_code == status, (response.status_code, response.get_json())
-    assert response.mimetype == "application/problem+json"
-    return response.get_json()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 
 import sqlalchemy as sa
@@ -14,6 +13,7 @@ from service.demo.seed import DEMO_NUMBER, PERSON_COUNT
 from service.extensions import db
 from service.persons.models import Person
 from service.persons.national_id import parse_national_id
+from tests.helpers import pagination_total
 
 TOKEN_LINE = re.compile(r"^\s+(?P<role>\w+)\s+(?P<username>[\w.-]+)\s+(?P<token>tsp_\S+)$")
 
@@ -50,7 +50,7 @@ def test_demo_seed_builds_once_and_then_changes_nothing(app, db_connection, env)
 
     listing = env.client.get("/api/v1/persons?page_size=10",
                              headers={"Authorization": f"Bearer {tokens['case_officer']}"})
-    assert json.loads(listing.headers["X-Pagination"])["total"] == 140
+    assert pagination_total(listing) == 140
     with app.app_context():
         demo = db.session.scalar(sa.select(Municipality.id).where(Municipality.number == DEMO_NUMBER))
         numbers = db.session.scalars(sa.select(Person.national_id).where(Person.municipality_id == demo)).all()

@@ -45,12 +45,11 @@ from schemathesis import GenerationMode
 from service.auth import policy
 from service.common.clock import set_clock
 from service.common.fields import EARLIEST, LATEST
-from service.extensions import AppSession, db
 from service.persons.national_id import generate_synthetic_national_id
 from tests.conftest import DEFAULT_NOW, Env
+from tests.helpers import PROBLEM, session_in_outer_transaction
 
 API = "/api/v1"
-PROBLEM = "application/problem+json"
 ELEVEN_DIGITS = re.compile(r"(?<!\d)\d{11}(?!\d)")
 # Server-made tokens (UUIDs, hex request ids, the audit chain's SHA-256 hashes) may hold
 # digit runs by chance; they are not national ids.
@@ -181,20 +180,8 @@ def fuzz_connection(app):
     The same arrangement as ``db_connection`` in tests/conftest.py, module-wide:
     requests commit into savepoints of it.
     """
-    with app.app_context():
-        connection = db.engine.connect()
-        outer = connection.begin()
-        original = db.session
-        db.session = db._make_scoped_session(
-            {"class_": AppSession, "bind": connection, "join_transaction_mode": "create_savepoint"})
-    try:
+    with session_in_outer_transaction(app) as connection:
         yield connection
-    finally:
-        with app.app_context():
-            db.session.remove()
-            db.session = original
-            outer.rollback()
-            connection.close()
 
 
 @pytest.fixture(scope="module")

@@ -6,6 +6,8 @@ import json
 
 import pytest
 
+from tests.helpers import pagination_total as total
+
 
 @pytest.fixture
 def two_towns(env, synthetic_id, make_person):
@@ -15,10 +17,6 @@ def two_towns(env, synthetic_id, make_person):
     person_b = make_person(officer_b, name="Bjarne Bby", national_id=synthetic_id())
     return {"a": a, "b": b, "officer_a": officer_a, "officer_b": officer_b,
             "person_a": person_a, "person_b": person_b}
-
-
-def total(response) -> int:
-    return json.loads(response.headers["X-Pagination"])["total"]
 
 
 @pytest.mark.parametrize("role", ["case_officer", "housing_officer", "admin"])
