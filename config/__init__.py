@@ -51,6 +51,10 @@ class BaseConfig:
     # Tokens
     TOKEN_TTL_DAYS = 90
 
+    # People-facing text (service/common/i18n.py): the municipality's written standard,
+    # used when the caller asks for no language the catalogue has (bokmål; nn once translated).
+    DEFAULT_LOCALE = "nb"
+
     # Domain
     TIMEZONE = "Europe/Oslo"
     ALLOW_SYNTHETIC_IDS = False

@@ -49,10 +49,40 @@ def run_migrations_offline():
         context.run_migrations()
 
 
+def _sqlite_foreign_keys(connection, on: bool) -> None:
+    """Switch SQLite's foreign-key enforcement; only takes effect outside a transaction, so it
+    goes straight to the driver (SQLAlchemy would open one first)."""
+    connection.connection.driver_connection.execute(f"PRAGMA foreign_keys = {'ON' if on else 'OFF'}")
+
+
+def _check_foreign_keys(ctx, step, **kw) -> None:
+    """Called inside each revision's transaction, before it commits: no row may point nowhere."""
+    broken = ctx.connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    if broken:
+        raise RuntimeError(f"revision {step.up_revision_id} left rows with broken foreign keys: {broken[:5]}")
+
+
 def _run_on(connection):
-    context.configure(connection=connection, target_metadata=target_db.metadata, **_configure_args())
-    with context.begin_transaction():
-        context.run_migrations()
+    """Run the migrations.
+
+    On SQLite, batch mode rebuilds a table by copying it and dropping the original, which
+    enforced foreign keys from other tables' rows refuse. As Alembic's batch documentation
+    asks, enforcement is off while the migrations run (SQLite runs each revision in a
+    transaction of its own), and ``PRAGMA foreign_key_check`` must find nothing before a
+    revision commits.
+    """
+    sqlite = connection.dialect.name == "sqlite" and not connection.in_transaction()
+    args = _configure_args()
+    if sqlite:
+        _sqlite_foreign_keys(connection, on=False)
+        args.setdefault("on_version_apply", _check_foreign_keys)
+    try:
+        context.configure(connection=connection, target_metadata=target_db.metadata, **args)
+        with context.begin_transaction():
+            context.run_migrations()
+    finally:
+        if sqlite:
+            _sqlite_foreign_keys(connection, on=True)
 
 
 def run_migrations_online():

@@ -8,13 +8,37 @@ from pathlib import Path
 from flask import Flask, request, send_from_directory
 
 import config as config_module
+from service import (
+    audit,
+    auth,
+    catalogue,
+    decisions,
+    demo,
+    health,
+    home,
+    housing,
+    jobs,
+    overview,
+    persons,
+    plans,
+    provider_units,
+    referrals,
+)
+from service.common import contributions
 from service.common import sqlite as _sqlite_events  # noqa: F401  (registers engine events)
 from service.common.errors import register_error_handlers
 from service.common.http import init_http
+from service.common.i18n import init_i18n
 from service.common.logging import configure_logging
 from service.extensions import api, db, limiter, migrate
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+
+# Every feature package, initialised in this order by create_app: its init_app adds the
+# feature's contributions (person scopes, municipality initialisers, …) to the app's
+# registry and connects its signal receivers. Nothing is registered at import.
+FEATURES = (auth, persons, audit, catalogue, provider_units, referrals, decisions, plans, housing,
+            overview, health, home, jobs, demo)
 
 API_SPEC_OPTIONS = {
     "info": {"description": "Case tracking for Norwegian municipal mental-health and "
@@ -45,9 +69,11 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True, compare_type=True)
+    init_i18n(app)
     init_http(app)
     limiter.init_app(app)
     _init_auth(app)
+    _init_features(app)
     api.init_app(app)
     register_error_handlers(app)
     _register_blueprints(app)
@@ -80,6 +106,12 @@ def _init_auth(app: Flask) -> None:
     init_auth(app)
 
 
+def _init_features(app: Flask) -> None:
+    contributions.for_app(app)
+    for feature in FEATURES:
+        feature.init_app(app)
+
+
 def _register_blueprints(app: Flask) -> None:
     from service.audit.routes import blp as audit_blp
     from service.auth.routes import blp as auth_blp
@@ -88,12 +120,14 @@ def _register_blueprints(app: Flask) -> None:
     from service.health.routes import blp as health_blp
     from service.home.routes import blp as home_blp
     from service.housing.routes import blp as housing_blp
+    from service.overview.routes import blp as overview_blp
     from service.persons.routes import blp as persons_blp
     from service.plans.routes import blp as plans_blp
+    from service.provider_units.routes import blp as provider_units_blp
     from service.referrals.routes import blp as referrals_blp
 
-    for blueprint in (health_blp, auth_blp, persons_blp, audit_blp, catalogue_blp, referrals_blp,
-                      decisions_blp, plans_blp, housing_blp):
+    for blueprint in (health_blp, auth_blp, persons_blp, overview_blp, audit_blp, catalogue_blp,
+                      provider_units_blp, referrals_blp, decisions_blp, plans_blp, housing_blp):
         api.register_blueprint(blueprint)
     # The index (/, /api/v1) is a plain Flask blueprint: public and not in the OpenAPI document.
     app.register_blueprint(home_blp)
@@ -117,8 +151,9 @@ def _register_cli(app: Flask) -> None:
     from service.jobs.cli import scheduler_cli, serve_command
 
     from service.catalogue.cli import catalogue_cli
+    from service.provider_units.cli import provider_unit_cli
 
-    for command in (municipality_cli, user_cli, token_cli, audit_cli, catalogue_cli, demo_cli,
+    for command in (municipality_cli, user_cli, token_cli, audit_cli, catalogue_cli, provider_unit_cli, demo_cli,
                     scheduler_cli, serve_command):
         app.cli.add_command(command)
 

@@ -52,7 +52,18 @@ limiter = Limiter(key_func=_rate_limit_key)
 
 
 class ProblemApi(Api):
-    """flask-smorest ``Api`` whose errors are RFC 9457 problem documents."""
+    """flask-smorest ``Api`` whose errors are RFC 9457 problem documents.
+
+    Every blueprint it registers refuses query parameters its operations do not
+    declare (``service.common.http.refuse_unknown_query_parameters``; DESIGN §9).
+    """
+
+    def register_blueprint(self, blp, **options):
+        from service.common.http import refuse_unknown_query_parameters
+
+        if refuse_unknown_query_parameters not in blp.before_request_funcs.get(None, []):
+            blp.before_request(refuse_unknown_query_parameters)
+        return super().register_blueprint(blp, **options)
 
     def handle_http_exception(self, error):
         from service.common.errors import problem_response_for_http_exception

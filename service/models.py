@@ -2,6 +2,7 @@
 
 from service.audit.models import AuditChainHead, AuditEvent  # noqa: F401
 from service.auth.models import ApiToken, Municipality, User  # noqa: F401
+from service.provider_units.models import ProviderUnit  # noqa: F401
 from service.jobs.models import SchedulerHeartbeat  # noqa: F401
 from service.persons.models import Person  # noqa: F401
 from service.catalogue.models import LegalBasis, ServiceType  # noqa: F401

@@ -121,9 +121,12 @@ class Caller:
         self.user_id, self.role, self.username = user_id, role, username
 
     def _headers(self, headers):
+        # Tests read the English texts (the message ids) unless they ask for a language:
+        # tests/api/test_language.py checks that no header gives bokmål.
         merged = {"Authorization": f"Bearer {self.token}"} if self.token else {}
+        merged["Accept-Language"] = "en"
         merged.update(headers or {})
-        return merged
+        return {k: v for k, v in merged.items() if v is not None}
 
     def get(self, url, headers=None, **kw):
         return self.client.get(url, headers=self._headers(headers), **kw)
@@ -155,11 +158,28 @@ class Env:
             db.session.commit()
             return municipality.number
 
+    def provider_unit(self, municipality: str, name: str) -> str:
+        """The id of the municipality's provider unit ``name``, added to its register when missing."""
+        from service.common.tenancy import tenant_scope
+        from service.provider_units import services as provider_units
+
+        with self.app.app_context():
+            municipality_id = auth.get_municipality_by_number(municipality).id
+            with tenant_scope(municipality_id):
+                known = {unit.name: unit for unit in provider_units.list_units({})}
+                unit = known.get(name) or provider_units.create_unit({"name": name})
+                db.session.commit()
+                return str(unit.id)
+
     def caller(self, role: str, municipality: str, *, provider_unit: str | None = None,
                username: str | None = None, display_name: str | None = None) -> Caller:
+        """A user with a token. A provider works in ``provider_unit`` (default "Psykisk helseteam"),
+        which is added to the municipality's register when missing."""
         username = username or f"{role.replace('_', '-')}-{uuid.uuid4().hex[:8]}"
         if role == "provider" and provider_unit is None:
             provider_unit = "Psykisk helseteam"
+        if provider_unit is not None:
+            self.provider_unit(municipality, provider_unit)
         with self.app.app_context():
             user = auth.create_user(municipality, username, role, provider_unit=provider_unit,
                                     display_name=display_name)
@@ -185,7 +205,8 @@ def committed_env(app, request) -> Env:
 
 @pytest.fixture
 def town(env) -> str:
-    """The municipality most tests work in."""
+    """The municipality most tests work in (like every new one, without provider units:
+    ``env.provider_unit`` adds one, ``env.caller("provider", …)`` adds the provider's)."""
     return env.municipality()
 
 

@@ -24,7 +24,8 @@ def municipality_create(number, name):
 @click.option("--username", required=True)
 @click.option("--role", required=True, type=click.Choice(ALL_ROLES))
 @click.option("--name", "display_name", help="Display name.")
-@click.option("--provider-unit", help="Required for the provider role: the unit the user works in.")
+@click.option("--provider-unit", help="Required for the provider role: the name of a unit in the municipality's "
+                                     "register (see 'provider-unit create'); an unknown name is refused.")
 @transactional
 def user_create(municipality_number, username, role, display_name, provider_unit):
     user = services.create_user(municipality_number, username, role,

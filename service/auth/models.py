@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from service.auth.roles import ALL_ROLES
 from service.common.models import EntityMixin, UTCDateTime
 from service.extensions import db
+from service.provider_units.models import ProviderUnit
 
 
 class Municipality(EntityMixin, db.Model):
@@ -36,11 +37,13 @@ class User(EntityMixin, db.Model):
     username: Mapped[str] = mapped_column(sa.String(80), nullable=False, unique=True)
     display_name: Mapped[str | None] = mapped_column(sa.String(160))
     role: Mapped[str] = mapped_column(sa.String(20), nullable=False)
-    # The service unit a provider works in; decisions name the unit that delivers them.
-    provider_unit: Mapped[str | None] = mapped_column(sa.String(120))
+    # The unit a provider works in (service.provider_units); a provider sees the decided
+    # decisions that name the same unit (by id).
+    provider_unit_id: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid, sa.ForeignKey("provider_units.id"))
     disabled_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
     municipality: Mapped[Municipality] = relationship(lazy="joined")
+    provider_unit: Mapped[ProviderUnit | None] = relationship(lazy="joined")
 
     __table_args__ = (
         sa.CheckConstraint(

@@ -44,6 +44,10 @@ DECISION_READERS = PERSON_READERS
 APPEAL_READERS = frozenset({CASE_OFFICER, ADMIN})
 # Colleagues' names and roles (to assign a referral, appoint a coordinator); no person data.
 USER_READERS = frozenset({CASE_OFFICER, ADMIN})
+# The register of provider units: whoever reads decisions (which name a unit), and planners
+# (reports count by unit); the administrator keeps it.
+PROVIDER_UNIT_READERS = DECISION_READERS | frozenset({PLANNER})
+PROVIDER_UNIT_WRITERS = frozenset({ADMIN})
 
 API = "/api/v1"
 _REFERRAL = f"{API}/referrals/<uuid:referral_id>"
@@ -82,6 +86,10 @@ POLICY: dict[tuple[str, str], frozenset[str]] = {
     ("POST", f"{API}/service-catalogue/legal-bases"): CATALOGUE_WRITERS,
     ("GET", f"{API}/service-catalogue/legal-bases/<string:code>"): CATALOGUE_READERS,
     ("PATCH", f"{API}/service-catalogue/legal-bases/<string:code>"): CATALOGUE_WRITERS,
+    ("GET", f"{API}/provider-units"): PROVIDER_UNIT_READERS,
+    ("POST", f"{API}/provider-units"): PROVIDER_UNIT_WRITERS,
+    ("GET", f"{API}/provider-units/<uuid:provider_unit_id>"): PROVIDER_UNIT_READERS,
+    ("PATCH", f"{API}/provider-units/<uuid:provider_unit_id>"): PROVIDER_UNIT_WRITERS,
     ("GET", f"{API}/referrals"): REFERRAL_READERS,
     ("POST", f"{API}/referrals"): CASE_WRITERS,
     ("GET", _REFERRAL): REFERRAL_READERS,
@@ -99,6 +107,7 @@ POLICY: dict[tuple[str, str], frozenset[str]] = {
     ("POST", f"{_DECISION}/notify"): CASE_WRITERS,
     ("POST", f"{_DECISION}/end"): CASE_WRITERS,
     ("POST", f"{_DECISION}/renew"): CASE_WRITERS,
+    ("POST", f"{_DECISION}/discard"): CASE_WRITERS,
     ("GET", f"{_DECISION}/appeals"): APPEAL_READERS,
     ("POST", f"{_DECISION}/appeals"): CASE_WRITERS,
     ("GET", f"{_DECISION}/appeals/<uuid:appeal_id>"): APPEAL_READERS,
@@ -173,3 +182,36 @@ def allowed_roles(method: str, rule: str) -> frozenset[str] | None:
 
 def is_public(method: str, rule: str) -> bool:
     return (method, rule) in PUBLIC
+
+
+def roles_for(method: str, rule: str) -> frozenset[str]:
+    """Roles allowed on a route of the table; a view tied to a route the table lacks is a bug."""
+    try:
+        return POLICY[(method, rule)]
+    except KeyError:
+        raise LookupError(f"{method} {rule} is not in the policy table") from None
+
+
+def may(role: str, method: str, rule: str) -> bool:
+    """Whether ``role`` may call the route: how a view shown elsewhere (the person overview)
+    follows the route that lists the same rows."""
+    return role in roles_for(method, rule)
+
+
+# --- row-level need-to-know, derived from the table above --------------------------------
+# The services apply these on top of the route check; each follows the route that makes the
+# role work across the whole municipality, so changing that route changes every view.
+
+# Who registers persons works the municipality's caseload and sees every person; other roles
+# see only the persons a feature's scope gives them (service.persons.access).
+SEES_EVERY_PERSON = roles_for("POST", f"{API}/persons")
+# Who writes decisions sees every decision; a provider its unit's decided ones, other
+# readers those of the persons they may see (service.decisions.services).
+SEES_EVERY_DECISION = roles_for("POST", f"{API}/decisions")
+# Who requests plans sees every plan; a coordinator the plans it coordinates, a provider
+# those of the persons it serves (service.plans.services).
+SEES_EVERY_PLAN = roles_for("POST", f"{API}/plans")
+# A referral is assigned to a user who may work on it.
+REFERRAL_ASSIGNEES = roles_for("POST", f"{_REFERRAL}/start-assessment")
+# A plan's coordinator (as a user) is one who may run the plan.
+PLAN_COORDINATOR_ROLES = roles_for("POST", f"{API}/plans/<uuid:plan_id>/activate")

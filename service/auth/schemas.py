@@ -8,7 +8,10 @@ class MeSchema(ma.Schema):
     username = ma.fields.String()
     display_name = ma.fields.String(allow_none=True)
     role = ma.fields.String()
-    provider_unit = ma.fields.String(allow_none=True)
+    provider_unit_id = ma.fields.UUID(allow_none=True)
+    provider_unit = ma.fields.Function(lambda u: u.provider_unit.name if u.provider_unit else None,
+                                       metadata={"type": "string", "nullable": True,
+                                                 "description": "the provider unit's name"})
     municipality_number = ma.fields.Function(lambda u: u.municipality.number)
     municipality_name = ma.fields.Function(lambda u: u.municipality.name)
 

@@ -12,11 +12,12 @@ from flask import current_app
 
 from service.auth.models import ApiToken, Municipality, User
 from service.auth.roles import ALL_ROLES, PROVIDER
-from service.common import clock
+from service.common import clock, contributions
 from service.common.errors import Conflict, NotFound, ValidationFailed
 from service.common.pagination import page_of
-from service.common.tenancy import TenantNotSet, current_municipality_id
+from service.common.tenancy import TenantNotSet, current_municipality_id, tenant_scope
 from service.extensions import db
+from service.provider_units.services import resolve as resolve_unit
 
 TOKEN_PREFIX = "tsp_"
 _USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,79}$")
@@ -25,16 +26,6 @@ _USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,79}$")
 def hash_token(token: str) -> str:
     """Tokens carry 256 random bits, so a plain SHA-256 is a safe verifier."""
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
-# Features that give every new municipality its starting data (e.g. the service
-# catalogue) register ``initializer(municipality)`` here; called in the same transaction.
-_MUNICIPALITY_INITIALIZERS: list = []
-
-
-def register_municipality_initializer(initializer) -> None:
-    if initializer not in _MUNICIPALITY_INITIALIZERS:
-        _MUNICIPALITY_INITIALIZERS.append(initializer)
 
 
 def create_municipality(number: str, name: str) -> Municipality:
@@ -50,7 +41,8 @@ def create_municipality(number: str, name: str) -> Municipality:
     db.session.add(municipality)
     db.session.flush()
     start_chain(municipality.id)
-    for initializer in _MUNICIPALITY_INITIALIZERS:
+    # Starting data the features contribute (e.g. the service catalogue), in the same transaction.
+    for initializer in contributions.current().municipality_initializers:
         initializer(municipality)
     return municipality
 
@@ -64,6 +56,8 @@ def get_municipality_by_number(number: str) -> Municipality:
 
 def create_user(municipality_number: str, username: str, role: str, *,
                 display_name: str | None = None, provider_unit: str | None = None) -> User:
+    """``provider_unit`` names a unit of the municipality's register (required for a provider);
+    an unknown name is refused with the names there are: users never create units."""
     municipality = get_municipality_by_number(municipality_number)
     if not _USERNAME_RE.match(username or ""):
         raise ValidationFailed.field("username", "use 2-80 lower-case letters, digits, '.', '_' or '-'")
@@ -73,8 +67,12 @@ def create_user(municipality_number: str, username: str, role: str, *,
         raise ValidationFailed.field("provider_unit", "a provider must belong to a provider unit")
     if db.session.scalar(sa.select(User).where(User.username == username)):
         raise Conflict(f"user {username} already exists")
+    unit = None
+    if provider_unit:
+        with tenant_scope(municipality.id):
+            unit = resolve_unit(name=provider_unit)
     user = User(municipality_id=municipality.id, username=username, role=role,
-                display_name=display_name, provider_unit=provider_unit)
+                display_name=display_name, provider_unit=unit)
     db.session.add(user)
     db.session.flush()
     return user

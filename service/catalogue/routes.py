@@ -12,7 +12,7 @@ from service.catalogue.schemas import (
     ServiceTypeSchema,
     ServiceTypeUpdateSchema,
 )
-from service.common.http import etag_headers
+from service.common.http import etag_headers, if_match
 from service.common.idempotency import idempotent
 
 blp = Blueprint("service_catalogue", __name__, url_prefix="/api/v1/service-catalogue",
@@ -60,11 +60,12 @@ class LegalBasisByCode(MethodView):
         row = services.get_legal_basis(code)
         return row, 200, etag_headers(row)
 
+    @if_match(required=True)
     @blp.arguments(LegalBasisUpdateSchema)
     @blp.response(200, LegalBasisSchema)
-    def patch(self, data, code):
+    def patch(self, data, code, expected_version: int | None):
         """Edit a legal basis (admin; If-Match). Its code never changes."""
-        row = services.update_legal_basis(code, data)
+        row = services.update_legal_basis(code, data, expected_version=expected_version)
         return row, 200, etag_headers(row)
 
 
@@ -75,9 +76,10 @@ class ServiceByCode(MethodView):
         row = services.get_service(code)
         return row, 200, etag_headers(row)
 
+    @if_match(required=True)
     @blp.arguments(ServiceTypeUpdateSchema)
     @blp.response(200, ServiceTypeSchema)
-    def patch(self, data, code):
+    def patch(self, data, code, expected_version: int | None):
         """Edit a service type (admin; If-Match). Retire it with active=false; its code never changes."""
-        row = services.update_service(code, data)
+        row = services.update_service(code, data, expected_version=expected_version)
         return row, 200, etag_headers(row)

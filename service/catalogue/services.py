@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from service.audit.services import record
 from service.catalogue import seed_data
 from service.catalogue.models import REPORT_GROUPS, LegalBasis, ServiceType
+from service.common.concurrency import check_version
 from service.common.errors import Conflict, NotFound, ValidationFailed
-from service.common.http import require_if_match
 from service.common.tenancy import current_municipality_id, tenant_scope
 from service.extensions import db
 
@@ -135,9 +135,9 @@ def create_service(data: dict) -> ServiceType:
     return row
 
 
-def update_service(code: str, data: dict) -> ServiceType:
+def update_service(code: str, data: dict, *, expected_version: int | None = None) -> ServiceType:
     row = get_service(code)
-    require_if_match(row)
+    check_version(row, expected_version)
     _check_service_fields(data)
     for field, value in data.items():
         setattr(row, field, value)
@@ -185,9 +185,9 @@ def create_legal_basis(data: dict) -> LegalBasis:
     return row
 
 
-def update_legal_basis(code: str, data: dict) -> LegalBasis:
+def update_legal_basis(code: str, data: dict, *, expected_version: int | None = None) -> LegalBasis:
     row = get_legal_basis(code)
-    require_if_match(row)
+    check_version(row, expected_version)
     with db.session.no_autoflush:
         for field, value in data.items():
             setattr(row, field, value)
@@ -195,12 +195,3 @@ def update_legal_basis(code: str, data: dict) -> LegalBasis:
     db.session.flush()
     record("update", "legal_basis", object_id=row.code, detail=("fields: " + ",".join(sorted(data)))[:200])
     return row
-
-
-def _register() -> None:
-    from service.auth.services import register_municipality_initializer
-
-    register_municipality_initializer(seed_new_municipality)
-
-
-_register()

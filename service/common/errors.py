@@ -4,11 +4,19 @@ Domain code raises the small exception classes below; the handlers turn them,
 HTTP exceptions, database conflicts and anything unexpected into
 ``application/problem+json``. A 500 says only that something failed and which
 request id to quote: the trace goes to the log, never to the client.
+
+``PROBLEM_TYPES`` is the one vocabulary of problem types: every ``code`` any
+feature raises is listed there with its status and title, and the problem's
+``type`` is ``urn:tjenestespor:problem:<code>``. Titles, details and field
+messages are people-facing: bokmål by default, English on ``Accept-Language: en``
+(``service.common.i18n``). Features pass details already translated (``_()``);
+the messages of marshmallow, webargs and Werkzeug are translated here.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 
 from flask import Flask, g, jsonify, request
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -16,19 +24,55 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from service.common import clock
+from service.common.i18n import N_, _
 
 log = logging.getLogger("service.errors")
 
 PROBLEM_MIMETYPE = "application/problem+json"
 PROBLEM_TYPE_BASE = "urn:tjenestespor:problem:"
 
+# code → (status, title). A conflict about a state names it in a ``state`` member; a
+# duplicate points to the record already there in ``existing_id``.
+PROBLEM_TYPES: dict[str, tuple[int, str]] = {
+    "bad_request": (400, N_("Bad request")),
+    "unauthorized": (401, N_("Not signed in")),
+    "forbidden": (403, N_("Forbidden")),
+    "not_found": (404, N_("Not found")),
+    "method_not_allowed": (405, N_("Method not allowed")),
+    "conflict": (409, N_("Conflict")),
+    "invalid_state": (409, N_("Not allowed in the current state")),
+    "duplicate": (409, N_("Already registered")),
+    "duplicate_national_id": (409, N_("National id already registered")),
+    "duplicate_code": (409, N_("Code already in use")),
+    "duplicate_label": (409, N_("Label already in use")),
+    "plan_exists": (409, N_("The person already has a plan")),
+    "open_need_exists": (409, N_("The person already has an open housing need")),
+    "active_tenancy_exists": (409, N_("The need already has an active tenancy")),
+    "already_notified": (409, N_("Already notified")),
+    "already_superseded": (409, N_("Already renewed or corrected")),
+    "consent_missing": (409, N_("Consent missing")),
+    "coordinator_missing": (409, N_("Coordinator missing")),
+    "offer_expired": (409, N_("Offer expired")),
+    "not_available": (409, N_("Not available")),
+    "no_capacity": (409, N_("No capacity left")),
+    "capacity_in_use": (409, N_("Capacity in use")),
+    "match_rules_broken": (409, N_("Matching rules broken")),
+    "idempotency_in_progress": (409, N_("Request already in progress")),
+    "precondition_failed": (412, N_("Precondition failed")),
+    "payload_too_large": (413, N_("Request too large")),
+    "unsupported_media_type": (415, N_("Unsupported media type")),
+    "validation_failed": (422, N_("Validation failed")),
+    "idempotency_key_reused": (422, N_("Idempotency key reused")),
+    "precondition_required": (428, N_("Precondition required")),
+    "too_many_requests": (429, N_("Too many requests")),
+    "internal_error": (500, N_("Internal server error")),
+}
+
 
 class DomainError(Exception):
-    """A rule of the domain was broken; the message is safe to show the caller."""
+    """A rule of the domain was broken; the message (already translated) is safe to show."""
 
-    status = 422
-    code = "unprocessable"
-    title = "Unprocessable request"
+    code = "validation_failed"
 
     def __init__(self, detail: str, *, errors: dict | None = None, code: str | None = None, **extra):
         super().__init__(detail)
@@ -36,13 +80,12 @@ class DomainError(Exception):
         self.errors = errors
         if code:
             self.code = code
+        self.status, self.title = PROBLEM_TYPES[self.code]
         self.extra = extra
 
 
 class ValidationFailed(DomainError):
-    status = 422
     code = "validation_failed"
-    title = "Validation failed"
 
     @classmethod
     def field(cls, field: str, message: str) -> "ValidationFailed":
@@ -52,44 +95,53 @@ class ValidationFailed(DomainError):
 def require_not_future(field: str, day) -> None:
     """A date of something that has happened is not after today (the Europe/Oslo date)."""
     if day is not None and day > clock.today():
-        raise ValidationFailed.field(field, "must not be in the future")
+        raise ValidationFailed.field(field, _("must not be in the future"))
 
 
 class NotFound(DomainError):
-    status = 404
     code = "not_found"
-    title = "Not found"
 
 
 class Forbidden(DomainError):
-    status = 403
     code = "forbidden"
-    title = "Forbidden"
 
 
 class Conflict(DomainError):
-    status = 409
     code = "conflict"
-    title = "Conflict"
+
+
+class InvalidState(Conflict):
+    """The action is not allowed in the subject's current state (named in ``state``)."""
+
+    code = "invalid_state"
+
+    def __init__(self, detail: str, *, state: str, **extra):
+        super().__init__(detail, state=state, **extra)
+
+
+class Duplicate(Conflict):
+    """The record exists already; ``existing_id`` points to it."""
+
+    code = "duplicate"
+
+    def __init__(self, detail: str, *, existing_id, **extra):
+        super().__init__(detail, existing_id=str(existing_id) if existing_id is not None else None, **extra)
 
 
 class PreconditionFailed(DomainError):
-    status = 412
     code = "precondition_failed"
-    title = "Precondition failed"
 
 
 class PreconditionRequired(DomainError):
-    status = 428
     code = "precondition_required"
-    title = "Precondition required"
 
 
 def problem(status: int, title: str, detail: str | None = None, *, code: str | None = None,
             errors: dict | None = None, headers: dict | None = None, **extra):
+    """The problem document; ``title`` is a catalogue title, translated here."""
     body = {
         "type": PROBLEM_TYPE_BASE + code if code else "about:blank",
-        "title": title,
+        "title": _(title),
         "status": status,
     }
     if detail:
@@ -119,11 +171,62 @@ def _flatten_webargs_messages(messages: dict) -> dict:
     return flat
 
 
-_SLUGS = {
-    400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
-    405: "method_not_allowed", 409: "conflict", 412: "precondition_failed",
-    413: "payload_too_large", 415: "unsupported_media_type", 422: "validation_failed",
-    428: "precondition_required", 429: "too_many_requests", 500: "internal_error",
+# marshmallow's and webargs' own messages, so that a 422 reads in the caller's language.
+_LIBRARY_MESSAGES = (
+    N_("Missing data for required field."), N_("Unknown field."), N_("Field may not be null."),
+    N_("Not a valid string."), N_("Not a valid integer."), N_("Not a valid number."),
+    N_("Not a valid boolean."), N_("Not a valid UUID."), N_("Not a valid date."),
+    N_("Not a valid datetime."), N_("Not a valid list."), N_("Not a valid mapping type."),
+    N_("Invalid input type."), N_("Invalid value."), N_("String does not match expected pattern."),
+    N_("Not a valid email address."), N_("Invalid input."), N_("Not a whole number."),
+    N_("Special numeric values (nan or infinity) are not permitted."),
+)
+# (pattern, message id with the pattern's named groups as parameters)
+_LIBRARY_TEMPLATES = (
+    (re.compile(r"^Must be one of: (?P<choices>.*)\.$"), N_("Must be one of: %(choices)s.")),
+    (re.compile(r"^Length must be between (?P<min>\d+) and (?P<max>\d+)\.$"),
+     N_("Length must be between %(min)s and %(max)s.")),
+    (re.compile(r"^Shorter than minimum length (?P<min>\d+)\.$"), N_("Shorter than minimum length %(min)s.")),
+    (re.compile(r"^Longer than maximum length (?P<max>\d+)\.$"), N_("Longer than maximum length %(max)s.")),
+    (re.compile(r"^Must be greater than or equal to (?P<min>\S+) and less than or equal to (?P<max>\S+)\.$"),
+     N_("Must be greater than or equal to %(min)s and less than or equal to %(max)s.")),
+    (re.compile(r"^Must be greater than or equal to (?P<min>\S+)\.$"),
+     N_("Must be greater than or equal to %(min)s.")),
+    (re.compile(r"^Must be less than or equal to (?P<max>\S+)\.$"), N_("Must be less than or equal to %(max)s.")),
+    (re.compile(r"^Must be greater than (?P<min>\S+)\.$"), N_("Must be greater than %(min)s.")),
+    (re.compile(r"^Must be less than (?P<max>\S+)\.$"), N_("Must be less than %(max)s.")),
+)
+
+
+def translate_library_messages(value):
+    """Translate schema-level messages (marshmallow's, webargs', the schemas' ``N_()`` ones)
+    wherever they sit in an ``errors`` tree."""
+    if isinstance(value, dict):
+        return {key: translate_library_messages(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [translate_library_messages(item) for item in value]
+    if isinstance(value, str):
+        # Library messages and the schemas' own N_()-marked messages are catalogue entries.
+        translated = _(value)
+        if translated != value or value in _LIBRARY_MESSAGES:
+            return translated
+        for pattern, message in _LIBRARY_TEMPLATES:
+            match = pattern.match(value)
+            if match:
+                return _(message, **match.groupdict())
+    return value
+
+
+_SLUGS = {status: code for code, (status, _title) in reversed(PROBLEM_TYPES.items())}
+_SLUGS.update({409: "conflict", 422: "validation_failed", 500: "internal_error"})
+# Details for the HTTP errors Werkzeug raises with its own English description.
+_HTTP_DETAILS = {
+    400: N_("The request could not be understood."),
+    404: N_("There is nothing at this address."),
+    405: N_("This address does not accept that method."),
+    413: N_("The request body is too large."),
+    415: N_("Send the body as application/json."),
+    429: N_("Too many requests; wait a little and try again."),
 }
 
 
@@ -135,12 +238,15 @@ def problem_response_for_http_exception(error: HTTPException):
     errors = data.get("errors")
     if errors is None and "messages" in data:
         errors = _flatten_webargs_messages(data["messages"])
+    errors = translate_library_messages(errors) if errors else errors
     detail = data.get("message") or error.description
+    if detail == type(error).description and status in _HTTP_DETAILS:
+        detail = _(_HTTP_DETAILS[status])
     if status == 422 and errors and not data.get("message"):
-        detail = "The request body or parameters are not valid; see errors."
+        detail = _("The request body or parameters are not valid; see errors.")
     if status == 400 and errors and "json" in errors and not data.get("message"):
         # webargs' only 400: the body could not be parsed (Werkzeug's default text says nothing).
-        detail = "The request body is not valid JSON."
+        detail = _("The request body is not valid JSON.")
     headers = dict(data.get("headers") or {})
     if status == 401:
         headers.setdefault("WWW-Authenticate", 'Bearer realm="tjenestespor"')
@@ -150,13 +256,15 @@ def problem_response_for_http_exception(error: HTTPException):
         for key, value in error.get_headers():
             if key.lower().startswith(("retry-after", "x-ratelimit")):
                 headers[key] = value
-    return problem(status, error.name, detail, code=_SLUGS.get(status), errors=errors, headers=headers)
+    code = _SLUGS.get(status)
+    title = PROBLEM_TYPES[code][1] if code in PROBLEM_TYPES else error.name
+    return problem(status, title, detail, code=code, errors=errors, headers=headers)
 
 
 def _internal_error(error: Exception):
     log.error("unhandled error in request %s", g.get("request_id"), exc_info=error)
-    return problem(500, "Internal Server Error",
-                   "The server could not complete the request. Quote the request id when reporting it.",
+    return problem(500, PROBLEM_TYPES["internal_error"][1],
+                   _("The server could not complete the request. Quote the request id when reporting it."),
                    code="internal_error")
 
 
@@ -168,15 +276,15 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(StaleDataError)
     def _stale(error):
-        return problem(412, "Precondition failed",
-                       "The resource was changed by someone else; fetch it again and retry.",
+        return problem(412, PROBLEM_TYPES["precondition_failed"][1],
+                       _("The resource was changed by someone else; fetch it again and retry."),
                        code="precondition_failed")
 
     @app.errorhandler(IntegrityError)
     def _integrity(error):
         log.info("integrity conflict in request %s: %s", g.get("request_id"),
                  getattr(error.orig, "__class__", type(error)).__name__)
-        return problem(409, "Conflict", "The change conflicts with data already stored.",
+        return problem(409, PROBLEM_TYPES["conflict"][1], _("The change conflicts with data already stored."),
                        code="conflict")
 
     @app.errorhandler(OperationalError)

@@ -7,6 +7,8 @@ import datetime as dt
 import marshmallow as ma
 from marshmallow import validate
 
+from service.common.i18n import N_
+
 # The calendar the service accepts. Python's dates end at 9999-12-31, and the rules
 # count forward from the dates they are given (deadlines, renewals, maximum stays of
 # up to 50 years), so a date near that end made them fail with a 500. The earliest
@@ -16,9 +18,17 @@ LATEST = dt.date(2199, 12, 31)
 
 
 class Date(ma.fields.Date):
-    """An ISO date between ``EARLIEST`` and ``LATEST`` (documented as x-minimum/x-maximum)."""
+    """An ISO date between ``EARLIEST`` and ``LATEST`` (documented as x-minimum/x-maximum).
+
+    A date in another format is refused with a message that says which format to use.
+    """
+
+    default_error_messages = {
+        "invalid": N_("Not a valid date: use the format YYYY-MM-DD (e.g. 2027-03-30)."),
+        "format": N_("Not a valid date: use the format YYYY-MM-DD (e.g. 2027-03-30)."),
+    }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.validators.insert(0, validate.Range(
-            min=EARLIEST, max=LATEST, error=f"must be between {EARLIEST} and {LATEST}"))
+        self.validators.insert(0, validate.Range(min=EARLIEST, max=LATEST, error=N_(
+            "must be between 1850-01-01 and 2199-12-31")))

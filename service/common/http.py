@@ -1,8 +1,9 @@
-"""Request plumbing shared by every route: request ids, body checks, ETags,
-and one database transaction per request."""
+"""Request plumbing shared by every route: request ids, body checks, unknown query
+parameters, ETags and If-Match, and one database transaction per request."""
 
 from __future__ import annotations
 
+import functools
 import re
 import uuid
 
@@ -15,6 +16,7 @@ from service.extensions import db
 
 _REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{7,63}$")
 _BODY_METHODS = {"POST", "PUT", "PATCH"}
+_ELEVEN_DIGITS = re.compile(r"\d{11}")
 
 
 def _is_json_mimetype(mimetype: str) -> bool:
@@ -70,19 +72,140 @@ def etag_headers(entity) -> dict:
     return {"ETag": f'"{etag_of(entity)}"'}
 
 
-def require_if_match(entity) -> None:
-    """Guard an update: 428 without If-Match, 412 when the caller's copy is stale."""
-    if "If-Match" not in request.headers:
-        raise PreconditionRequired(
-            "Updates need an If-Match header with the ETag from your last read."
-        )
-    condition = request.if_match
-    if condition.star_tag:
+# --- preconditions: If-Match (DESIGN §9) -------------------------------------------------
+
+# One ETag, ``"v<version>"``, weak or strong (``W/"v3"``); the version without leading zeros.
+_ETAG_RE = re.compile(r'^(?:W/)?"v(0|[1-9][0-9]{0,17})"$')
+
+
+def expected_version(*, required: bool) -> int | None:
+    """The entity version the caller's ``If-Match`` names; ``None`` for no precondition.
+
+    ``*`` matches any version (``None``). Without the header: ``None``, or 428 when
+    ``required`` (updates). A header that names no ETag of ours is 412: it cannot
+    match the current version.
+    """
+    raw = request.headers.get("If-Match")
+    if raw is None:
+        if required:
+            raise PreconditionRequired("Updates need an If-Match header with the ETag from your last read.")
+        return None
+    raw = raw.strip()
+    if raw == "*":
+        return None
+    versions = set()
+    for tag in raw.split(","):
+        match = _ETAG_RE.match(tag.strip())
+        if match is None:
+            raise PreconditionFailed('If-Match must hold the ETag from your last read, e.g. "v3".')
+        versions.add(int(match.group(1)))
+    if len(versions) != 1:
+        raise PreconditionFailed("If-Match must name one version: the ETag from your last read.")
+    return versions.pop()
+
+
+def _if_match_parameter(required: bool) -> dict:
+    return {
+        "in": "header", "name": "If-Match", "required": required,
+        "schema": {"type": "string", "maxLength": 100, "example": '"v1"'},
+        "description": ("The ETag from your last read (`\"v<version>\"`). "
+                        + ("Required: 428 without it. " if required else "Optional on actions. ")
+                        + "412 when the resource has changed since."),
+    }
+
+
+def if_match(*, required: bool):
+    """Decorate a route: read ``If-Match`` and pass ``expected_version`` to the view.
+
+    ``required=True`` for updates (PATCH: 428 without the header), ``False`` for
+    actions (POST /…/{id}/<verb>: honoured when sent). The view passes
+    ``expected_version`` to its service, which calls
+    ``service.common.concurrency.check_version`` right after loading the entity.
+    Put it below ``@idempotent`` (a replay answers without a precondition) and
+    above flask-smorest's decorators::
+
+        @if_match(required=True)
+        @blp.arguments(UpdateSchema)
+        @blp.response(200, Schema)
+        def patch(self, data, thing_id, expected_version): ...
+    """
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapper(*args, **kwargs):
+            kwargs["expected_version"] = expected_version(required=required)
+            return view(*args, **kwargs)
+
+        doc = dict(getattr(wrapper, "_apidoc", {}))
+        manual = dict(doc.get("manual_doc", {}))
+        manual["parameters"] = list(manual.get("parameters", [])) + [_if_match_parameter(required)]
+        responses = dict(manual.get("responses", {}))
+        responses[412] = {"description": "If-Match names another version: fetch the resource again."}
+        if required:
+            responses[428] = {"description": "If-Match is missing."}
+        manual["responses"] = responses
+        doc["manual_doc"] = manual
+        wrapper._apidoc = doc
+        return wrapper
+
+    return decorator
+
+
+# --- unknown query parameters (DESIGN §9: 422) ------------------------------------------
+
+def _schema_parameter_names(schema) -> set[str]:
+    instance = schema() if isinstance(schema, type) else schema
+    return {field.data_key or name for name, field in instance.fields.items() if not field.dump_only}
+
+
+def _declared_query_parameters(endpoint: str, method: str) -> frozenset[str]:
+    """The query parameters an operation declares: its query schemas, pagination, manually documented ones."""
+    cache = current_app.extensions.setdefault("declared_query_parameters", {})
+    key = (endpoint, method)
+    if key not in cache:
+        cache[key] = _collect_query_parameters(endpoint, method)
+    return cache[key]
+
+
+def _collect_query_parameters(endpoint: str, method: str) -> frozenset[str]:
+    view = current_app.view_functions.get(endpoint)
+    view_class = getattr(view, "view_class", None)
+    handler = getattr(view_class, method.lower(), None) if view_class is not None else view
+    doc = getattr(handler, "_apidoc", {})
+    names: set[str] = set()
+    for parameter in doc.get("arguments", {}).get("parameters", []):
+        if parameter.get("in") == "query":
+            names |= _schema_parameter_names(parameter["schema"])
+    if "pagination" in doc:
+        names |= _schema_parameter_names(doc["pagination"]["parameters"]["schema"])
+    for parameter in doc.get("manual_doc", {}).get("parameters", []):
+        if isinstance(parameter, dict) and parameter.get("in") == "query":
+            names.add(parameter["name"])
+    return frozenset(names)
+
+
+def _shown_name(name: str) -> str:
+    """A parameter name fit for an error: short, and no national id (eleven digits) echoed."""
+    return _ELEVEN_DIGITS.sub("*" * 11, name)[:100]
+
+
+def refuse_unknown_query_parameters() -> None:
+    """422 naming every query parameter the operation does not declare.
+
+    A ``before_request`` hook of every API blueprint (``ProblemApi.register_blueprint``
+    in ``service/extensions.py`` adds it): blueprint hooks run after the application's,
+    so a caller is authenticated and authorised (401, 403) before its query is judged.
+    The index, the OpenAPI document and the docs UI are not operations and are left alone.
+    """
+    if not request.args or request.url_rule is None or request.endpoint is None or request.method == "OPTIONS":
         return
-    if not condition.contains_weak(etag_of(entity)):
-        raise PreconditionFailed(
-            "The resource was changed since you read it; fetch it again and retry."
-        )
+    method = "GET" if request.method == "HEAD" else request.method
+    declared = _declared_query_parameters(request.endpoint, method)
+    unknown = sorted({_shown_name(name) for name in request.args if name not in declared})
+    if unknown:
+        accepted = f" It accepts: {', '.join(sorted(declared))}." if declared else " It accepts none."
+        raise ValidationFailed(f"Unknown query parameter(s): {', '.join(unknown)}.{accepted}",
+                               errors={name: ["unknown query parameter"] for name in unknown})
 
 
 def init_http(app: Flask) -> None:

@@ -11,15 +11,13 @@ import uuid
 import sqlalchemy as sa
 
 from service.audit.services import record, record_many
-from service.common import clock
+from service.common.concurrency import check_version
 from service.common.errors import Conflict, NotFound, ValidationFailed, require_not_future
-from service.common.http import require_if_match
 from service.common.tenancy import current_municipality_id
 from service.decisions.models import Appeal, Decision
 from service.decisions.services import fetch_decision, state_conflict
 from service.decisions.timeliness import apply_deadlines
 from service.extensions import db
-from service.referrals.services import if_match_if_given
 
 APPEAL_TRANSITIONS = {
     "received": ("reassessing",),
@@ -54,9 +52,11 @@ def _timeliness_note(appeal: Appeal) -> str | None:
     return ("received " + " and ".join(notes)) if notes else None
 
 
-def create_appeal(decision_id: uuid.UUID, data: dict) -> Appeal:
+def create_appeal(decision_id: uuid.UUID, data: dict, *, expected_version: int | None = None) -> Appeal:
+    """Register an appeal; ``expected_version`` is the decision's (If-Match on the action)."""
     decision = fetch_decision(decision_id)
-    if decision.state == "draft":
+    check_version(decision, expected_version)
+    if decision.state in ("draft", "discarded"):
         raise state_conflict(decision, "appeal it")
     appeal = Appeal(id=uuid.uuid4(), municipality_id=current_municipality_id(), decision_id=decision.id,
                     person_id=decision.person_id, received_on=data["received_on"], sent_on=data.get("sent_on"),
@@ -85,17 +85,24 @@ def list_appeals(decision_id: uuid.UUID) -> list[Appeal]:
     return items
 
 
+def appeals_of(person_id: uuid.UUID) -> list[Appeal]:
+    """Every appeal by the person, oldest first (for the person overview; the caller audits)."""
+    return list(db.session.scalars(sa.select(Appeal).where(Appeal.person_id == person_id)
+                                   .order_by(Appeal.received_on, Appeal.id)))
+
+
 def get_appeal(decision_id: uuid.UUID, appeal_id: uuid.UUID) -> Appeal:
     appeal = _load(decision_id, appeal_id)
     _audit("read", appeal)
     return appeal
 
 
-def update_appeal(decision_id: uuid.UUID, appeal_id: uuid.UUID, data: dict) -> Appeal:
+def update_appeal(decision_id: uuid.UUID, appeal_id: uuid.UUID, data: dict, *,
+                  expected_version: int | None = None) -> Appeal:
     """Correct received_on, sent_on or the summary (If-Match); timeliness is recomputed."""
     decision = fetch_decision(decision_id)
     appeal = _load(decision_id, appeal_id)
-    require_if_match(appeal)
+    check_version(appeal, expected_version)
     with db.session.no_autoflush:
         for field in ("received_on", "sent_on", "summary"):
             if field in data:
@@ -109,16 +116,17 @@ def update_appeal(decision_id: uuid.UUID, appeal_id: uuid.UUID, data: dict) -> A
     return appeal
 
 
-def change_appeal_status(decision_id: uuid.UUID, appeal_id: uuid.UUID, data: dict) -> Appeal:
+def change_appeal_status(decision_id: uuid.UUID, appeal_id: uuid.UUID, data: dict, *,
+                         expected_version: int | None = None) -> Appeal:
     appeal = _load(decision_id, appeal_id)
-    if_match_if_given(appeal)
+    check_version(appeal, expected_version)
     target = data["status"]
     if target not in APPEAL_TRANSITIONS.get(appeal.status, ()):
         allowed = APPEAL_TRANSITIONS.get(appeal.status, ())
         raise Conflict(f"Cannot move the appeal to {target}: it is {appeal.status}"
                        + (f" (next: {', '.join(allowed)})." if allowed else " (final)."),
                        code="invalid_state", state=appeal.status)
-    on = data.get("on") or clock.today()
+    on = data["on"]
     require_not_future("on", on)
     last = max(d for d in (appeal.received_on, appeal.reassessment_started_on, appeal.forwarded_on) if d)
     if on < last:

@@ -10,13 +10,14 @@ import decimal
 import uuid
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from service.common.models import EntityMixin, TenantMixin
 from service.extensions import db
+from service.provider_units.models import ProviderUnit
 
 OUTCOMES = ("granted", "partly_granted", "refused")
-STATES = ("draft", "refused", "upcoming", "active", "expiring", "expired", "ended", "superseded")
+STATES = ("draft", "discarded", "refused", "upcoming", "active", "expiring", "expired", "ended", "superseded")
 # How the decision was sent (forvaltningsloven § 27); notified_on is when it reached the person.
 NOTIFICATION_CHANNELS = ("letter", "digital_mailbox", "in_person")
 APPEAL_STATUSES = ("received", "reassessing", "reversed", "forwarded", "upheld", "overturned", "returned")
@@ -38,7 +39,9 @@ class Decision(EntityMixin, TenantMixin, db.Model):
     valid_from: Mapped[dt.date | None] = mapped_column(sa.Date)
     valid_to: Mapped[dt.date | None] = mapped_column(sa.Date)
     evaluate_by: Mapped[dt.date | None] = mapped_column(sa.Date)
-    provider_unit: Mapped[str | None] = mapped_column(sa.String(120), index=True)
+    # The unit that delivers the decision (service.provider_units); its provider staff see it.
+    provider_unit_id: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid, sa.ForeignKey("provider_units.id"),
+                                                               index=True)
     reasoning: Mapped[str | None] = mapped_column(sa.Text)
     decided_on: Mapped[dt.date | None] = mapped_column(sa.Date)
     decided_by: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid, sa.ForeignKey("users.id"))
@@ -48,6 +51,11 @@ class Decision(EntityMixin, TenantMixin, db.Model):
     ended_on: Mapped[dt.date | None] = mapped_column(sa.Date)
     end_reason: Mapped[str | None] = mapped_column(sa.Text)
     supersedes_id: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid, sa.ForeignKey("decisions.id"))
+    # A draft made by mistake is discarded, never deleted: kept, audited, hidden from lists.
+    discarded_at: Mapped[dt.date | None] = mapped_column(sa.Date)
+    discard_reason: Mapped[str | None] = mapped_column(sa.Text)
+
+    provider_unit: Mapped[ProviderUnit | None] = relationship(lazy="joined")
 
     __table_args__ = (
         sa.ForeignKeyConstraint(["municipality_id", "service_code"],
@@ -71,10 +79,13 @@ class Decision(EntityMixin, TenantMixin, db.Model):
                            name="draft_not_notified_or_ended"),
         sa.CheckConstraint("outcome = 'refused' OR decided_on IS NULL OR valid_from IS NOT NULL",
                            name="granted_has_start"),
-        # A decision is superseded by at most one other (renewal or correction).
+        sa.CheckConstraint("discarded_at IS NULL OR decided_on IS NULL", name="discarded_is_draft"),
+        sa.CheckConstraint("discarded_at IS NULL OR discard_reason IS NOT NULL", name="discarded_has_reason"),
+        # A decision is superseded by at most one other (renewal or correction); a discarded
+        # draft no longer counts, so the decision can be renewed again.
         sa.Index("uq_decisions_supersedes_id", "supersedes_id", unique=True,
-                 postgresql_where=sa.text("supersedes_id IS NOT NULL"),
-                 sqlite_where=sa.text("supersedes_id IS NOT NULL")),
+                 postgresql_where=sa.text("supersedes_id IS NOT NULL AND discarded_at IS NULL"),
+                 sqlite_where=sa.text("supersedes_id IS NOT NULL AND discarded_at IS NULL")),
         sa.Index("ix_decisions_municipality_valid_to", "municipality_id", "valid_to"),
     )
 

@@ -4,6 +4,7 @@ from marshmallow import validate
 
 from service.common.fields import Date
 from service.decisions.models import APPEAL_STATUSES, NOTIFICATION_CHANNELS, OUTCOMES, STATES
+from service.provider_units.models import NAME_MAX as UNIT_NAME_MAX
 
 _TEXT = validate.Length(max=20000)
 
@@ -19,7 +20,9 @@ class DecisionSchema(ma.Schema):
     valid_from = Date(dump_only=True, allow_none=True)
     valid_to = Date(dump_only=True, allow_none=True)
     evaluate_by = Date(dump_only=True, allow_none=True)
-    provider_unit = ma.fields.String(dump_only=True, allow_none=True)
+    provider_unit_id = ma.fields.UUID(dump_only=True, allow_none=True)
+    provider_unit = ma.fields.Pluck("ProviderUnitNameSchema", "name", dump_only=True, allow_none=True,
+                                    metadata={"description": "the unit's name"})
     reasoning = ma.fields.String(dump_only=True, allow_none=True)
     decided_on = Date(dump_only=True, allow_none=True)
     decided_by = ma.fields.UUID(dump_only=True, allow_none=True)
@@ -32,6 +35,9 @@ class DecisionSchema(ma.Schema):
     end_reason = ma.fields.String(dump_only=True, allow_none=True)
     supersedes_id = ma.fields.UUID(dump_only=True, allow_none=True)
     superseded_by_id = ma.fields.UUID(dump_only=True, allow_none=True)
+    discarded_at = Date(dump_only=True, allow_none=True, metadata={
+        "description": "set when the draft was discarded (state discarded)"})
+    discard_reason = ma.fields.String(dump_only=True, allow_none=True)
     state = ma.fields.String(dump_only=True, metadata={"enum": list(STATES), "description": "derived, never stored"})
     untimed = ma.fields.Method("_untimed", dump_only=True,
                                metadata={"description": "granted without valid_to (flagged)"})
@@ -57,7 +63,10 @@ class _DecisionFields(ma.Schema):
     valid_from = Date(allow_none=True)
     valid_to = Date(allow_none=True)
     evaluate_by = Date(allow_none=True)
-    provider_unit = ma.fields.String(allow_none=True, validate=validate.Length(min=1, max=120))
+    provider_unit = ma.fields.String(allow_none=True, validate=validate.Length(min=1, max=UNIT_NAME_MAX),
+                                     metadata={"description": "the name of a unit in /provider-units "
+                                                              "(or send provider_unit_id)"})
+    provider_unit_id = ma.fields.UUID(allow_none=True, metadata={"description": "a unit in /provider-units"})
     reasoning = ma.fields.String(allow_none=True, validate=_TEXT)
 
 
@@ -80,13 +89,15 @@ class RenewSchema(_DecisionFields):
 
 class DecisionQuerySchema(ma.Schema):
     state = DelimitedList(ma.fields.String(validate=validate.OneOf(STATES)),
-                                    metadata={"description": "one or more states, comma separated"})
+                                    metadata={"description": "one or more states, comma separated; "
+                                                             "discarded drafts are listed only when asked for"})
     service_code = ma.fields.String()
     legal_basis = ma.fields.String()
     outcome = ma.fields.String(validate=validate.OneOf(OUTCOMES))
     person_id = ma.fields.UUID()
     referral_id = ma.fields.UUID()
-    provider_unit = ma.fields.String()
+    provider_unit = ma.fields.String(metadata={"description": "a unit's name"})
+    provider_unit_id = ma.fields.UUID()
     active_on = Date(metadata={"description": "decisions active on this date"})
     expiring_within = ma.fields.Integer(validate=validate.Range(min=0, max=3660), metadata={
         "description": "running decisions whose valid_to is within this many days"})
@@ -102,6 +113,11 @@ class NotifySchema(ma.Schema):
     channel = ma.fields.String(allow_none=True, validate=validate.OneOf(NOTIFICATION_CHANNELS))
     correction_reason = ma.fields.String(validate=validate.Length(min=2, max=500), metadata={
         "description": "required to correct a notification already recorded"})
+
+
+class DiscardSchema(ma.Schema):
+    reason = ma.fields.String(required=True, validate=validate.Length(min=2, max=2000),
+                              metadata={"description": "why the draft was made by mistake"})
 
 
 class EndSchema(ma.Schema):
@@ -148,4 +164,8 @@ class AppealUpdateSchema(ma.Schema):
 
 class AppealStatusSchema(ma.Schema):
     status = ma.fields.String(required=True, validate=validate.OneOf(APPEAL_STATUSES))
-    on = Date(metadata={"description": "defaults to today"})
+    on = Date(required=True, metadata={"description": "the day the appeal reached this step"})
+
+
+class ProviderUnitNameSchema(ma.Schema):
+    name = ma.fields.String(dump_only=True)

@@ -14,19 +14,20 @@ import sqlalchemy as sa
 from flask import current_app, g
 
 from service.audit.services import record, record_many
-from service.auth.roles import ADMIN, CASE_OFFICER, PROVIDER
+from service.auth.policy import SEES_EVERY_DECISION
+from service.auth.roles import PROVIDER
 from service.catalogue.models import LegalBasis
 from service.catalogue.services import check_in_force, legal_basis_in_force
 from service.catalogue.services import legal_basis as lookup_legal_basis
 from service.catalogue.services import service_type as lookup_service_type
 from service.common import clock
+from service.common.concurrency import check_version
 from service.common.deadlines import add_days
 from service.common.errors import Conflict, NotFound, ValidationFailed, require_not_future
-from service.common.http import require_if_match
 from service.common.pagination import page_offset
 from service.common.tenancy import current_municipality_id
-from service.decisions.models import Appeal, Decision
-from service.decisions.signals import decision_decided
+from service.decisions.models import Decision
+from service.decisions.signals import send_decision_decided
 from service.decisions.state import (
     active_on_clause,
     derive_state,
@@ -35,10 +36,10 @@ from service.decisions.state import (
 )
 from service.decisions.timeliness import appeal_deadline, recompute_for_decision
 from service.extensions import db
-from service.persons.access import register_person_scope, visible_persons_clause
+from service.persons.access import visible_persons_clause
 from service.persons.models import Person
+from service.provider_units import services as provider_units
 from service.referrals import services as referrals
-from service.referrals.services import if_match_if_given
 
 HOURS_MAX = decimal.Decimal(168)  # hours in a week
 RUNNING_STATES = ("upcoming", "active", "expiring")
@@ -97,6 +98,9 @@ def _validate(decision: Decision, *, complete: bool) -> None:
         check_hours(hours, service.hour_based and complete, decision.outcome)
     check_period(decision.valid_from, decision.valid_to, decision.evaluate_by, decision.outcome,
                  complete=complete)
+    unit = decision.provider_unit
+    if unit is not None and not unit.active and (decision.decided_on is None or complete):
+        raise ValidationFailed.field("provider_unit", f"the provider unit {unit.name!r} is retired")
     if decision.decided_on is not None:
         require_not_future("decided_on", decision.decided_on)
         if decision.referral_id is not None:
@@ -110,11 +114,18 @@ def _validate(decision: Decision, *, complete: bool) -> None:
 def _scope(stmt: sa.Select) -> sa.Select:
     """Need-to-know: providers see decided decisions of their own unit; others the persons they may see."""
     user = g.get("current_user")
-    if user is None or user.role in (CASE_OFFICER, ADMIN):
+    if user is None or user.role in SEES_EVERY_DECISION:
         return stmt
     if user.role == PROVIDER:
-        return stmt.where(Decision.provider_unit == user.provider_unit, Decision.decided_on.is_not(None))
+        return stmt.where(_of_providers_unit(user), Decision.decided_on.is_not(None))
     return stmt.where(Decision.person_id.in_(sa.select(Person.id).where(visible_persons_clause(user))))
+
+
+def _of_providers_unit(user) -> sa.ColumnElement[bool]:
+    """The decisions delivered by the provider's unit, compared by id (none without a unit)."""
+    if user.provider_unit_id is None:
+        return sa.false()
+    return Decision.provider_unit_id == user.provider_unit_id
 
 
 def _select(today: dt.date | None = None) -> sa.Select:
@@ -164,7 +175,22 @@ def state_conflict(decision: Decision, doing: str) -> Conflict:
 # --- create / read / list / edit --------------------------------------------------------
 
 _FIELDS = ("service_code", "legal_basis", "outcome", "hours_per_week", "valid_from", "valid_to",
-           "evaluate_by", "provider_unit", "reasoning")
+           "evaluate_by", "reasoning")
+_UNIT_FIELDS = ("provider_unit", "provider_unit_id")
+
+
+def _set_unit(decision: Decision, data: dict) -> None:
+    """The unit named by ``provider_unit`` (its name) or ``provider_unit_id``; both null clears it.
+
+    A name the municipality's register lacks is a 422 listing the units there are.
+    """
+    if not any(field in data for field in _UNIT_FIELDS):
+        return
+    name, unit_id = data.get("provider_unit"), data.get("provider_unit_id")
+    if name is None and unit_id is None:
+        decision.provider_unit = None
+        return
+    decision.provider_unit = provider_units.resolve(name=name, unit_id=unit_id, for_new_use=False)
 
 
 def _check_person(person_id: uuid.UUID) -> None:
@@ -178,6 +204,8 @@ def persons_decision(decision_id: uuid.UUID, person_id: uuid.UUID) -> Decision:
     decision = db.session.get(Decision, decision_id)
     if decision is None or decision.person_id != person_id:
         raise ValidationFailed.field("decision_id", "no such decision for this person")
+    if decision.discarded_at is not None:
+        raise ValidationFailed.field("decision_id", "the decision was discarded")
     return decision
 
 
@@ -205,6 +233,7 @@ def _new_decision(data: dict, *, supersedes: Decision | None = None) -> Decision
                         supersedes_id=supersedes.id if supersedes else None)
     for field in _FIELDS:
         setattr(decision, field, data.get(field))
+    _set_unit(decision, data)
     if decision.outcome is None:
         decision.outcome = "granted"
     if decision.legal_basis is None and decision.service_code:
@@ -242,11 +271,16 @@ def list_decisions(filters: dict, page: int, page_size: int) -> tuple[list[Decis
     today = clock.today()
     state = state_expression(today, window_days())
     stmt = _scope(_select(today))
-    for column in ("person_id", "service_code", "outcome", "provider_unit", "referral_id", "legal_basis"):
+    for column in ("person_id", "service_code", "outcome", "provider_unit_id", "referral_id", "legal_basis"):
         if filters.get(column) is not None:
             stmt = stmt.where(getattr(Decision, column) == filters[column])
+    if filters.get("provider_unit") is not None:
+        unit = provider_units.resolve(name=filters["provider_unit"], for_new_use=False)
+        stmt = stmt.where(Decision.provider_unit_id == unit.id)
     if filters.get("state"):
         stmt = stmt.where(state.in_(filters["state"]))
+    if "discarded" not in (filters.get("state") or ()):
+        stmt = stmt.where(Decision.discarded_at.is_(None))  # kept, but listed only when asked for
     if filters.get("active_on") is not None:
         stmt = stmt.where(active_on_clause(filters["active_on"]))
     if filters.get("expiring_within") is not None:
@@ -262,9 +296,9 @@ def list_decisions(filters: dict, page: int, page_size: int) -> tuple[list[Decis
     return items, int(total or 0)
 
 
-def update_draft(decision_id: uuid.UUID, data: dict) -> Decision:
+def update_draft(decision_id: uuid.UUID, data: dict, *, expected_version: int | None = None) -> Decision:
     decision = fetch_decision(decision_id)
-    require_if_match(decision)
+    check_version(decision, expected_version)
     if decision.state != "draft":
         raise Conflict(f"Cannot edit: the decision is {decision.state}; a decided decision is changed "
                        "only by its actions or by a new decision that supersedes it.",
@@ -275,6 +309,7 @@ def update_draft(decision_id: uuid.UUID, data: dict) -> Decision:
             if field == "hours_per_week" and value is not None:
                 value = decimal.Decimal(str(value))
             setattr(decision, field, value)
+    _set_unit(decision, data)
     if "service_code" in data and "legal_basis" not in data and decision.service_code:
         decision.legal_basis = _default_basis(decision.service_code, None)
     validate(decision, complete=False)
@@ -294,7 +329,7 @@ def _decide(decision: Decision, decided_on: dt.date) -> None:
     if decision.supersedes_id is not None:
         _close_superseded(decision)
     _audit("update", decision, detail="decide")
-    decision_decided.send(decision)
+    send_decision_decided(decision)
 
 
 def _close_superseded(new: Decision) -> None:
@@ -311,16 +346,35 @@ def _close_superseded(new: Decision) -> None:
         record("update", "decision", object_id=old.id, person_id=old.person_id, detail="superseded")
 
 
-def decide(decision_id: uuid.UUID, data: dict) -> Decision:
+def decide(decision_id: uuid.UUID, data: dict, *, expected_version: int | None = None) -> Decision:
     decision = fetch_decision(decision_id)
-    if_match_if_given(decision)
+    check_version(decision, expected_version)
     if decision.state != "draft":
         raise state_conflict(decision, "decide it")
     _decide(decision, data["decided_on"])
     return _refresh(decision)
 
 
-def notify(decision_id: uuid.UUID, data: dict) -> Decision:
+def discard(decision_id: uuid.UUID, data: dict, *, expected_version: int | None = None) -> Decision:
+    """Discard a draft made by mistake: kept and audited with the reason, hidden from lists.
+
+    Only a draft can be discarded; a discarded decision cannot be decided, edited,
+    notified, renewed or appealed, and no longer holds a renewal's or correction's place.
+    """
+    decision = fetch_decision(decision_id)
+    check_version(decision, expected_version)
+    if decision.state != "draft":
+        raise state_conflict(decision, "discard it")
+    reason = (data.get("reason") or "").strip()
+    if not reason:
+        raise ValidationFailed.field("reason", "required")
+    decision.discarded_at, decision.discard_reason = clock.today(), reason
+    db.session.flush()
+    _audit("update", decision, detail="discard")
+    return _refresh(decision)
+
+
+def notify(decision_id: uuid.UUID, data: dict, *, expected_version: int | None = None) -> Decision:
     """Record how and when the decision was sent and when it reached the person (underretning).
 
     The appeal period runs from ``notified_on``. A recorded notification is corrected only
@@ -328,8 +382,8 @@ def notify(decision_id: uuid.UUID, data: dict) -> Decision:
     decision gets its deadline and timeliness recomputed in the same transaction.
     """
     decision = fetch_decision(decision_id)
-    if_match_if_given(decision)
-    if decision.state == "draft":
+    check_version(decision, expected_version)
+    if decision.state in ("draft", "discarded"):
         raise state_conflict(decision, "notify it")
     correction = (data.get("correction_reason") or "").strip() or None
     if decision.notified_on is not None and correction is None:
@@ -354,9 +408,9 @@ def notify(decision_id: uuid.UUID, data: dict) -> Decision:
     return _refresh(decision)
 
 
-def end(decision_id: uuid.UUID, data: dict) -> Decision:
+def end(decision_id: uuid.UUID, data: dict, *, expected_version: int | None = None) -> Decision:
     decision = fetch_decision(decision_id)
-    if_match_if_given(decision)
+    check_version(decision, expected_version)
     if decision.state not in RUNNING_STATES:
         raise state_conflict(decision, "end it")
     ended_on = data["ended_on"]
@@ -377,7 +431,7 @@ def _superseded_candidate(decision_id: uuid.UUID, person_id: uuid.UUID | None = 
         raise ValidationFailed.field("supersedes_id", "no such decision") from None
     if person_id is not None and old.person_id != person_id:
         raise ValidationFailed.field("supersedes_id", "the decision is about another person")
-    if old.state in ("draft", "superseded"):
+    if old.state in ("draft", "discarded", "superseded"):
         raise state_conflict(old, "supersede it")
     if old.superseded_by_id is not None:
         raise Conflict("The decision already has a renewal or correction (draft or decided).",
@@ -385,15 +439,16 @@ def _superseded_candidate(decision_id: uuid.UUID, person_id: uuid.UUID | None = 
     return old
 
 
-def renew(decision_id: uuid.UUID, data: dict) -> Decision:
+def renew(decision_id: uuid.UUID, data: dict, *, expected_version: int | None = None) -> Decision:
     """A new decision for the same person superseding this one, from the day after it ends."""
     old = fetch_decision(decision_id)
-    if_match_if_given(old)
+    check_version(old, expected_version)
     if old.state not in ("upcoming", "active", "expiring", "expired"):
         raise state_conflict(old, "renew it")
     _superseded_candidate(old.id)
-    fields = {"person_id": old.person_id, "service_code": old.service_code, "provider_unit": old.provider_unit,
-              "outcome": "granted"}
+    fields = {"person_id": old.person_id, "service_code": old.service_code, "outcome": "granted"}
+    if not any(field in data for field in _UNIT_FIELDS):
+        fields["provider_unit_id"] = old.provider_unit_id  # the same unit, if it is still in use
     if "service_code" not in data:
         fields["legal_basis"] = legal_basis_in_force(old.legal_basis, data.get("decided_on") or clock.today())
     fields.update(data)
@@ -409,46 +464,20 @@ def renew(decision_id: uuid.UUID, data: dict) -> Decision:
     return _refresh(decision)
 
 
-# --- person overview and need-to-know ---------------------------------------------------
+# --- rows for the person overview (service.overview) and need-to-know -------------------
 
-def _overview_decisions(person: Person):
-    from service.decisions.schemas import DecisionSchema
+def decisions_of(person_id: uuid.UUID) -> list[Decision]:
+    """The person's decisions the caller may see, with the derived state attached, by period.
 
-    rows = db.session.execute(_scope(_select()).where(Decision.person_id == person.id)
+    Not audited: the caller audits what it shows.
+    """
+    rows = db.session.execute(_scope(_select()).where(Decision.person_id == person_id,
+                                                      Decision.discarded_at.is_(None))
                               .order_by(Decision.valid_from, Decision.created_at)).all()
-    items = _attach(rows)
-    record_many("read", "decision", [(d.id, d.person_id) for d in items], detail="overview")
-    grouped: dict[str, list] = {}
-    schema = DecisionSchema()
-    for decision in items:
-        grouped.setdefault(decision.state, []).append(schema.dump(decision))
-    return grouped
+    return _attach(rows)
 
 
-def _overview_appeals(person: Person):
-    user = g.get("current_user")
-    if user is not None and user.role not in (CASE_OFFICER, ADMIN):
-        return None
-    from service.decisions.schemas import AppealSchema
-
-    items = list(db.session.scalars(sa.select(Appeal).where(Appeal.person_id == person.id)
-                                    .order_by(Appeal.received_on, Appeal.id)))
-    record_many("read", "appeal", [(a.id, a.person_id) for a in items], detail="overview")
-    return AppealSchema(many=True).dump(items)
-
-
-def _provider_scope(user) -> sa.ColumnElement[bool]:
+def provider_person_scope(user) -> sa.ColumnElement[bool]:
     """A provider sees the persons with a decided decision delivered by their unit."""
     return Person.id.in_(sa.select(Decision.person_id).where(
-        Decision.provider_unit == user.provider_unit, Decision.decided_on.is_not(None)))
-
-
-def _register() -> None:
-    from service.persons.overview import register_overview_section
-
-    register_overview_section("decisions", _overview_decisions)
-    register_overview_section("appeals", _overview_appeals)
-    register_person_scope(PROVIDER, _provider_scope)
-
-
-_register()
+        _of_providers_unit(user), Decision.decided_on.is_not(None)))

@@ -3,6 +3,7 @@
 Both functions implement the same table, first match wins:
 
 ==============  =====================================================================
+``discarded``   ``discarded_at`` is set (a draft withdrawn by the officer)
 ``draft``       no ``decided_on``
 ``superseded``  a decided decision supersedes it (renewal or correction)
 ``refused``     outcome is ``refused``
@@ -28,6 +29,8 @@ from service.decisions.models import Decision
 
 
 def derive_state(decision, today: dt.date, window_days: int, superseded: bool) -> str:
+    if decision.discarded_at is not None:
+        return "discarded"
     if decision.decided_on is None:
         return "draft"
     if superseded:
@@ -51,14 +54,17 @@ def superseded_clause() -> sa.ColumnElement[bool]:
 
 
 def superseded_by_expression() -> sa.ScalarSelect:
+    """The renewal or correction (draft or decided) of a decision; a discarded draft is none."""
     successor = aliased(Decision)
-    return (sa.select(successor.id).where(successor.supersedes_id == Decision.id)
+    return (sa.select(successor.id).where(successor.supersedes_id == Decision.id,
+                                          successor.discarded_at.is_(None))
             .correlate(Decision).limit(1).scalar_subquery())
 
 
 def state_expression(today: dt.date, window_days: int) -> sa.ColumnElement[str]:
     horizon = today + dt.timedelta(days=window_days)
     return sa.case(
+        (Decision.discarded_at.is_not(None), "discarded"),
         (Decision.decided_on.is_(None), "draft"),
         (superseded_clause(), "superseded"),
         (Decision.outcome == "refused", "refused"),

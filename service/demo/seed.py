@@ -42,6 +42,8 @@ def seed_demo(rng_seed: int = 4014) -> list[tuple[str, str, str]]:
     """Create the demo municipality; returns ``(username, role, token)`` per role."""
     rng = random.Random(rng_seed)
     municipality = auth.create_municipality(DEMO_NUMBER, DEMO_NAME)
+    with tenant_scope(municipality.id):
+        _seed_provider_units()
     credentials = []
     for role in ALL_ROLES:
         username = f"demo-{role.replace('_', '-')}"
@@ -58,6 +60,15 @@ def seed_demo(rng_seed: int = 4014) -> list[tuple[str, str, str]]:
         _seed_plans()
         seed_housing(random.Random(rng_seed + 5), DISTRICTS)
     return credentials
+
+
+def _seed_provider_units() -> None:
+    """The register first: decisions and the provider user name these units."""
+    from service.decisions.demo import HOME_UNIT, HOUSING_UNIT
+    from service.provider_units.services import create_unit
+
+    for name in (DEMO_PROVIDER_UNIT, HOME_UNIT, HOUSING_UNIT):
+        create_unit({"name": name})
 
 
 def _seed_plans() -> None:

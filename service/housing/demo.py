@@ -127,5 +127,5 @@ def _seed_waiting_list(rng, units, people, districts, today) -> None:
     needs_service.park_need(parked.id, {"until": today + dt.timedelta(days=45), "reason": "I behandling, utskrives snart"})
     ordinary = next(n for n in created if n.category == "ordinary")
     free = next(u for u in units["ordinary"] if u.status == "available" and u.risk_class)
-    offers_service.create_offer({"unit_id": free.id, "need_id": ordinary.id,
+    offers_service.create_offer({"unit_id": free.id, "need_id": ordinary.id, "offered_on": today,
                                  "respond_by": today + dt.timedelta(days=14)})

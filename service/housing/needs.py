@@ -10,8 +10,8 @@ from flask import current_app, g
 
 from service.audit.services import record, record_many
 from service.common import clock
+from service.common.concurrency import check_version
 from service.common.errors import Conflict, NotFound, ValidationFailed
-from service.common.http import require_if_match
 from service.common.pagination import page_of
 from service.common.tenancy import current_municipality_id
 from service.decisions.services import persons_decision
@@ -85,7 +85,7 @@ def create_need(data: dict) -> HousingNeed:
                        code="open_need_exists")
     defaults = current_app.config["HOUSING_CATEGORY_DEFAULTS"].get(data["category"], {})
     need = HousingNeed(id=uuid.uuid4(), municipality_id=current_municipality_id(), person_id=person.id,
-                       registered_on=data.get("registered_on") or clock.today(), status="waiting",
+                       registered_on=data["registered_on"], status="waiting",
                        required_risk_class=defaults.get("required_risk_class", "green"),
                        required_staffing=defaults.get("required_staffing", "none"),
                        active_substance_use=False,
@@ -126,12 +126,12 @@ def get_need(need_id: uuid.UUID) -> HousingNeed:
 
 def _ensure_open(need: HousingNeed, action: str) -> None:
     if need.status not in OPEN_NEED_STATUSES:
-        raise Conflict(f"The need is {need.status}; it cannot be {action}.", code="illegal_state")
+        raise Conflict(f"The need is {need.status}; it cannot be {action}.", code="invalid_state")
 
 
-def update_need(need_id: uuid.UUID, data: dict) -> HousingNeed:
+def update_need(need_id: uuid.UUID, data: dict, *, expected_version: int | None = None) -> HousingNeed:
     need = load_need(need_id)
-    require_if_match(need)
+    check_version(need, expected_version)
     _ensure_open(need, "changed")
     changed = sorted(k for k in data if getattr(need, k, None) != data[k])
     for field in _EDITABLE:
@@ -148,10 +148,11 @@ def update_need(need_id: uuid.UUID, data: dict) -> HousingNeed:
     return need
 
 
-def park_need(need_id: uuid.UUID, data: dict) -> HousingNeed:
+def park_need(need_id: uuid.UUID, data: dict, *, expected_version: int | None = None) -> HousingNeed:
     need = load_need(need_id, lock=True)
+    check_version(need, expected_version)
     if not (need.status in ("waiting", "parked")):
-        raise Conflict(f"The need is {need.status}; only a waiting need can be parked.", code="illegal_state")
+        raise Conflict(f"The need is {need.status}; only a waiting need can be parked.", code="invalid_state")
     if data["until"] <= clock.today():
         raise ValidationFailed.field("until", "must be after today")
     need.status, need.parked_until, need.park_reason = "parked", data["until"], data["reason"].strip()
@@ -160,23 +161,29 @@ def park_need(need_id: uuid.UUID, data: dict) -> HousingNeed:
     return need
 
 
-def resume_need(need_id: uuid.UUID) -> HousingNeed:
+def resume_need(need_id: uuid.UUID, *, expected_version: int | None = None) -> HousingNeed:
     need = load_need(need_id, lock=True)
+    check_version(need, expected_version)
     if need.status != "parked":
-        raise Conflict(f"The need is {need.status}, not parked.", code="illegal_state")
+        raise Conflict(f"The need is {need.status}, not parked.", code="invalid_state")
     need.status, need.parked_until = "waiting", None
     db.session.flush()
     record("update", "housing_need", object_id=need.id, person_id=need.person_id, detail="resumed")
     return need
 
 
-def withdraw_need(need_id: uuid.UUID, data: dict) -> HousingNeed:
+def withdraw_need(need_id: uuid.UUID, data: dict, *, expected_version: int | None = None) -> HousingNeed:
     need = load_need(need_id, lock=True)
+    check_version(need, expected_version)
     if need.status == "offered":
-        raise Conflict("The need is offered; withdraw or decline the pending offer first.", code="illegal_state")
+        raise Conflict("The need is offered; withdraw or decline the pending offer first.", code="invalid_state")
     _ensure_open(need, "withdrawn")
     need.status, need.parked_until = "withdrawn", None
-    need.withdrawn_on = data.get("withdrawn_on") or clock.today()
+    if data["withdrawn_on"] > clock.today():
+        raise ValidationFailed.field("withdrawn_on", "must not be in the future")
+    if data["withdrawn_on"] < need.registered_on:
+        raise ValidationFailed.field("withdrawn_on", "must not be before the need was registered")
+    need.withdrawn_on = data["withdrawn_on"]
     need.withdraw_reason = data["reason"].strip()
     db.session.flush()
     record("update", "housing_need", object_id=need.id, person_id=need.person_id, detail="withdrawn")
@@ -206,7 +213,6 @@ def list_needs(filters: dict, page: int, page_size: int):
 
 
 def needs_of_person(person_id: uuid.UUID) -> list[HousingNeed]:
-    items = db.session.scalars(sa.select(HousingNeed).where(HousingNeed.person_id == person_id)
-                               .order_by(HousingNeed.registered_on.desc())).all()
-    record_many("read", "housing_need", [(n.id, n.person_id) for n in items], detail="overview")
-    return list(items)
+    """The person's housing needs, newest first (for the person overview; the caller audits)."""
+    return list(db.session.scalars(sa.select(HousingNeed).where(HousingNeed.person_id == person_id)
+                                   .order_by(HousingNeed.registered_on.desc())))

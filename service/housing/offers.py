@@ -15,6 +15,7 @@ from flask import g
 
 from service.audit.services import record, record_many
 from service.common import clock
+from service.common.concurrency import check_version
 from service.common.errors import Conflict, NotFound, ValidationFailed
 from service.common.pagination import page_of
 from service.common.tenancy import current_municipality_id
@@ -38,7 +39,7 @@ def _user_id():
 
 def create_offer(data: dict) -> HousingOffer:
     today = clock.today()
-    offered_on = data.get("offered_on") or today
+    offered_on = data["offered_on"]
     if offered_on > today:
         raise ValidationFailed.field("offered_on", "must not be in the future")
     if data["respond_by"] < offered_on:
@@ -47,9 +48,11 @@ def create_offer(data: dict) -> HousingOffer:
         need = load_need(data["need_id"], lock=True)
     except NotFound:
         raise ValidationFailed.field("need_id", "no such housing need") from None
+    if offered_on < need.registered_on:
+        raise ValidationFailed.field("offered_on", "must not be before the need was registered")
     if not is_waiting(need, today):
         raise Conflict(f"The need is {need.status}; only a waiting need can be offered a unit.",
-                       code="illegal_state")
+                       code="invalid_state")
     unit = claim_slot(data["unit_id"])
     reasons, _, _ = matching.pair_check(unit.id, need.id)
     reasons = [r for r in reasons if r not in _GUARDED]
@@ -95,12 +98,13 @@ def _lock_offer(offer_id: uuid.UUID) -> tuple[HousingOffer, HousingUnit]:
 
 def _ensure_pending(offer: HousingOffer, action: str) -> None:
     if offer.status != "pending":
-        raise Conflict(f"The offer is {offer.status}; it cannot be {action}.", code="illegal_state")
+        raise Conflict(f"The offer is {offer.status}; it cannot be {action}.", code="invalid_state")
 
 
-def accept_offer(offer_id: uuid.UUID, data: dict) -> HousingOffer:
+def accept_offer(offer_id: uuid.UUID, data: dict, *, expected_version: int | None = None) -> HousingOffer:
     today = clock.today()
     offer, unit = _lock_offer(offer_id)
+    check_version(offer, expected_version)
     _ensure_pending(offer, "accepted")
     if today > offer.respond_by:
         raise Conflict(f"The offer expired on {offer.respond_by.isoformat()}; make a new offer.",
@@ -142,8 +146,10 @@ def accept_offer(offer_id: uuid.UUID, data: dict) -> HousingOffer:
     return offer
 
 
-def _release(offer_id: uuid.UUID, status: str, reason: str | None, action: str) -> HousingOffer:
+def _release(offer_id: uuid.UUID, status: str, reason: str | None, action: str,
+             expected_version: int | None = None) -> HousingOffer:
     offer, unit = _lock_offer(offer_id)
+    check_version(offer, expected_version)
     _ensure_pending(offer, action)
     offer.status, offer.responded_on = status, clock.today()
     if status == "declined":
@@ -159,12 +165,13 @@ def _release(offer_id: uuid.UUID, status: str, reason: str | None, action: str) 
     return offer
 
 
-def decline_offer(offer_id: uuid.UUID, data: dict) -> HousingOffer:
-    return _release(offer_id, "declined", data["reason"].strip(), "declined")
+def decline_offer(offer_id: uuid.UUID, data: dict, *, expected_version: int | None = None) -> HousingOffer:
+    return _release(offer_id, "declined", data["reason"].strip(), "declined", expected_version)
 
 
-def withdraw_offer(offer_id: uuid.UUID, data: dict) -> HousingOffer:
-    return _release(offer_id, "withdrawn", (data.get("reason") or "").strip() or None, "withdrawn")
+def withdraw_offer(offer_id: uuid.UUID, data: dict, *, expected_version: int | None = None) -> HousingOffer:
+    return _release(offer_id, "withdrawn", (data.get("reason") or "").strip() or None, "withdrawn",
+                    expected_version)
 
 
 def expire_offers(as_of: dt.date | None = None) -> int:
@@ -194,10 +201,9 @@ def list_offers(filters: dict, page: int, page_size: int):
 
 
 def offers_of_person(person_id: uuid.UUID) -> list[HousingOffer]:
-    items = db.session.scalars(sa.select(HousingOffer).where(HousingOffer.person_id == person_id)
-                               .order_by(HousingOffer.offered_on.desc())).all()
-    record_many("read", "housing_offer", [(o.id, o.person_id) for o in items], detail="overview")
-    return list(items)
+    """The person's housing offers, newest first (for the person overview; the caller audits)."""
+    return list(db.session.scalars(sa.select(HousingOffer).where(HousingOffer.person_id == person_id)
+                                   .order_by(HousingOffer.offered_on.desc())))
 
 
 # --- tenancies -------------------------------------------------------------------------------
@@ -238,18 +244,18 @@ def list_tenancies(filters: dict, page: int, page_size: int):
 
 
 def tenancies_of_person(person_id: uuid.UUID) -> list[Tenancy]:
-    items = db.session.scalars(_visible_tenancies(sa.select(Tenancy)).where(Tenancy.person_id == person_id)
-                               .order_by(Tenancy.start_on.desc())).all()
-    record_many("read", "housing_tenancy", [(t.id, t.person_id) for t in items], detail="overview")
-    return list(items)
+    """The person's tenancies the caller may see, newest first (for the person overview; the caller audits)."""
+    return list(db.session.scalars(_visible_tenancies(sa.select(Tenancy)).where(Tenancy.person_id == person_id)
+                                   .order_by(Tenancy.start_on.desc())))
 
 
-def end_tenancy(tenancy_id: uuid.UUID, data: dict) -> Tenancy:
+def end_tenancy(tenancy_id: uuid.UUID, data: dict, *, expected_version: int | None = None) -> Tenancy:
     tenancy = _load_tenancy(tenancy_id)
     capacity.lock_unit(tenancy.unit_id)
     db.session.refresh(tenancy)
+    check_version(tenancy, expected_version)
     if tenancy.ended_on is not None:
-        raise Conflict(f"The tenancy already ended on {tenancy.ended_on.isoformat()}.", code="illegal_state")
+        raise Conflict(f"The tenancy already ended on {tenancy.ended_on.isoformat()}.", code="invalid_state")
     ended_on = data["ended_on"]
     if ended_on < tenancy.start_on:
         raise ValidationFailed.field("ended_on", "must not be before the tenancy started")

@@ -3,11 +3,10 @@ import uuid
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from service.common.http import etag_headers
+from service.common.http import etag_headers, if_match
 from service.common.idempotency import idempotent
 from service.common.pagination import PAGINATION
 from service.housing import matching, needs, offers, units
-from service.housing import overview as _overview  # noqa: F401  (registers person overview sections)
 from service.housing.schemas import (
     AcceptSchema,
     CandidatesQuerySchema,
@@ -71,11 +70,12 @@ class UnitById(MethodView):
         unit = units.get_unit(unit_id)
         return unit, 200, etag_headers(unit)
 
+    @if_match(required=True)
     @blp.arguments(UnitUpdateSchema)
     @blp.response(200, UnitSchema)
-    def patch(self, data, unit_id: uuid.UUID):
+    def patch(self, data, unit_id: uuid.UUID, expected_version: int | None):
         """Correct a unit. Needs ``If-Match``. A manual class differing from the derived one needs a reason."""
-        unit = units.update_unit(unit_id, data)
+        unit = units.update_unit(unit_id, data, expected_version=expected_version)
         return unit, 200, etag_headers(unit)
 
 
@@ -88,30 +88,33 @@ class UnitInspections(MethodView):
             unit_id, pagination_parameters.page, pagination_parameters.page_size)
         return items
 
+    @if_match(required=False)
     @blp.arguments(InspectionCreateSchema)
     @blp.response(200, UnitSchema)
-    def post(self, data, unit_id: uuid.UUID):
+    def post(self, data, unit_id: uuid.UUID, expected_version: int | None):
         """Record an inspection; answers the unit with its features and class updated."""
-        unit = units.inspect_unit(unit_id, data)
+        unit = units.inspect_unit(unit_id, data, expected_version=expected_version)
         return unit, 200, etag_headers(unit)
 
 
 @blp.route("/units/<uuid:unit_id>/unavailable")
 class UnitUnavailable(MethodView):
+    @if_match(required=False)
     @blp.arguments(UnavailableSchema)
     @blp.response(200, UnitSchema)
-    def post(self, data, unit_id: uuid.UUID):
+    def post(self, data, unit_id: uuid.UUID, expected_version: int | None):
         """Take an empty unit out of use (damage, renovation, other)."""
-        unit = units.mark_unavailable(unit_id, data)
+        unit = units.mark_unavailable(unit_id, data, expected_version=expected_version)
         return unit, 200, etag_headers(unit)
 
 
 @blp.route("/units/<uuid:unit_id>/available")
 class UnitAvailable(MethodView):
+    @if_match(required=False)
     @blp.arguments(EmptySchema)
     @blp.response(200, UnitSchema)
-    def post(self, data, unit_id: uuid.UUID):
-        unit = units.mark_available(unit_id)
+    def post(self, data, unit_id: uuid.UUID, expected_version: int | None):
+        unit = units.mark_available(unit_id, expected_version=expected_version)
         return unit, 200, etag_headers(unit)
 
 
@@ -152,40 +155,44 @@ class NeedById(MethodView):
         need = needs.get_need(need_id)
         return need, 200, etag_headers(need)
 
+    @if_match(required=True)
     @blp.arguments(NeedUpdateSchema)
     @blp.response(200, NeedSchema)
-    def patch(self, data, need_id: uuid.UUID):
+    def patch(self, data, need_id: uuid.UUID, expected_version: int | None):
         """Correct an open need. Needs ``If-Match``."""
-        need = needs.update_need(need_id, data)
+        need = needs.update_need(need_id, data, expected_version=expected_version)
         return need, 200, etag_headers(need)
 
 
 @blp.route("/needs/<uuid:need_id>/park")
 class NeedPark(MethodView):
+    @if_match(required=False)
     @blp.arguments(ParkSchema)
     @blp.response(200, NeedSchema)
-    def post(self, data, need_id: uuid.UUID):
+    def post(self, data, need_id: uuid.UUID, expected_version: int | None):
         """Park a waiting need until a date (it waits again from that date)."""
-        need = needs.park_need(need_id, data)
+        need = needs.park_need(need_id, data, expected_version=expected_version)
         return need, 200, etag_headers(need)
 
 
 @blp.route("/needs/<uuid:need_id>/resume")
 class NeedResume(MethodView):
+    @if_match(required=False)
     @blp.arguments(EmptySchema)
     @blp.response(200, NeedSchema)
-    def post(self, data, need_id: uuid.UUID):
+    def post(self, data, need_id: uuid.UUID, expected_version: int | None):
         """Put a parked need back on the waiting list before its date."""
-        need = needs.resume_need(need_id)
+        need = needs.resume_need(need_id, expected_version=expected_version)
         return need, 200, etag_headers(need)
 
 
 @blp.route("/needs/<uuid:need_id>/withdraw")
 class NeedWithdraw(MethodView):
+    @if_match(required=False)
     @blp.arguments(WithdrawNeedSchema)
     @blp.response(200, NeedSchema)
-    def post(self, data, need_id: uuid.UUID):
-        need = needs.withdraw_need(need_id, data)
+    def post(self, data, need_id: uuid.UUID, expected_version: int | None):
+        need = needs.withdraw_need(need_id, data, expected_version=expected_version)
         return need, 200, etag_headers(need)
 
 
@@ -241,29 +248,32 @@ class OfferById(MethodView):
 
 @blp.route("/offers/<uuid:offer_id>/accept")
 class OfferAccept(MethodView):
+    @if_match(required=False)
     @blp.arguments(AcceptSchema)
     @blp.response(200, OfferSchema)
-    def post(self, data, offer_id: uuid.UUID):
+    def post(self, data, offer_id: uuid.UUID, expected_version: int | None):
         """Accept: creates the tenancy (``tenancy_id`` in the answer), the unit is let and the need housed."""
-        offer = offers.accept_offer(offer_id, data)
+        offer = offers.accept_offer(offer_id, data, expected_version=expected_version)
         return offer, 200, etag_headers(offer)
 
 
 @blp.route("/offers/<uuid:offer_id>/decline")
 class OfferDecline(MethodView):
+    @if_match(required=False)
     @blp.arguments(DeclineSchema)
     @blp.response(200, OfferSchema)
-    def post(self, data, offer_id: uuid.UUID):
-        offer = offers.decline_offer(offer_id, data)
+    def post(self, data, offer_id: uuid.UUID, expected_version: int | None):
+        offer = offers.decline_offer(offer_id, data, expected_version=expected_version)
         return offer, 200, etag_headers(offer)
 
 
 @blp.route("/offers/<uuid:offer_id>/withdraw")
 class OfferWithdraw(MethodView):
+    @if_match(required=False)
     @blp.arguments(WithdrawOfferSchema)
     @blp.response(200, OfferSchema)
-    def post(self, data, offer_id: uuid.UUID):
-        offer = offers.withdraw_offer(offer_id, data)
+    def post(self, data, offer_id: uuid.UUID, expected_version: int | None):
+        offer = offers.withdraw_offer(offer_id, data, expected_version=expected_version)
         return offer, 200, etag_headers(offer)
 
 
@@ -291,8 +301,9 @@ class TenancyById(MethodView):
 
 @blp.route("/tenancies/<uuid:tenancy_id>/end")
 class TenancyEnd(MethodView):
+    @if_match(required=False)
     @blp.arguments(EndTenancySchema)
     @blp.response(200, TenancySchema)
-    def post(self, data, tenancy_id: uuid.UUID):
-        tenancy = offers.end_tenancy(tenancy_id, data)
+    def post(self, data, tenancy_id: uuid.UUID, expected_version: int | None):
+        tenancy = offers.end_tenancy(tenancy_id, data, expected_version=expected_version)
         return tenancy, 200, etag_headers(tenancy)

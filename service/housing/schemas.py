@@ -198,7 +198,8 @@ class _NeedFields(ma.Schema):
 
 class NeedCreateSchema(_NeedFields):
     person_id = ma.fields.UUID(required=True)
-    registered_on = Date()
+    registered_on = Date(required=True, metadata={"description": "When the need was registered; "
+                                                                 "waiting time counts from here"})
     category = ma.fields.String(required=True, validate=validate.OneOf(NEED_CATEGORIES))
     housing_situation = ma.fields.String(required=True, validate=validate.OneOf(HOUSING_SITUATIONS))
 
@@ -228,7 +229,7 @@ class ParkSchema(ma.Schema):
 
 class WithdrawNeedSchema(ma.Schema):
     reason = ma.fields.String(required=True, validate=_REASON)
-    withdrawn_on = Date()
+    withdrawn_on = Date(required=True, metadata={"description": "When the need was withdrawn; waiting ends here"})
 
 
 # --- offers and tenancies ---
@@ -267,7 +268,7 @@ class OfferCreateSchema(ma.Schema):
     unit_id = ma.fields.UUID(required=True)
     need_id = ma.fields.UUID(required=True)
     respond_by = Date(required=True)
-    offered_on = Date()
+    offered_on = Date(required=True, metadata={"description": "When the offer was made to the person"})
     class_mismatch_reason = ma.fields.String(allow_none=True, validate=_REASON,
                                              metadata={"description": "Required when the unit's class is "
                                                                       "lower than the need requires"})

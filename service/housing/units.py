@@ -13,8 +13,8 @@ from flask import current_app, g
 
 from service.audit.services import record
 from service.common import clock
+from service.common.concurrency import check_version
 from service.common.errors import Conflict, NotFound, ValidationFailed
-from service.common.http import require_if_match
 from service.common.pagination import page_of
 from service.common.tenancy import current_municipality_id
 from service.extensions import db
@@ -94,10 +94,10 @@ def get_unit(unit_id: uuid.UUID) -> HousingUnit:
     return load_unit(unit_id)
 
 
-def update_unit(unit_id: uuid.UUID, data: dict) -> HousingUnit:
-    unit = load_unit(unit_id)
-    require_if_match(unit)
+def update_unit(unit_id: uuid.UUID, data: dict, *, expected_version: int | None = None) -> HousingUnit:
+    load_unit(unit_id)
     unit = capacity.lock_unit(unit_id)
+    check_version(unit, expected_version)
     changed = sorted(k for k in data if getattr(unit, k, None) != data[k])
     for field in _DESCRIPTIVE:
         if field in data:
@@ -121,9 +121,10 @@ def update_unit(unit_id: uuid.UUID, data: dict) -> HousingUnit:
     return unit
 
 
-def inspect_unit(unit_id: uuid.UUID, data: dict) -> HousingUnit:
+def inspect_unit(unit_id: uuid.UUID, data: dict, *, expected_version: int | None = None) -> HousingUnit:
     """Record an inspection: its checklist becomes the unit's features and the class is re-derived."""
     unit = capacity.lock_unit(unit_id)
+    check_version(unit, expected_version)
     inspected_on = data["inspected_on"]
     if inspected_on > clock.today():
         raise ValidationFailed.field("inspected_on", "must not be in the future")
@@ -155,14 +156,15 @@ def list_inspections(unit_id: uuid.UUID, page: int, page_size: int):
     return page_of(stmt, page, page_size)
 
 
-def mark_unavailable(unit_id: uuid.UUID, data: dict) -> HousingUnit:
+def mark_unavailable(unit_id: uuid.UUID, data: dict, *, expected_version: int | None = None) -> HousingUnit:
     unit = capacity.lock_unit(unit_id)
+    check_version(unit, expected_version)
     if unit.status == "unavailable":
-        raise Conflict("The unit is already unavailable.", code="illegal_state")
+        raise Conflict("The unit is already unavailable.", code="invalid_state")
     taken = capacity.slots_taken(unit.id)
     if taken:
         raise Conflict(f"The unit is {unit.status}: end its tenancy or withdraw its offer first.",
-                       code="illegal_state")
+                       code="invalid_state")
     unit.status, unit.unavailable_reason = "unavailable", data["reason"]
     unit.unavailable_note = data.get("note")
     db.session.flush()
@@ -170,10 +172,11 @@ def mark_unavailable(unit_id: uuid.UUID, data: dict) -> HousingUnit:
     return unit
 
 
-def mark_available(unit_id: uuid.UUID) -> HousingUnit:
+def mark_available(unit_id: uuid.UUID, *, expected_version: int | None = None) -> HousingUnit:
     unit = capacity.lock_unit(unit_id)
+    check_version(unit, expected_version)
     if unit.status != "unavailable":
-        raise Conflict(f"The unit is {unit.status}, not unavailable.", code="illegal_state")
+        raise Conflict(f"The unit is {unit.status}, not unavailable.", code="invalid_state")
     unit.status, unit.unavailable_reason, unit.unavailable_note = "available", None, None
     capacity.refresh_status(unit)
     db.session.flush()

@@ -3,13 +3,12 @@ import uuid
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from service.common.http import etag_headers
+from service.common.http import etag_headers, if_match
 from service.common.idempotency import idempotent
 from service.common.pagination import PAGINATION
 from service.persons import services
 from service.persons.schemas import (
     PersonCreateSchema,
-    PersonOverviewSchema,
     PersonQuerySchema,
     PersonSchema,
     PersonSearchSchema,
@@ -56,18 +55,10 @@ class PersonById(MethodView):
         person = services.get_person(person_id)
         return person, 200, etag_headers(person)
 
+    @if_match(required=True)
     @blp.arguments(PersonUpdateSchema)
     @blp.response(200, PersonSchema)
-    def patch(self, data, person_id: uuid.UUID):
+    def patch(self, data, person_id: uuid.UUID, expected_version: int | None):
         """Correct a person. Needs ``If-Match`` with the ETag from your last read."""
-        person = services.update_person(person_id, data)
+        person = services.update_person(person_id, data, expected_version=expected_version)
         return person, 200, etag_headers(person)
-
-
-@blp.route("/<uuid:person_id>/overview")
-class PersonOverview(MethodView):
-    @blp.response(200, PersonOverviewSchema)
-    def get(self, person_id: uuid.UUID):
-        """The person with open referrals, decisions by state, appeals, plan and housing."""
-        person, sections = services.person_overview(person_id)
-        return {"person": person, **sections}

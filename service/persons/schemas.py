@@ -57,17 +57,3 @@ class PersonQuerySchema(ma.Schema):
                             metadata={"description": "Case-insensitive part of the name"})
     district = ma.fields.String()
     birth_date = Date()
-
-
-class PersonOverviewSchema(ma.Schema):
-    """The person plus one key per registered section (see ``service.persons.overview``)."""
-
-    class Meta:
-        unknown = ma.INCLUDE
-
-    person = ma.fields.Nested(PersonSchema)
-
-    @ma.post_dump(pass_original=True)
-    def _keep_sections(self, data, original, **kwargs):
-        data.update({k: v for k, v in original.items() if k != "person"})
-        return data

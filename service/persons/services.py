@@ -10,8 +10,9 @@ from flask import current_app, g
 
 from service.audit.services import record, record_many
 from service.common import clock
+from service.common.concurrency import check_version
+from service.common.i18n import _
 from service.common.errors import Conflict, NotFound, ValidationFailed
-from service.common.http import require_if_match
 from service.common.pagination import page_of
 from service.common.tenancy import current_municipality_id
 from service.extensions import db
@@ -100,6 +101,8 @@ def _ensure_unique(person: Person) -> None:
 
 
 def create_person(data: dict) -> Person:
+    if not data["name"].strip():
+        raise ValidationFailed.field("name", _("must not be empty"))
     person = Person(id=uuid.uuid4(), municipality_id=current_municipality_id(),
                     name=data["name"].strip(), birth_date=None,
                     sex=data.get("sex"), district=data.get("district"),
@@ -148,13 +151,13 @@ def search_by_national_id(national_id: str) -> list[Person]:
     return list(found)
 
 
-def update_person(person_id: uuid.UUID, data: dict) -> Person:
+def update_person(person_id: uuid.UUID, data: dict, *, expected_version: int | None = None) -> Person:
     person = _load(person_id)
-    require_if_match(person)
+    check_version(person, expected_version)
     changed = sorted(k for k in data if getattr(person, k) != data[k])
     if "name" in data:
         if not (data["name"] or "").strip():
-            raise ValidationFailed.field("name", "must not be empty")
+            raise ValidationFailed.field("name", _("must not be empty"))
         person.name = data["name"].strip()
     for field in ("sex", "district", "has_minor_children"):
         if field in data:
@@ -166,11 +169,3 @@ def update_person(person_id: uuid.UUID, data: dict) -> Person:
     record("update", "person", object_id=person.id, person_id=person.id,
            detail=("fields: " + ",".join(changed))[:200] if changed else None)
     return person
-
-
-def person_overview(person_id: uuid.UUID) -> tuple[Person, dict]:
-    """The person and every registered section (referrals, decisions, plans, housing)."""
-    from service.persons.overview import build_overview
-
-    person = get_person(person_id)
-    return person, build_overview(person)

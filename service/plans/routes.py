@@ -3,7 +3,7 @@ import uuid
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from service.common.http import etag_headers
+from service.common.http import etag_headers, if_match
 from service.common.idempotency import idempotent
 from service.common.pagination import PAGINATION
 from service.plans import schemas as s
@@ -40,20 +40,22 @@ class PlanById(MethodView):
         plan = services.get_plan(plan_id)
         return plan, 200, etag_headers(plan)
 
+    @if_match(required=True)
     @blp.arguments(s.PlanUpdateSchema)
     @blp.response(200, s.PlanSchema)
-    def patch(self, data, plan_id: uuid.UUID):
+    def patch(self, data, plan_id: uuid.UUID, expected_version: int | None):
         """Complete or correct the plan's content. Needs ``If-Match``."""
-        plan = services.update_plan(plan_id, data)
+        plan = services.update_plan(plan_id, data, expected_version=expected_version)
         return plan, 200, etag_headers(plan)
 
 
 def _action(path: str, schema, func, doc: str):
     class Action(MethodView):
+        @if_match(required=False)
         @blp.arguments(schema)
         @blp.response(200, s.PlanSchema)
-        def post(self, data, plan_id: uuid.UUID):
-            plan = func(plan_id, data)
+        def post(self, data, plan_id: uuid.UUID, expected_version: int | None):
+            plan = func(plan_id, data, expected_version=expected_version)
             return plan, 200, etag_headers(plan)
 
     Action.post.__doc__ = doc
@@ -82,14 +84,15 @@ def _parts(path: str, schema, create_schema, update_schema, list_f, create_f, ge
             return items
 
         @idempotent
+        @if_match(required=False)
         @blp.arguments(create_schema)
         @blp.response(201, schema)
-        def post(self, data, plan_id: uuid.UUID):
-            item = create_f(plan_id, data)
+        def post(self, data, plan_id: uuid.UUID, expected_version: int | None):
+            item = create_f(plan_id, data, expected_version=expected_version)
             return item, 201, etag_headers(item)
 
     Parts.get.__doc__ = f"List the plan's {noun}s."
-    Parts.post.__doc__ = f"Add a {noun} to the plan."
+    Parts.post.__doc__ = f"Add a {noun} to the plan. An If-Match, when sent, is the plan's ETag."
     Parts.__name__ = f"Plan{path.title()}"
     blp.route(f"/<uuid:plan_id>/{path}")(Parts)
 
@@ -100,10 +103,11 @@ def _parts(path: str, schema, create_schema, update_schema, list_f, create_f, ge
             return item, 200, etag_headers(item)
 
     if update_schema is not None:
+        @if_match(required=True)
         @blp.arguments(update_schema)
         @blp.response(200, schema)
-        def patch(self, data, plan_id: uuid.UUID, item_id: uuid.UUID):
-            item = update_f(plan_id, item_id, data)
+        def patch(self, data, plan_id: uuid.UUID, item_id: uuid.UUID, expected_version: int | None):
+            item = update_f(plan_id, item_id, data, expected_version=expected_version)
             return item, 200, etag_headers(item)
 
         patch.__doc__ = f"Change a {noun}. Needs ``If-Match``."

@@ -74,7 +74,7 @@ class PlanSchema(ma.Schema):
 
 class PlanCreateSchema(_Strict):
     person_id = ma.fields.UUID(required=True)
-    requested_on = Date(metadata={"description": "Defaults to today"})
+    requested_on = Date(required=True, metadata={"description": "When the person asked for an individual plan"})
     request_note = ma.fields.String(allow_none=True, validate=_TEXT)
     needs = ma.fields.String(allow_none=True, validate=_TEXT)
     decision_id = ma.fields.UUID(allow_none=True,
@@ -106,7 +106,7 @@ class PlanQuerySchema(ma.Schema):
 
 
 class PlanConsentSchema(_Strict):
-    given_on = Date(metadata={"description": "Defaults to today"})
+    given_on = Date(required=True, metadata={"description": "When the person consented"})
     scope = ma.fields.String(required=True, validate=validate.Length(min=3, max=500),
                              metadata={"description": "What the consent covers"})
     information_sharing = ma.fields.Boolean(
@@ -117,7 +117,7 @@ class PlanAppointCoordinatorSchema(_Strict):
     user_id = ma.fields.UUID(metadata={"description": "A user with the coordinator role"})
     name = ma.fields.String(validate=_SHORT, metadata={"description": "A named coordinator outside the system"})
     contact = ma.fields.String(allow_none=True, validate=validate.Length(max=200))
-    appointed_on = Date(metadata={"description": "Defaults to today"})
+    appointed_on = Date(required=True, metadata={"description": "When the coordinator was appointed"})
 
     @ma.validates_schema
     def _one_coordinator(self, data, **kwargs):
@@ -127,7 +127,7 @@ class PlanAppointCoordinatorSchema(_Strict):
 
 
 class PlanActivateSchema(_Strict):
-    activated_on = Date(metadata={"description": "Defaults to today"})
+    activated_on = Date(required=True, metadata={"description": "When the plan took effect"})
     next_evaluation_on = Date(
         metadata={"description": "Defaults to the plan's, else activation + PLAN_EVALUATION_INTERVAL_MONTHS"})
 
@@ -135,13 +135,13 @@ class PlanActivateSchema(_Strict):
 class PlanDeclineSchema(_Strict):
     coordinator_only = ma.fields.Boolean(
         required=True, metadata={"description": "True when the person declines the plan but keeps the coordinator"})
-    declined_on = Date(metadata={"description": "Defaults to today"})
+    declined_on = Date(required=True, metadata={"description": "When the person declined the plan"})
     reason = ma.fields.String(allow_none=True, validate=validate.Length(max=500))
 
 
 class PlanCloseSchema(_Strict):
     reason = ma.fields.String(required=True, validate=validate.Length(min=3, max=500))
-    closed_on = Date(metadata={"description": "Defaults to today"})
+    closed_on = Date(required=True, metadata={"description": "When the plan ended"})
 
 
 # --------------------------------------------------------------------------- plan parts

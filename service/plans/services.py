@@ -20,24 +20,23 @@ import uuid
 from collections.abc import Callable
 
 import sqlalchemy as sa
-from flask import current_app, g, has_app_context, request
+from flask import current_app, g, has_app_context
 from sqlalchemy.exc import IntegrityError
 
 from service.audit.services import record, record_many
 from service.auth.models import User
+from service.auth.policy import PLAN_COORDINATOR_ROLES, SEES_EVERY_PLAN
 from service.auth.roles import CASE_OFFICER, COORDINATOR, PROVIDER
 from service.common import clock
+from service.common.concurrency import check_version
 from service.common.deadlines import add_months
 from service.common.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from service.common.http import require_if_match
 from service.common.pagination import page_of
 from service.common.tenancy import current_municipality_id
 from service.decisions.services import persons_decision
-from service.decisions.signals import decision_decided
 from service.extensions import db
-from service.persons.access import register_person_scope, visible_persons_clause
+from service.persons.access import visible_persons_clause
 from service.persons.models import Person
-from service.persons.overview import register_overview_section
 from service.plans.models import (
     ACTIVE,
     CLOSED,
@@ -53,7 +52,6 @@ from service.plans.models import (
 
 # The catalogue code of the service "individuell plan og koordinator".
 IP_SERVICE_CODE = "individuell-plan-koordinator"
-PLAN_READER_ROLES = frozenset({CASE_OFFICER, COORDINATOR, PROVIDER})
 DEFAULT_EVALUATION_INTERVAL_MONTHS = 6
 
 OBJECT_PLAN = "individual_plan"
@@ -79,12 +77,6 @@ def _not_before(field: str, value: dt.date | None, earliest: dt.date | None, wha
         raise ValidationFailed.field(field, f"must not be before {what} ({earliest.isoformat()})")
 
 
-def _check_if_match_if_given(entity) -> None:
-    """Actions take an optional If-Match: honoured (412) when sent, not required."""
-    if request and "If-Match" in request.headers:
-        require_if_match(entity)
-
-
 def _state_name(plan: IndividualPlan) -> str:
     if plan.status == DECLINED and plan.coordinator_only:
         return "declined (coordinator only)"
@@ -92,8 +84,8 @@ def _state_name(plan: IndividualPlan) -> str:
 
 
 def _illegal(plan: IndividualPlan, action: str) -> Conflict:
-    return Conflict(f"The plan is {_state_name(plan)}; it cannot be {action}.", code="illegal_state",
-                    status_now=plan.status)
+    return Conflict(f"The plan is {_state_name(plan)}; it cannot be {action}.", code="invalid_state",
+                    state=plan.status)
 
 
 # --------------------------------------------------------------------------- decisions
@@ -111,7 +103,7 @@ def _check_decision(decision_id: uuid.UUID | None, person_id: uuid.UUID, purpose
 
 def visible_plans_clause(user) -> sa.ColumnElement[bool]:
     """Plans ``user`` may read (the CLI and jobs, without a user, see all)."""
-    if user is None or user.role == CASE_OFFICER:
+    if user is None or user.role in SEES_EVERY_PLAN:
         return sa.true()
     if user.role == COORDINATOR:
         return IndividualPlan.coordinator_user_id == user.id
@@ -120,15 +112,12 @@ def visible_plans_clause(user) -> sa.ColumnElement[bool]:
     return sa.false()
 
 
-def _coordinator_person_scope(user) -> sa.ColumnElement[bool]:
+def coordinator_person_scope(user) -> sa.ColumnElement[bool]:
     """A coordinator sees the persons whose open plan they coordinate."""
     return Person.id.in_(
         sa.select(IndividualPlan.person_id)
         .where(IndividualPlan.coordinator_user_id == user.id, IndividualPlan.open_clause())
     )
-
-
-register_person_scope(COORDINATOR, _coordinator_person_scope)
 
 
 def _load(plan_id: uuid.UUID) -> IndividualPlan:
@@ -174,7 +163,7 @@ def create_plan(data: dict) -> IndividualPlan:
         sa.select(Person).where(Person.id == person_id, visible_persons_clause(_user())))
     if person is None:
         raise ValidationFailed.field("person_id", "no such person")
-    requested_on = data.get("requested_on") or clock.today()
+    requested_on = data["requested_on"]
     _not_in_future("requested_on", requested_on)
     existing = _open_plan_of(person.id)
     if existing is not None:
@@ -221,10 +210,10 @@ _CONTENT_FIELDS = ("request_note", "needs", "person_contribution", "relatives_co
                    "next_evaluation_on", "decision_id")
 
 
-def update_plan(plan_id: uuid.UUID, data: dict) -> IndividualPlan:
-    """Correct or complete the plan's content. Needs If-Match."""
+def update_plan(plan_id: uuid.UUID, data: dict, *, expected_version: int | None = None) -> IndividualPlan:
+    """Correct or complete the plan's content (the route requires If-Match)."""
     plan = _load(plan_id)
-    require_if_match(plan)
+    check_version(plan, expected_version)
     if not plan.is_open:
         raise _illegal(plan, "changed")
     user = _user()
@@ -250,17 +239,17 @@ def update_plan(plan_id: uuid.UUID, data: dict) -> IndividualPlan:
     return plan
 
 
-def give_consent(plan_id: uuid.UUID, data: dict) -> IndividualPlan:
+def give_consent(plan_id: uuid.UUID, data: dict, *, expected_version: int | None = None) -> IndividualPlan:
     """Record the person's consent; a requested plan moves to ``in_preparation``.
 
     On a plan declined with coordinator only, consent means the person changed
     their mind: the same plan is taken up again (``in_preparation``).
     """
     plan = _load(plan_id)
-    _check_if_match_if_given(plan)
+    check_version(plan, expected_version)
     if not plan.is_open:
         raise _illegal(plan, "consented to")
-    given_on = data.get("given_on") or clock.today()
+    given_on = data["given_on"]
     _not_in_future("given_on", given_on)
     detail = "consent"
     if plan.status == REQUESTED:
@@ -283,18 +272,18 @@ def _coordinator_user(user_id: uuid.UUID) -> User:
         User.id == user_id, User.municipality_id == current_municipality_id()))
     if user is None or user.disabled_at is not None:
         raise ValidationFailed.field("user_id", "no such active user in the municipality")
-    if user.role != COORDINATOR:
+    if user.role not in PLAN_COORDINATOR_ROLES:
         raise ValidationFailed.field("user_id", "the user does not have the coordinator role")
     return user
 
 
-def appoint_coordinator(plan_id: uuid.UUID, data: dict) -> IndividualPlan:
+def appoint_coordinator(plan_id: uuid.UUID, data: dict, *, expected_version: int | None = None) -> IndividualPlan:
     """Appoint (or replace) the coordinator: a user, or a named person outside the system."""
     plan = _load(plan_id)
-    _check_if_match_if_given(plan)
+    check_version(plan, expected_version)
     if not plan.is_open:
         raise _illegal(plan, "given a coordinator")
-    appointed_on = data.get("appointed_on") or clock.today()
+    appointed_on = data["appointed_on"]
     _not_in_future("appointed_on", appointed_on)
     if data.get("user_id"):
         user = _coordinator_user(data["user_id"])
@@ -314,17 +303,17 @@ def _evaluation_interval_months() -> int:
     return int(current_app.config.get("PLAN_EVALUATION_INTERVAL_MONTHS") or DEFAULT_EVALUATION_INTERVAL_MONTHS)
 
 
-def activate(plan_id: uuid.UUID, data: dict) -> IndividualPlan:
+def activate(plan_id: uuid.UUID, data: dict, *, expected_version: int | None = None) -> IndividualPlan:
     """Make the plan active: needs consent and a coordinator."""
     plan = _load(plan_id)
-    _check_if_match_if_given(plan)
+    check_version(plan, expected_version)
     if plan.status != IN_PREPARATION:
         raise _illegal(plan, "activated")
     if plan.consent_given_on is None:
         raise Conflict("The plan cannot be activated without the person's consent.", code="consent_missing")
     if not plan.has_coordinator:
         raise Conflict("The plan cannot be activated without a coordinator.", code="coordinator_missing")
-    activated_on = data.get("activated_on") or clock.today()
+    activated_on = data["activated_on"]
     _not_in_future("activated_on", activated_on)
     _not_before("activated_on", activated_on, plan.requested_on, "the request")
     _not_before("activated_on", activated_on, plan.consent_given_on, "the consent")
@@ -340,13 +329,13 @@ def activate(plan_id: uuid.UUID, data: dict) -> IndividualPlan:
     return plan
 
 
-def decline(plan_id: uuid.UUID, data: dict) -> IndividualPlan:
+def decline(plan_id: uuid.UUID, data: dict, *, expected_version: int | None = None) -> IndividualPlan:
     """The person declines the plan; with ``coordinator_only`` they keep the coordinator (§ 7-2)."""
     plan = _load(plan_id)
-    _check_if_match_if_given(plan)
+    check_version(plan, expected_version)
     if plan.status not in (REQUESTED, IN_PREPARATION):
         raise _illegal(plan, "declined")
-    declined_on = data.get("declined_on") or clock.today()
+    declined_on = data["declined_on"]
     _not_in_future("declined_on", declined_on)
     _not_before("declined_on", declined_on, plan.requested_on, "the request")
     before = plan.status
@@ -357,13 +346,13 @@ def decline(plan_id: uuid.UUID, data: dict) -> IndividualPlan:
     return plan
 
 
-def close(plan_id: uuid.UUID, data: dict) -> IndividualPlan:
+def close(plan_id: uuid.UUID, data: dict, *, expected_version: int | None = None) -> IndividualPlan:
     """End the plan (or the coordinator-only arrangement), recording why and when."""
     plan = _load(plan_id)
-    _check_if_match_if_given(plan)
+    check_version(plan, expected_version)
     if not plan.is_open:
         raise _illegal(plan, "closed")
-    closed_on = data.get("closed_on") or clock.today()
+    closed_on = data["closed_on"]
     _not_in_future("closed_on", closed_on)
     _not_before("closed_on", closed_on, plan.requested_on, "the request")
     before = _state_name(plan)
@@ -373,8 +362,8 @@ def close(plan_id: uuid.UUID, data: dict) -> IndividualPlan:
     return plan
 
 
-@decision_decided.connect
-def _on_decision_decided(decision) -> None:
+def on_decision_decided(sender, decision) -> None:
+    """Receiver of ``decisions.signals.decision_decided`` (connected in ``service.plans.init_app``)."""
     if decision.outcome in ("granted", "partly_granted"):
         link_decision(decision.person_id, decision.id, service_code=decision.service_code,
                       decided_on=decision.decided_on)
@@ -408,13 +397,14 @@ def link_decision(person_id: uuid.UUID, decision_id: uuid.UUID, *, service_code:
 
 # --------------------------------------------------------------------------- plan content
 
-def _load_for_content(plan_id: uuid.UUID, what: str) -> IndividualPlan:
+def _load_for_content(plan_id: uuid.UUID, what: str, expected_version: int | None) -> IndividualPlan:
     """Members, goals and measures are worked on once consent is given, until the plan closes."""
     plan = _load(plan_id)
+    check_version(plan, expected_version)
     if plan.status not in (IN_PREPARATION, ACTIVE):
         if plan.status == REQUESTED:
             raise Conflict(f"The plan is requested; record the person's consent before adding {what}.",
-                           code="consent_missing", status_now=plan.status)
+                           code="consent_missing", state=plan.status)
         raise _illegal(plan, f"given {what}")
     return plan
 
@@ -442,9 +432,9 @@ def _get_part(model, object_type: str, plan_id: uuid.UUID, part_id: uuid.UUID):
 
 
 def _update_part(model, object_type: str, plan_id: uuid.UUID, part_id: uuid.UUID, data: dict, what: str,
-                 check: Callable | None = None):
+                 check: Callable | None = None, *, expected_version: int | None = None):
     plan, part = _load_part(model, plan_id, part_id)
-    require_if_match(part)
+    check_version(part, expected_version)
     if plan.status not in (IN_PREPARATION, ACTIVE):
         raise _illegal(plan, f"changed ({what})")
     changed = sorted(k for k in data if getattr(part, k) != data[k])
@@ -474,8 +464,8 @@ def _check_member(plan, member: PlanMember) -> None:
     _not_before("ended_on", member.ended_on, member.joined_on, "joined_on")
 
 
-def add_member(plan_id: uuid.UUID, data: dict) -> PlanMember:
-    plan = _load_for_content(plan_id, "members")
+def add_member(plan_id: uuid.UUID, data: dict, *, expected_version: int | None = None) -> PlanMember:
+    plan = _load_for_content(plan_id, "members", expected_version)
     joined_on = data.get("joined_on") or clock.today()
     member = PlanMember(id=uuid.uuid4(), municipality_id=plan.municipality_id, plan_id=plan.id,
                         organisation=data["organisation"].strip(), role=data["role"].strip(),
@@ -493,8 +483,9 @@ def get_member(plan_id, member_id):
     return _get_part(PlanMember, OBJECT_MEMBER, plan_id, member_id)
 
 
-def update_member(plan_id, member_id, data):
-    return _update_part(PlanMember, OBJECT_MEMBER, plan_id, member_id, data, "members", _check_member)
+def update_member(plan_id, member_id, data, *, expected_version: int | None = None):
+    return _update_part(PlanMember, OBJECT_MEMBER, plan_id, member_id, data, "members", _check_member,
+                        expected_version=expected_version)
 
 
 # goals
@@ -504,8 +495,8 @@ def _check_goal(plan, goal: PlanGoal) -> None:
         raise ValidationFailed.field("text", "must not be empty")
 
 
-def add_goal(plan_id: uuid.UUID, data: dict) -> PlanGoal:
-    plan = _load_for_content(plan_id, "goals")
+def add_goal(plan_id: uuid.UUID, data: dict, *, expected_version: int | None = None) -> PlanGoal:
+    plan = _load_for_content(plan_id, "goals", expected_version)
     goal = PlanGoal(id=uuid.uuid4(), municipality_id=plan.municipality_id, plan_id=plan.id,
                     area=data["area"], text=data["text"].strip(), target_on=data.get("target_on"),
                     status=data.get("status", "open"))
@@ -521,8 +512,9 @@ def get_goal(plan_id, goal_id):
     return _get_part(PlanGoal, OBJECT_GOAL, plan_id, goal_id)
 
 
-def update_goal(plan_id, goal_id, data):
-    return _update_part(PlanGoal, OBJECT_GOAL, plan_id, goal_id, data, "goals", _check_goal)
+def update_goal(plan_id, goal_id, data, *, expected_version: int | None = None):
+    return _update_part(PlanGoal, OBJECT_GOAL, plan_id, goal_id, data, "goals", _check_goal,
+                        expected_version=expected_version)
 
 
 # measures (tiltak)
@@ -539,8 +531,8 @@ def _check_measure(plan, measure: PlanMeasure) -> None:
     _not_before("ends_on", measure.ends_on, measure.starts_on, "starts_on")
 
 
-def add_measure(plan_id: uuid.UUID, data: dict) -> PlanMeasure:
-    plan = _load_for_content(plan_id, "measures")
+def add_measure(plan_id: uuid.UUID, data: dict, *, expected_version: int | None = None) -> PlanMeasure:
+    plan = _load_for_content(plan_id, "measures", expected_version)
     _check_decision(data.get("decision_id"), plan.person_id, "measure")
     measure = PlanMeasure(
         id=uuid.uuid4(), municipality_id=plan.municipality_id, plan_id=plan.id,
@@ -560,20 +552,22 @@ def get_measure(plan_id, measure_id):
     return _get_part(PlanMeasure, OBJECT_MEASURE, plan_id, measure_id)
 
 
-def update_measure(plan_id, measure_id, data):
+def update_measure(plan_id, measure_id, data, *, expected_version: int | None = None):
     def check(plan, measure):
         if "decision_id" in data:
             _check_decision(data["decision_id"], plan.person_id, "measure")
         _check_measure(plan, measure)
 
-    return _update_part(PlanMeasure, OBJECT_MEASURE, plan_id, measure_id, data, "measures", check)
+    return _update_part(PlanMeasure, OBJECT_MEASURE, plan_id, measure_id, data, "measures", check,
+                        expected_version=expected_version)
 
 
 # evaluations (revisjon)
 
-def add_evaluation(plan_id: uuid.UUID, data: dict) -> PlanEvaluation:
+def add_evaluation(plan_id: uuid.UUID, data: dict, *, expected_version: int | None = None) -> PlanEvaluation:
     """Record an evaluation of an active plan; the plan's next evaluation follows the latest one."""
     plan = _load(plan_id)
+    check_version(plan, expected_version)
     if plan.status != ACTIVE:
         raise _illegal(plan, "evaluated")
     evaluated_on = data["evaluated_on"]
@@ -642,46 +636,27 @@ def plan_counts(as_of: dt.date) -> dict[str, int]:
 
 # --------------------------------------------------------------------------- person overview
 
-def _overview_plan(person: Person):
-    """The person's plan for ``GET /persons/{id}/overview``: the open plan, else the latest one.
+def plan_of(person_id: uuid.UUID) -> IndividualPlan | None:
+    """The person's plan the caller may read, for the person overview: the open plan, else the latest.
 
-    Roles that may not read plans get ``null``; the section is audited like any read.
+    Attached to it: ``members`` (current), ``goals``, ``measures`` (planned or ongoing) and
+    ``last_evaluation``. Not audited: the caller audits what it shows.
     """
-    from service.plans.schemas import (
-        PlanEvaluationSchema,
-        PlanGoalSchema,
-        PlanMeasureSchema,
-        PlanMemberSchema,
-        PlanSchema,
-    )
-
-    user = _user()
-    if user is not None and user.role not in PLAN_READER_ROLES:
-        return None
     plan = db.session.scalar(
         sa.select(IndividualPlan)
-        .where(IndividualPlan.person_id == person.id, visible_plans_clause(user))
+        .where(IndividualPlan.person_id == person_id, visible_plans_clause(_user()))
         .order_by(sa.case((IndividualPlan.open_clause(), 0), else_=1),
                   IndividualPlan.requested_on.desc(), IndividualPlan.created_at.desc())
         .limit(1))
     if plan is None:
         return None
-    members = db.session.scalars(sa.select(PlanMember).where(
-        PlanMember.plan_id == plan.id, PlanMember.ended_on.is_(None)).order_by(PlanMember.joined_on)).all()
-    goals = db.session.scalars(sa.select(PlanGoal).where(PlanGoal.plan_id == plan.id)
-                               .order_by(PlanGoal.created_at)).all()
-    measures = db.session.scalars(sa.select(PlanMeasure).where(
+    plan.members = list(db.session.scalars(sa.select(PlanMember).where(
+        PlanMember.plan_id == plan.id, PlanMember.ended_on.is_(None)).order_by(PlanMember.joined_on)))
+    plan.goals = list(db.session.scalars(sa.select(PlanGoal).where(PlanGoal.plan_id == plan.id)
+                                         .order_by(PlanGoal.created_at)))
+    plan.measures = list(db.session.scalars(sa.select(PlanMeasure).where(
         PlanMeasure.plan_id == plan.id, PlanMeasure.status.in_(("planned", "ongoing")))
-        .order_by(PlanMeasure.created_at)).all()
-    last = db.session.scalar(sa.select(PlanEvaluation).where(PlanEvaluation.plan_id == plan.id)
-                             .order_by(PlanEvaluation.evaluated_on.desc()).limit(1))
-    _audit_plan("read", plan, "overview")
-    data = PlanSchema().dump(plan)
-    data["members"] = PlanMemberSchema(many=True).dump(members)
-    data["goals"] = PlanGoalSchema(many=True).dump(goals)
-    data["measures"] = PlanMeasureSchema(many=True).dump(measures)
-    data["last_evaluation"] = PlanEvaluationSchema().dump(last) if last else None
-    return data
-
-
-register_overview_section("plan", _overview_plan)
+        .order_by(PlanMeasure.created_at)))
+    plan.last_evaluation = db.session.scalar(sa.select(PlanEvaluation).where(PlanEvaluation.plan_id == plan.id)
+                                             .order_by(PlanEvaluation.evaluated_on.desc()).limit(1))
+    return plan

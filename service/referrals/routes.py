@@ -3,7 +3,7 @@ import uuid
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from service.common.http import etag_headers
+from service.common.http import etag_headers, if_match
 from service.common.idempotency import idempotent
 from service.common.pagination import PAGINATION
 from service.referrals import services
@@ -50,22 +50,24 @@ class ReferralById(MethodView):
         referral = services.get_referral(referral_id)
         return referral, 200, etag_headers(referral)
 
+    @if_match(required=True)
     @blp.arguments(ReferralUpdateSchema)
     @blp.response(200, ReferralSchema)
-    def patch(self, data, referral_id: uuid.UUID):
+    def patch(self, data, referral_id: uuid.UUID, expected_version: int | None):
         """Correct an open referral (If-Match)."""
-        referral = services.update_referral(referral_id, data)
+        referral = services.update_referral(referral_id, data, expected_version=expected_version)
         return referral, 200, etag_headers(referral)
 
 
 def _action(name: str, schema, func, doc: str):
     @blp.route(f"/<uuid:referral_id>/{name}", endpoint=f"referral_{name.replace('-', '_')}")
     class Action(MethodView):
+        @if_match(required=False)
         @blp.doc(summary=doc)
         @blp.arguments(schema)
         @blp.response(200, ReferralSchema)
-        def post(self, data, referral_id: uuid.UUID):
-            referral = func(referral_id, data)
+        def post(self, data, referral_id: uuid.UUID, expected_version: int | None):
+            referral = func(referral_id, data, expected_version=expected_version)
             return referral, 200, etag_headers(referral)
 
     Action.__name__ = f"Referral{name.title().replace('-', '')}"

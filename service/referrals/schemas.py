@@ -88,7 +88,8 @@ class ReferralQuerySchema(ma.Schema):
 
 
 class OnDateSchema(ma.Schema):
-    on = Date(metadata={"description": "defaults to today"})
+    on = Date(metadata={"description": "defaults to today: the office's own working step, "
+                                       "no deadline runs from it"})
 
 
 class AssignSchema(ma.Schema):
@@ -96,16 +97,19 @@ class AssignSchema(ma.Schema):
 
 
 class PreliminaryReplySchema(ma.Schema):
-    sent_on = Date(metadata={"description": "defaults to today"})
+    sent_on = Date(required=True, metadata={"description": "when the preliminary reply was sent "
+                                                           "(forvaltningsloven § 11 a)"})
     reason = ma.fields.String(required=True, validate=validate.Length(min=3, max=2000))
     expected_by = Date(required=True)
 
 
-class WithdrawSchema(OnDateSchema):
+class WithdrawSchema(ma.Schema):
+    on = Date(required=True, metadata={"description": "when the referral was withdrawn"})
     reason = ma.fields.String(allow_none=True, validate=validate.Length(max=2000))
 
 
-class ForwardSchema(OnDateSchema):
+class ForwardSchema(ma.Schema):
+    on = Date(required=True, metadata={"description": "when the referral was sent on"})
     to = ma.fields.String(required=True, validate=validate.Length(min=2, max=200),
                           metadata={"description": "who the referral was sent on to, e.g. DPS"})
     reason = ma.fields.String(allow_none=True, validate=validate.Length(max=2000))

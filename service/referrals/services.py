@@ -11,16 +11,16 @@ import datetime as dt
 import uuid
 
 import sqlalchemy as sa
-from flask import g, has_request_context, request
+from flask import g
 
 from service.audit.services import record, record_many
 from service.auth.models import User
-from service.auth.roles import ADMIN, CASE_OFFICER
+from service.auth.policy import REFERRAL_ASSIGNEES
 from service.catalogue.services import service_type
 from service.common import clock
+from service.common.concurrency import check_version
 from service.common.deadlines import add_months
 from service.common.errors import Conflict, NotFound, ValidationFailed
-from service.common.http import require_if_match
 from service.common.pagination import page_of
 from service.common.tenancy import current_municipality_id
 from service.extensions import db
@@ -28,18 +28,11 @@ from service.persons.models import Person
 from service.referrals.models import OPEN_STATUSES, Referral
 
 ANSWER_MONTHS = 1  # forvaltningsloven § 11 a: foreløpig svar when not answered within one month
-ASSIGNABLE_ROLES = (CASE_OFFICER, ADMIN)
 
 
 def answer_due_on(received_on: dt.date) -> dt.date:
     """``received_on`` + 1 calendar month; 31 January → 28/29 February."""
     return add_months(received_on, ANSWER_MONTHS)
-
-
-def if_match_if_given(entity) -> None:
-    """Actions accept an optional If-Match; when sent, a stale one is 412."""
-    if has_request_context() and "If-Match" in request.headers:
-        require_if_match(entity)
 
 
 def _not_future(field: str, day: dt.date | None) -> None:
@@ -73,7 +66,7 @@ def _check_assignee(user_id: uuid.UUID) -> None:
     user = db.session.get(User, user_id)
     if user is None or user.municipality_id != current_municipality_id():
         raise ValidationFailed.field("user_id", "no such user")
-    if user.role not in ASSIGNABLE_ROLES or user.disabled_at is not None:
+    if user.role not in REFERRAL_ASSIGNEES or user.disabled_at is not None:
         raise ValidationFailed.field("user_id", "referrals are assigned to active case officers")
 
 
@@ -133,9 +126,9 @@ def list_referrals(filters: dict, page: int, page_size: int) -> tuple[list[Refer
     return items, total
 
 
-def update_referral(referral_id: uuid.UUID, data: dict) -> Referral:
+def update_referral(referral_id: uuid.UUID, data: dict, *, expected_version: int | None = None) -> Referral:
     referral = load(referral_id)
-    require_if_match(referral)
+    check_version(referral, expected_version)
     _require_open(referral, "edit it")
     if "received_on" in data:
         _not_future("received_on", data["received_on"])
@@ -151,9 +144,9 @@ def update_referral(referral_id: uuid.UUID, data: dict) -> Referral:
     return referral
 
 
-def start_assessment(referral_id: uuid.UUID, data: dict) -> Referral:
+def start_assessment(referral_id: uuid.UUID, data: dict, *, expected_version: int | None = None) -> Referral:
     referral = load(referral_id)
-    if_match_if_given(referral)
+    check_version(referral, expected_version)
     if referral.status != "received":
         raise Conflict(f"Cannot start assessment: the referral is {referral.status}.",
                        code="invalid_state", state=referral.status)
@@ -163,16 +156,16 @@ def start_assessment(referral_id: uuid.UUID, data: dict) -> Referral:
         raise ValidationFailed.field("on", "must not be before the referral was received")
     referral.status, referral.assessment_started_on = "assessing", on
     user = g.get("current_user")
-    if referral.assigned_to is None and user is not None and user.role in ASSIGNABLE_ROLES:
+    if referral.assigned_to is None and user is not None and user.role in REFERRAL_ASSIGNEES:
         referral.assigned_to = user.id
     db.session.flush()
     _audit("update", referral, detail="start_assessment")
     return referral
 
 
-def assign(referral_id: uuid.UUID, data: dict) -> Referral:
+def assign(referral_id: uuid.UUID, data: dict, *, expected_version: int | None = None) -> Referral:
     referral = load(referral_id)
-    if_match_if_given(referral)
+    check_version(referral, expected_version)
     _require_open(referral, "assign it")
     _check_assignee(data["user_id"])
     referral.assigned_to = data["user_id"]
@@ -181,12 +174,12 @@ def assign(referral_id: uuid.UUID, data: dict) -> Referral:
     return referral
 
 
-def preliminary_reply(referral_id: uuid.UUID, data: dict) -> Referral:
+def preliminary_reply(referral_id: uuid.UUID, data: dict, *, expected_version: int | None = None) -> Referral:
     """Record a foreløpig svar (forvaltningsloven § 11 a): why it takes longer and when to expect an answer."""
     referral = load(referral_id)
-    if_match_if_given(referral)
+    check_version(referral, expected_version)
     _require_open(referral, "send a preliminary reply")
-    sent_on = data.get("sent_on") or clock.today()
+    sent_on = data["sent_on"]
     _not_future("sent_on", sent_on)
     if sent_on < referral.received_on:
         raise ValidationFailed.field("sent_on", "must not be before the referral was received")
@@ -201,7 +194,7 @@ def preliminary_reply(referral_id: uuid.UUID, data: dict) -> Referral:
 
 
 def _close(referral: Referral, status: str, data: dict) -> Referral:
-    on = data.get("on") or clock.today()
+    on = data["on"]
     _not_future("on", on)
     if on < referral.received_on:
         raise ValidationFailed.field("on", "must not be before the referral was received")
@@ -211,18 +204,18 @@ def _close(referral: Referral, status: str, data: dict) -> Referral:
     return referral
 
 
-def withdraw(referral_id: uuid.UUID, data: dict) -> Referral:
+def withdraw(referral_id: uuid.UUID, data: dict, *, expected_version: int | None = None) -> Referral:
     referral = load(referral_id)
-    if_match_if_given(referral)
+    check_version(referral, expected_version)
     _require_open(referral, "withdraw it")
     _close(referral, "withdrawn", data)
     _audit("update", referral, detail="withdraw")
     return referral
 
 
-def forward(referral_id: uuid.UUID, data: dict) -> Referral:
+def forward(referral_id: uuid.UUID, data: dict, *, expected_version: int | None = None) -> Referral:
     referral = load(referral_id)
-    if_match_if_given(referral)
+    check_version(referral, expected_version)
     _require_open(referral, "forward it")
     referral.forwarded_to = data["to"].strip()
     _close(referral, "forwarded", data)
@@ -240,26 +233,10 @@ def mark_decided(referral: Referral, decided_on: dt.date) -> None:
     _audit("update", referral, detail="decided")
 
 
-# --- person overview --------------------------------------------------------------------
+# --- rows for the person overview (service.overview) -----------------------------------
 
-def overview_section(person: Person):
-    """Open referrals; only the allocation office (case officers, admin) sees referrals."""
-    user = g.get("current_user")
-    if user is not None and user.role not in ASSIGNABLE_ROLES:
-        return None
-    from service.referrals.schemas import ReferralSchema
-
-    items = list(db.session.scalars(sa.select(Referral).where(
-        Referral.person_id == person.id, Referral.status.in_(OPEN_STATUSES))
+def open_referrals_of(person_id: uuid.UUID) -> list[Referral]:
+    """The person's open referrals, oldest first (not audited: the caller audits what it shows)."""
+    return list(db.session.scalars(sa.select(Referral).where(
+        Referral.person_id == person_id, Referral.status.in_(OPEN_STATUSES))
         .order_by(Referral.received_on, Referral.id)))
-    record_many("read", "referral", [(r.id, r.person_id) for r in items], detail="overview")
-    return ReferralSchema(many=True).dump(items)
-
-
-def _register() -> None:
-    from service.persons.overview import register_overview_section
-
-    register_overview_section("referrals", overview_section)
-
-
-_register()

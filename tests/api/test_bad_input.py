@@ -26,7 +26,7 @@ def test_malformed_json_is_400(case_officer, problem, nothing_stored):
         "Authorization": f"Bearer {case_officer.token}", "Content-Type": "application/json"})
     body = problem(response, 400)
     assert body["type"] == "urn:tjenestespor:problem:bad_request"
-    assert body["detail"] == "The request body is not valid JSON."
+    assert body["detail"] == "Innholdet i forespørselen er ikke gyldig JSON."  # no Accept-Language: bokmål
 
 
 @pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded",
@@ -226,3 +226,9 @@ def test_a_date_outside_the_calendar_is_422_naming_the_field(day, case_officer, 
     body = {"name": "Kari", "national_id": synthetic_id(), "birth_date": day}
     assert problem(case_officer.post(PERSONS, json=body), 422)["errors"] == {
         "birth_date": ["must be between 1850-01-01 and 2199-12-31"]}
+
+
+@pytest.mark.parametrize("name", ["\t", "   ", "\n"])
+def test_a_blank_name_is_refused(case_officer, problem, nothing_stored, synthetic_id, name):
+    body = problem(case_officer.post(PERSONS, json={"name": name, "national_id": synthetic_id()}), 422)
+    assert list(body["errors"]) == ["name"]

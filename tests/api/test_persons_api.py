@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from service.persons import access
+from service.common.contributions import for_app
 from service.persons.models import Person
 from service.persons.national_id import compute_check_digits
 
@@ -259,9 +259,9 @@ def test_national_id_is_masked_for_roles_that_may_not_see_it(role, visible, env,
 
 
 @pytest.fixture
-def no_scopes(monkeypatch):
-    """Start from no registered person scopes; whatever the test registers is undone."""
-    monkeypatch.setattr(access, "_SCOPES", {})
+def no_scopes(app, monkeypatch):
+    """Start from no contributed person scopes; whatever the test adds is undone."""
+    monkeypatch.setattr(for_app(app), "person_scopes", {})
 
 
 @pytest.mark.parametrize("role", ["coordinator", "provider"])
@@ -278,10 +278,10 @@ def test_a_role_with_no_registered_scope_sees_nobody(role, no_scopes, env, town,
 
 @pytest.mark.parametrize("role", ["coordinator", "provider"])
 def test_a_registered_scope_selects_exactly_the_persons_that_role_sees(
-        role, no_scopes, env, town, make_person, total, problem):
+        role, no_scopes, app, env, town, make_person, total, problem):
     served = [make_person(name=f"Sannidal {i}", district="Sannidal") for i in range(2)]
     other = make_person(name="Helle 1", district="Helle")
-    access.register_person_scope(role, lambda user: Person.district == "Sannidal")
+    for_app(app).add_person_scope(role, lambda user: Person.district == "Sannidal")
     caller = env.caller(role, town)
 
     listing = caller.get(PERSONS)
@@ -299,16 +299,16 @@ def test_a_registered_scope_selects_exactly_the_persons_that_role_sees(
     assert env.caller(other_role, town).get(PERSONS).get_json() == []
 
 
-def test_scope_rules_receive_the_calling_user(no_scopes, env, town, make_person):
+def test_scope_rules_receive_the_calling_user(no_scopes, app, env, town, make_person):
     seen = []
     mine = make_person(name="Min", district="Psykisk helseteam")
     make_person(name="Ikke min", district="Rusteam")
 
     def rule(user):
         seen.append(user.username)
-        return Person.district == user.provider_unit
+        return Person.district == user.provider_unit.name
 
-    access.register_person_scope("provider", rule)
+    for_app(app).add_person_scope("provider", rule)
     provider = env.caller("provider", town, provider_unit="Psykisk helseteam")
     assert [p["id"] for p in provider.get(PERSONS).get_json()] == [mine["id"]]
     assert provider.username in seen

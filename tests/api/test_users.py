@@ -15,12 +15,14 @@ FIELDS = {"id", "username", "display_name", "role", "disabled"}
 
 
 @pytest.fixture
-def colleague(app, town):
+def colleague(app, env, town):
     """``colleague(username, role, display_name=None, disabled=False, municipality=town)``."""
     suffix = uuid.uuid4().hex[:6]
 
     def make(username, role, display_name=None, *, disabled=False, municipality=None) -> str:
         name = f"{username}-{suffix}"
+        if role == "provider":
+            env.provider_unit(municipality or town, "Psykisk helseteam")
         with app.app_context():
             auth.create_user(municipality or town, name, role, display_name=display_name,
                              provider_unit="Psykisk helseteam" if role == "provider" else None)

@@ -35,13 +35,17 @@ def new_referral(case_officer, person):
 
 
 @pytest.fixture
-def new_decision(case_officer, person):
+def new_decision(env, town, case_officer, person):
+    """``new_decision(caller=None, **fields)``: a decision in ``town``, by default decided and
+    delivered by "Psykisk helseteam"; the unit named is added to town's register first."""
     def make(caller=None, **fields):
         body = {"person_id": person["id"], "service_code": "psykisk-helse-oppfolging",
                 "hours_per_week": 2, "valid_from": "2026-01-01", "valid_to": "2026-12-31",
                 "provider_unit": "Psykisk helseteam", "decided_on": "2025-12-15"}
         body.update(fields)
         body = {k: v for k, v in body.items() if v is not None}
+        if "provider_unit" in body:
+            env.provider_unit(town, body["provider_unit"])
         response = (caller or case_officer).post("/api/v1/decisions", json=body)
         assert response.status_code == 201, response.get_json()
         return response.get_json()

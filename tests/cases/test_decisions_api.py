@@ -223,7 +223,7 @@ def test_list_filters(case_officer, new_decision, make_person, person):
 
 def test_decision_for_a_withdrawn_referral_is_409(case_officer, person, new_referral, new_decision):
     referral = new_referral()
-    case_officer.post(f"/api/v1/referrals/{referral['id']}/withdraw", json={"reason": "Trukket"})
+    case_officer.post(f"/api/v1/referrals/{referral['id']}/withdraw", json={"reason": "Trukket", "on": "2026-03-01"})
     body = {"person_id": person["id"], "referral_id": referral["id"], "service_code": "kpr-6",
             "valid_from": "2026-03-01", "decided_on": "2026-03-02"}
     assert problem(case_officer.post("/api/v1/decisions", json=body), 409)["state"] == "withdrawn"
@@ -250,11 +250,13 @@ def test_appeal_rules(case_officer, new_decision):
     assert appeal["deadline_on"] is None and appeal["deadline_met"] is True  # never notified
     url = f"/api/v1/decisions/{decision['id']}/appeals/{appeal['id']}/status"
     problem(case_officer.post(url, json={"status": "reassessing", "on": "2026-01-09"}), 422)
-    assert case_officer.post(url, json={"status": "reassessing"}).status_code == 200
-    reversed_ = case_officer.post(url, json={"status": "reversed"}).get_json()
-    assert reversed_["status"] == "reversed" and reversed_["resolved_on"] == "2026-03-03"
-    assert problem(case_officer.post(url, json={"status": "forwarded"}), 409)["state"] == "reversed"
-    problem(case_officer.post(url, json={"status": "finished"}), 422)
+    assert "on" in problem(case_officer.post(url, json={"status": "reassessing"}), 422)["errors"]  # never today
+    assert case_officer.post(url, json={"status": "reassessing", "on": "2026-01-12"}).status_code == 200
+    reversed_ = case_officer.post(url, json={"status": "reversed", "on": "2026-03-02"}).get_json()
+    assert reversed_["status"] == "reversed" and reversed_["resolved_on"] == "2026-03-02"
+    assert problem(case_officer.post(url, json={"status": "forwarded", "on": "2026-03-03"}),
+                   409)["state"] == "reversed"
+    problem(case_officer.post(url, json={"status": "finished", "on": "2026-03-03"}), 422)
     other = new_decision()
     problem(case_officer.get(f"/api/v1/decisions/{other['id']}/appeals/{appeal['id']}"), 404)
 

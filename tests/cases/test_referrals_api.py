@@ -36,15 +36,19 @@ def test_preliminary_reply(case_officer, new_referral):
 
 def test_withdraw_and_forward_are_final(case_officer, new_referral):
     withdrawn = new_referral()
-    body = case_officer.post(f"/api/v1/referrals/{withdrawn['id']}/withdraw", json={"reason": "Ønsker ikke"}).get_json()
-    assert body["status"] == "withdrawn" and body["closed_on"] == "2026-03-03"
-    for action, payload in (("forward", {"to": "DPS"}), ("assign", {"user_id": str(case_officer.user_id)}),
-                            ("start-assessment", {}), ("withdraw", {})):
+    url = f"/api/v1/referrals/{withdrawn['id']}/withdraw"
+    assert "on" in problem(case_officer.post(url, json={"reason": "Ønsker ikke"}), 422)["errors"]  # never today
+    body = case_officer.post(url, json={"reason": "Ønsker ikke", "on": "2026-03-02"}).get_json()
+    assert body["status"] == "withdrawn" and body["closed_on"] == "2026-03-02"
+    for action, payload in (("forward", {"to": "DPS", "on": "2026-03-03"}),
+                            ("assign", {"user_id": str(case_officer.user_id)}),
+                            ("start-assessment", {}), ("withdraw", {"on": "2026-03-03"})):
         error = problem(case_officer.post(f"/api/v1/referrals/{withdrawn['id']}/{action}", json=payload), 409)
         assert error["state"] == "withdrawn"
     forwarded = new_referral()
     body = case_officer.post(f"/api/v1/referrals/{forwarded['id']}/forward",
-                             json={"to": "DPS Kragerø", "reason": "Behov for spesialisthelsetjeneste"}).get_json()
+                             json={"to": "DPS Kragerø", "reason": "Behov for spesialisthelsetjeneste",
+                                   "on": "2026-03-03"}).get_json()
     assert body["status"] == "forwarded" and body["forwarded_to"] == "DPS Kragerø"
     problem(case_officer.patch(f"/api/v1/referrals/{forwarded['id']}", json={"summary": "x"},
                                headers={"If-Match": f'"v{body["version"]}"'}), 409)
@@ -85,7 +89,8 @@ def test_patch_needs_if_match(case_officer, new_referral):
                             headers={"If-Match": '"v1"'})
     assert ok.status_code == 200 and ok.headers["ETag"] == '"v2"'
     assert ok.get_json()["requested_services"] == ["kpr-15"]
-    problem(case_officer.post(f"/api/v1/referrals/{referral['id']}/withdraw", json={}, headers={"If-Match": '"v1"'}), 412)
+    problem(case_officer.post(f"/api/v1/referrals/{referral['id']}/withdraw", json={"on": "2026-03-03"},
+                              headers={"If-Match": '"v1"'}), 412)
     assert case_officer.get(f"/api/v1/referrals/{referral['id']}").get_json()["status"] == "received"
 
 
@@ -115,5 +120,5 @@ def test_other_municipality_cannot_see_the_referral(env, new_referral):
     referral = new_referral()
     stranger = env.caller("case_officer", env.municipality())
     problem(stranger.get(f"/api/v1/referrals/{referral['id']}"), 404)
-    problem(stranger.post(f"/api/v1/referrals/{referral['id']}/withdraw", json={}), 404)
+    problem(stranger.post(f"/api/v1/referrals/{referral['id']}/withdraw", json={"on": "2026-03-03"}), 404)
     assert stranger.get("/api/v1/referrals").get_json() == []

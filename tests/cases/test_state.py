@@ -18,13 +18,14 @@ TODAY = D(2026, 3, 3)
 
 def decision(**fields):
     base = {"decided_on": D(2025, 12, 1), "outcome": "granted", "valid_from": D(2026, 1, 1),
-            "valid_to": D(2026, 12, 31), "ended_on": None}
+            "valid_to": D(2026, 12, 31), "ended_on": None, "discarded_at": None}
     base.update(fields)
     return SimpleNamespace(**base)
 
 
 @pytest.mark.parametrize("fields, superseded, state", [
     ({"decided_on": None}, False, "draft"),
+    ({"decided_on": None, "discarded_at": TODAY}, False, "discarded"),
     ({}, True, "superseded"),
     ({"outcome": "refused", "valid_from": None, "valid_to": None}, False, "refused"),
     ({"ended_on": TODAY}, False, "ended"),

@@ -29,8 +29,12 @@ def decisions(draw):
         if valid_from is not None and valid_to is not None and valid_to < valid_from:
             valid_from, valid_to = valid_to, valid_from
     ended_on = draw(st.none() | days) if decided_on is not None else None
+    # Only a draft is discarded (CHECK discarded_is_draft), always with its reason.
+    discarded_at = draw(st.none() | days) if decided_on is None else None
     return {"outcome": outcome, "decided_on": decided_on, "valid_from": valid_from,
-            "valid_to": valid_to, "ended_on": ended_on, "superseded": draw(st.booleans()) and decided_on is not None}
+            "valid_to": valid_to, "ended_on": ended_on, "discarded_at": discarded_at,
+            "discard_reason": "registered by mistake" if discarded_at is not None else None,
+            "superseded": draw(st.booleans()) and decided_on is not None}
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

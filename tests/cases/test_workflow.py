@@ -5,6 +5,7 @@ from tests.cases.conftest import at
 
 
 def test_referral_to_notified_decision_and_appeal(env, town, case_officer, person, frozen_clock):
+    env.provider_unit(town, "Boligtjenesten")
     frozen_clock.set(at("2025-01-31"))
     referral = case_officer.post("/api/v1/referrals", json={
         "person_id": person["id"], "received_on": "2025-01-31", "source": "dps", "channel": "electronic_message",
@@ -15,7 +16,7 @@ def test_referral_to_notified_decision_and_appeal(env, town, case_officer, perso
     case_officer.post(f"/api/v1/referrals/{rid}/start-assessment", json={})
     frozen_clock.set(at("2025-02-25"))
     reply = case_officer.post(f"/api/v1/referrals/{rid}/preliminary-reply", json={
-        "reason": "Kartlegging i hjemmet er ikke gjennomført", "expected_by": "2025-03-14"}).get_json()
+        "sent_on": "2025-02-25", "reason": "Kartlegging i hjemmet er ikke gjennomført", "expected_by": "2025-03-14"}).get_json()
     assert reply["preliminary_reply"]["sent_on"] == "2025-02-25"
     frozen_clock.set(at("2025-02-28"))
     draft = case_officer.post("/api/v1/decisions", json={
@@ -34,16 +35,16 @@ def test_referral_to_notified_decision_and_appeal(env, town, case_officer, perso
         "received_on": "2025-03-20", "summary": "Ønsker flere timer"}).get_json()
     assert appeal["deadline_met"] is True and appeal["deadline_on"] == "2025-03-31"
     url = f"/api/v1/decisions/{draft['id']}/appeals/{appeal['id']}/status"
-    assert case_officer.post(url, json={"status": "upheld"}).status_code == 409  # must be reassessed first
-    assert case_officer.post(url, json={"status": "reassessing"}).get_json()["status"] == "reassessing"
+    assert case_officer.post(url, json={"status": "upheld", "on": "2025-03-20"}).status_code == 409  # reassess first
+    assert case_officer.post(url, json={"status": "reassessing", "on": "2025-03-20"}).get_json()["status"] == "reassessing"
     frozen_clock.set(at("2025-04-02"))
     forwarded = case_officer.post(url, json={"status": "forwarded", "on": "2025-04-01"}).get_json()
     assert forwarded["forwarded_on"] == "2025-04-01"
     frozen_clock.set(at("2025-05-15"))
     assert case_officer.post(url, json={"status": "upheld", "on": "2025-03-31"}).status_code == 422  # before forwarded
-    done = case_officer.post(url, json={"status": "upheld"}).get_json()
+    done = case_officer.post(url, json={"status": "upheld", "on": "2025-05-15"}).get_json()
     assert done["status"] == "upheld" and done["resolved_on"] == "2025-05-15"
-    final = case_officer.post(url, json={"status": "overturned"})
+    final = case_officer.post(url, json={"status": "overturned", "on": "2025-05-15"})
     assert final.status_code == 409 and final.get_json()["state"] == "upheld"
 
     auditor = env.caller("auditor", town)
@@ -77,7 +78,7 @@ def test_late_appeal_is_audited_as_late(env, town, case_officer, new_decision, f
 def test_person_overview_sections(env, town, case_officer, person, new_referral, new_decision):
     open_referral = new_referral()
     closed = new_referral()
-    case_officer.post(f"/api/v1/referrals/{closed['id']}/withdraw", json={})
+    case_officer.post(f"/api/v1/referrals/{closed['id']}/withdraw", json={"on": "2026-03-03"})
     active = new_decision()
     expired = new_decision(valid_from="2025-01-01", valid_to="2025-12-31", decided_on="2024-12-01")
     refused = new_decision(outcome="refused", valid_from=None, valid_to=None, hours_per_week=None,

@@ -98,6 +98,7 @@ def test_user_create_refuses_a_provider_without_a_unit(cli, app, town):
     assert result.exit_code != 0 and "provider_unit" in result.output
     with app.app_context():
         assert db.session.scalar(sa.select(User).where(User.username == "per.utforer")) is None
+    assert cli("provider-unit", "create", "--municipality", town, "--name", "Psykisk helseteam").exit_code == 0
     ok = cli("user", "create", "--municipality", town, "--username", "per.utforer", "--role", "provider",
              "--provider-unit", "Psykisk helseteam")
     assert ok.exit_code == 0, ok.output

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from service.audit.models import AuditEvent
 from service.auth.models import ApiToken, Municipality, User
 from service.auth.roles import ALL_ROLES
-from service.demo.seed import DEMO_NUMBER, PERSON_COUNT
+from service.demo.seed import DEMO_NUMBER, DEMO_PROVIDER_UNIT, PERSON_COUNT
 from service.extensions import db
 from service.persons.models import Person
 from service.persons.national_id import parse_national_id
@@ -57,7 +57,7 @@ def test_demo_seed_builds_once_and_then_changes_nothing(app, db_connection, env)
         provider = db.session.scalar(sa.select(User).where(User.municipality_id == demo, User.role == "provider"))
     assert len(set(numbers)) == 140
     assert all(parse_national_id(n, allow_synthetic=True).is_synthetic for n in numbers)
-    assert provider.provider_unit
+    assert provider.provider_unit.name == DEMO_PROVIDER_UNIT
 
     second = runner.invoke(args=["demo", "seed"])
     assert second.exit_code == 0, second.output

@@ -134,17 +134,20 @@ class World:
             "label": f"Fuzz {n}", "unit_type": "ordinary_rental", "max_stay_months": stay,
             "features": ["smoke_detector", "fire_extinguisher"]})) for n, stay in ((1, 600), (2, None))]
         needs = [_ok(housing.post(f"{API}/housing/needs", json={
-            "person_id": who["id"], "category": "ordinary", "housing_situation": "housed_insecure"}))
+            "person_id": who["id"], "category": "ordinary", "housing_situation": "housed_insecure",
+            "registered_on": "2026-03-01"}))
             for who in (first, second)]
         offers = [_ok(housing.post(f"{API}/housing/offers", json={
-            "unit_id": unit["id"], "need_id": need["id"], "respond_by": "2026-03-17"}))
+            "unit_id": unit["id"], "need_id": need["id"], "offered_on": "2026-03-02", "respond_by": "2026-03-17"}))
             for unit, need in zip(units, needs)]
         _ok(housing.post(f"{API}/housing/offers/{offers[1]['id']}/accept", json={"start_on": "2026-03-03"}))
         tenancy_id = _ok(housing.get(f"{API}/housing/tenancies"))[0]["id"]
+        provider_unit_id = env.provider_unit(town, "Psykisk helseteam")
         self.ids = {
             "person_id": first["id"], "referral_id": referral["id"], "decision_id": decision["id"],
             "appeal_id": appeal["id"], "plan_id": plan["id"], "unit_id": units[0]["id"],
             "need_id": needs[0]["id"], "offer_id": offers[0]["id"], "tenancy_id": tenancy_id,
+            "provider_unit_id": provider_unit_id,
         }
         self.items = {"members": member["id"], "goals": goal["id"], "measures": measure["id"],
                       "evaluations": evaluation["id"]}
@@ -155,7 +158,8 @@ class World:
             "person_id": [first["id"], second["id"]], "object_id": [first["id"]],
             "referral_id": [referral["id"]], "decision_id": [decision["id"]], "supersedes_id": [decision["id"]],
             "need_id": [n["id"] for n in needs], "unit_id": [u["id"] for u in units],
-            "offer_id": [offers[0]["id"]], "goal_id": [goal["id"]],
+            "offer_id": [offers[0]["id"]], "goal_id": [goal["id"]], "provider_unit_id": [provider_unit_id],
+            "provider_unit": ["Psykisk helseteam"],
             "user_id": [str(coordinator.user_id)], "assigned_to": users, "actor_id": users, "coordinator": users,
             "service_code": ["psykisk-helse-oppfolging", "bo-og-veiledning"], "legal_basis": ["pbrl-2-1a"],
             "national_id": sorted(self.national_ids),

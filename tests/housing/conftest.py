@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from service.common import clock
+
 GREEN = ["smoke_detector", "fire_extinguisher"]
 YELLOW = GREEN + ["enhanced_fire_safety", "water_leak_protection", "stove_guard", "systematic_supervision"]
 RED = YELLOW + ["direct_fire_alarm", "robust_materials", "reinforced_windows_doors", "concealed_installations",
@@ -13,6 +15,17 @@ U = "/api/v1/housing/units"
 N = "/api/v1/housing/needs"
 O = "/api/v1/housing/offers"
 T = "/api/v1/housing/tenancies"
+
+
+@pytest.fixture
+def today(app):
+    """``today()``: the frozen clock's date (ISO) when called. Dates with legal effect are
+    always sent; the helpers below send this one unless a test gives its own."""
+    def read() -> str:
+        with app.app_context():
+            return clock.today().isoformat()
+
+    return read
 
 
 @pytest.fixture
@@ -35,10 +48,11 @@ def make_unit(housing_officer):
 
 
 @pytest.fixture
-def make_need(housing_officer, make_person):
+def make_need(housing_officer, make_person, today):
     def make(person=None, caller=None, **fields):
         person = person or make_person()
-        body = {"person_id": person["id"], "category": "ordinary", "housing_situation": "housed_insecure"}
+        body = {"person_id": person["id"], "category": "ordinary", "housing_situation": "housed_insecure",
+                "registered_on": today()}
         body.update(fields)
         response = (caller or housing_officer).post(N, json=body)
         assert response.status_code == 201, response.get_json()
@@ -48,9 +62,9 @@ def make_need(housing_officer, make_person):
 
 
 @pytest.fixture
-def offer(housing_officer):
+def offer(housing_officer, today):
     def make(unit, need, respond_by="2026-03-17", expect=201, **fields):
-        body = {"unit_id": unit["id"], "need_id": need["id"], "respond_by": respond_by}
+        body = {"unit_id": unit["id"], "need_id": need["id"], "respond_by": respond_by, "offered_on": today()}
         body.update(fields)
         response = housing_officer.post(O, json=body)
         assert response.status_code == expect, response.get_json()

@@ -30,7 +30,7 @@ def _setup(env, synthetic_id, capacity_places=1):
     needs = []
     for _ in range(RACERS):
         person = officer.post("/api/v1/persons", json={"name": "Racer", "national_id": synthetic_id()}).get_json()
-        needs.append(officer.post(N, json={"person_id": person["id"], "category": "ordinary",
+        needs.append(officer.post(N, json={"registered_on": "2026-03-03", "person_id": person["id"], "category": "ordinary",
                                            "housing_situation": "sleeping_rough"}).get_json())
     return officer, unit, needs
 
@@ -42,7 +42,7 @@ def _race(app, officer, unit, needs) -> list[int]:
     def fire(index, need):
         client = app.test_client()
         barrier.wait()
-        response = client.post(O, json={"unit_id": unit["id"], "need_id": need["id"], "respond_by": "2026-03-17"},
+        response = client.post(O, json={"offered_on": "2026-03-03", "unit_id": unit["id"], "need_id": need["id"], "respond_by": "2026-03-17"},
                                headers={"Authorization": f"Bearer {officer.token}"})
         statuses[index] = response.status_code
 
@@ -143,7 +143,7 @@ def test_race_overbooks_when_every_guard_is_removed(app, committed_env, syntheti
 def test_raw_sql_cannot_overbook_a_unit(app, committed_env, synthetic_id):
     """The triggers stand even for writes that bypass the services."""
     officer, unit, needs = _setup(committed_env, synthetic_id)
-    first = officer.post(O, json={"unit_id": unit["id"], "need_id": needs[0]["id"], "respond_by": "2026-03-17"})
+    first = officer.post(O, json={"offered_on": "2026-03-03", "unit_id": unit["id"], "need_id": needs[0]["id"], "respond_by": "2026-03-17"})
     assert first.status_code == 201
     from service.housing.models import HousingOffer
 

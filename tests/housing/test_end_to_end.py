@@ -24,11 +24,11 @@ def test_officer_classifies_registers_matches_offers_and_houses(housing_officer,
     # register needs (one registered by the allocation office)
     case_officer = env.caller("case_officer", town)
     needs = [
-        case_officer.post(N, json={"person_id": make_person()["id"], "category": "robust_staff_base",
+        case_officer.post(N, json={"registered_on": "2026-03-03", "person_id": make_person()["id"], "category": "robust_staff_base",
                                    "housing_situation": "sleeping_rough", "active_substance_use": True}).get_json(),
-        housing_officer.post(N, json={"person_id": make_person()["id"], "category": "ordinary",
+        housing_officer.post(N, json={"registered_on": "2026-03-03", "person_id": make_person()["id"], "category": "ordinary",
                                       "housing_situation": "with_friends_family"}).get_json(),
-        housing_officer.post(N, json={"person_id": make_person()["id"], "category": "training_flat",
+        housing_officer.post(N, json={"registered_on": "2026-03-03", "person_id": make_person()["id"], "category": "training_flat",
                                       "housing_situation": "institution_release"}).get_json(),
     ]
     # ranked and excluded candidates with reasons
@@ -40,7 +40,7 @@ def test_officer_classifies_registers_matches_offers_and_houses(housing_officer,
     proposal = housing_officer.post(P, json={}).get_json()
     assert len(proposal["pairs"]) == 2 and proposal["unassigned_need_ids"] == [needs[2]["id"]]
     for pair in proposal["pairs"]:
-        made = housing_officer.post(O, json={"unit_id": pair["unit_id"], "need_id": pair["need_id"],
+        made = housing_officer.post(O, json={"offered_on": "2026-03-03", "unit_id": pair["unit_id"], "need_id": pair["need_id"],
                                              "respond_by": "2026-03-10"}).get_json()
         accepted = housing_officer.post(f"{O}/{made['id']}/accept", json={"start_on": "2026-03-05"}).get_json()
         assert accepted["status"] == "accepted"
@@ -59,12 +59,12 @@ OPS = st.lists(st.tuples(st.sampled_from(["offer", "accept", "decline", "withdra
 def test_no_sequence_of_requests_overbooks(housing_officer, make_person, ops):
     units = [housing_officer.post(U, json={"label": f"P{i}-{make_person()['id'][:8]}", "unit_type": "ordinary_rental",
                                            "features": GREEN, "capacity": i + 1}).get_json() for i in range(2)]
-    needs = [housing_officer.post(N, json={"person_id": make_person()["id"], "category": "ordinary",
+    needs = [housing_officer.post(N, json={"registered_on": "2026-03-03", "person_id": make_person()["id"], "category": "ordinary",
                                            "housing_situation": "housed"}).get_json() for _ in range(6)]
     offers, tenancies = [], []
     for op, n, u in ops:
         if op == "offer":
-            r = housing_officer.post(O, json={"unit_id": units[u]["id"], "need_id": needs[n]["id"],
+            r = housing_officer.post(O, json={"offered_on": "2026-03-03", "unit_id": units[u]["id"], "need_id": needs[n]["id"],
                                               "respond_by": "2026-03-10"})
             assert r.status_code in (201, 409), r.get_json()
             if r.status_code == 201:

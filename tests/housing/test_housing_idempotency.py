@@ -5,7 +5,7 @@ from tests.housing.conftest import N, O
 
 def test_an_offer_sent_twice_with_one_key_reserves_the_unit_once(housing_officer, make_unit, make_need):
     unit, need = make_unit(), make_need()
-    body = {"unit_id": unit["id"], "need_id": need["id"], "respond_by": "2026-03-17"}
+    body = {"unit_id": unit["id"], "need_id": need["id"], "offered_on": "2026-03-03", "respond_by": "2026-03-17"}
     first = housing_officer.post(O, json=body, headers={"Idempotency-Key": "offer-1"})
     again = housing_officer.post(O, json=body, headers={"Idempotency-Key": "offer-1"})
     assert first.status_code == again.status_code == 201
@@ -16,7 +16,8 @@ def test_an_offer_sent_twice_with_one_key_reserves_the_unit_once(housing_officer
 
 def test_the_same_key_for_another_need_is_refused(housing_officer, make_person):
     person, other = make_person(), make_person()
-    body = {"person_id": person["id"], "category": "ordinary", "housing_situation": "housed_insecure"}
+    body = {"person_id": person["id"], "category": "ordinary", "housing_situation": "housed_insecure",
+            "registered_on": "2026-03-03"}
     assert housing_officer.post(N, json=body, headers={"Idempotency-Key": "need-1"}).status_code == 201
     body["person_id"] = other["id"]
     response = housing_officer.post(N, json=body, headers={"Idempotency-Key": "need-1"})

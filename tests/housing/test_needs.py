@@ -9,7 +9,15 @@ def test_register_need_with_category_defaults(make_need):
     need = make_need(category="robust_staff_base", housing_situation="sleeping_rough", active_substance_use=True)
     assert (need["required_risk_class"], need["required_staffing"], need["status"]) == ("red", "staff_base", "waiting")
     assert need["homeless"] is True
-    assert need["registered_on"] == "2026-03-03"
+
+
+def test_registered_on_is_required_never_today_by_default(housing_officer, make_person):
+    """Waiting time counts from registered_on (report T9), so it is a fact the officer states."""
+    body = {"person_id": make_person()["id"], "category": "ordinary", "housing_situation": "housed"}
+    response = housing_officer.post(N, json=body)
+    assert response.status_code == 422 and "registered_on" in response.get_json()["errors"]
+    registered = housing_officer.post(N, json={**body, "registered_on": "2026-01-15"}).get_json()
+    assert registered["registered_on"] == "2026-01-15"
 
 
 def test_training_flat_requires_substance_free_by_default(make_need):
@@ -19,7 +27,7 @@ def test_training_flat_requires_substance_free_by_default(make_need):
 
 def test_contradictory_substance_flags_are_refused(housing_officer, make_person):
     person = make_person()
-    response = housing_officer.post(N, json={"person_id": person["id"], "category": "ordinary",
+    response = housing_officer.post(N, json={"registered_on": "2026-03-03", "person_id": person["id"], "category": "ordinary",
                                              "housing_situation": "housed", "active_substance_use": True,
                                              "requires_substance_free": True})
     assert response.status_code == 422
@@ -29,18 +37,18 @@ def test_contradictory_substance_flags_are_refused(housing_officer, make_person)
 def test_one_open_need_per_person(make_need, make_person, housing_officer):
     person = make_person()
     make_need(person)
-    response = housing_officer.post(N, json={"person_id": person["id"], "category": "ordinary",
+    response = housing_officer.post(N, json={"registered_on": "2026-03-03", "person_id": person["id"], "category": "ordinary",
                                              "housing_situation": "housed"})
     assert response.status_code == 409
 
 
 def test_avoid_list_must_name_registered_persons(housing_officer, make_person):
     person = make_person()
-    response = housing_officer.post(N, json={"person_id": person["id"], "category": "ordinary",
+    response = housing_officer.post(N, json={"registered_on": "2026-03-03", "person_id": person["id"], "category": "ordinary",
                                              "housing_situation": "housed",
                                              "avoid_person_ids": ["7d1b4f55-2a7a-4f0e-9d55-4c1f5e0a0a0a"]})
     assert response.status_code == 422
-    response = housing_officer.post(N, json={"person_id": person["id"], "category": "ordinary",
+    response = housing_officer.post(N, json={"registered_on": "2026-03-03", "person_id": person["id"], "category": "ordinary",
                                              "housing_situation": "housed", "avoid_person_ids": [person["id"]]})
     assert response.status_code == 422
 
@@ -60,7 +68,7 @@ def test_avoid_list_can_be_changed_on_an_existing_need(make_need, make_person, h
 def _housing_decision(case_officer, person) -> dict:
     response = case_officer.post("/api/v1/decisions", json={
         "person_id": person["id"], "service_code": "kpr-29", "outcome": "granted",
-        "valid_from": "2026-02-01", "provider_unit": "Boligkontoret", "decided_on": "2026-02-01"})
+        "valid_from": "2026-02-01", "decided_on": "2026-02-01"})
     assert response.status_code == 201, response.get_json()
     return response.get_json()
 
@@ -73,7 +81,7 @@ def test_a_need_may_rest_on_the_persons_own_decision(make_need, make_person, cas
 
     strangers = _housing_decision(case_officer, stranger)
     for bad in (strangers["id"], "0b6f7a3e-9a43-4d8e-8f4c-2f1e9b7c6d5a"):
-        response = housing_officer.post(N, json={"person_id": make_person()["id"], "category": "ordinary",
+        response = housing_officer.post(N, json={"registered_on": "2026-03-03", "person_id": make_person()["id"], "category": "ordinary",
                                                  "housing_situation": "housed", "decision_id": bad})
         assert response.status_code == 422 and "decision_id" in response.get_json()["errors"]
 
@@ -97,6 +105,9 @@ def test_resume_and_withdraw(make_need, housing_officer):
     housing_officer.post(f"{N}/{need['id']}/park", json={"until": "2026-04-01", "reason": "Utreis"})
     assert housing_officer.post(f"{N}/{need['id']}/resume", json={}).get_json()["status"] == "waiting"
     response = housing_officer.post(f"{N}/{need['id']}/withdraw", json={"reason": "Fått bolig privat"})
+    assert response.status_code == 422 and "withdrawn_on" in response.get_json()["errors"]
+    response = housing_officer.post(f"{N}/{need['id']}/withdraw", json={"reason": "Fått bolig privat",
+                                                                         "withdrawn_on": "2026-03-03"})
     assert (response.get_json()["status"], response.get_json()["withdrawn_on"]) == ("withdrawn", "2026-03-03")
     response = housing_officer.post(f"{N}/{need['id']}/park", json={"until": "2026-04-01", "reason": "x y z"})
     assert response.status_code == 409

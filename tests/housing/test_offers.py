@@ -221,8 +221,8 @@ def test_person_overview_has_housing_sections(make_unit, make_need, make_person,
 
 
 def test_provider_sees_tenancies_only_of_persons_it_serves(make_unit, make_need, make_person, offer,
-                                                            housing_officer, env, town):
-    from service.persons import access
+                                                            housing_officer, env, town, app, monkeypatch):
+    from service.common.contributions import for_app
     from service.persons.models import Person
 
     served, other = make_person(name="Served"), make_person(name="Other")
@@ -233,18 +233,12 @@ def test_provider_sees_tenancies_only_of_persons_it_serves(make_unit, make_need,
             f"{O}/{made['id']}/accept", json={"start_on": "2026-03-03"}).get_json()["tenancy_id"]
     provider = env.caller("provider", town)
     assert provider.get(T).get_json() == []  # no scope registered: sees nobody
-    saved = dict(access._SCOPES)
-    access._SCOPES.setdefault("provider", [])
-    access._SCOPES["provider"] = [lambda user: Person.name == "Served"]
-    try:
-        assert [t["id"] for t in provider.get(T).get_json()] == [tenancy_ids[served["id"]]]
-        assert provider.get(f"{T}/{tenancy_ids[other['id']]}").status_code == 404
-        assert provider.get(f"{T}/{tenancy_ids[served['id']]}").status_code == 200
-        assert provider.post(f"{T}/{tenancy_ids[served['id']]}/end",
-                             json={"ended_on": "2026-03-03", "reason": "other"}).status_code == 403
-    finally:
-        access._SCOPES.clear()
-        access._SCOPES.update(saved)
+    monkeypatch.setitem(for_app(app).person_scopes, "provider", [lambda user: Person.name == "Served"])
+    assert [t["id"] for t in provider.get(T).get_json()] == [tenancy_ids[served["id"]]]
+    assert provider.get(f"{T}/{tenancy_ids[other['id']]}").status_code == 404
+    assert provider.get(f"{T}/{tenancy_ids[served['id']]}").status_code == 200
+    assert provider.post(f"{T}/{tenancy_ids[served['id']]}/end",
+                         json={"ended_on": "2026-03-03", "reason": "other"}).status_code == 403
 
 
 @pytest.mark.parametrize("role", ["planner", "case_officer", "provider", "coordinator"])

@@ -56,15 +56,15 @@ def active_plan(prepared_plan, coordinator):
 
 
 @pytest.fixture
-def provider_serves_district():
+def provider_serves_district(app):
     """Stand-in for the decisions feature's provider scope: a provider serves the
     persons whose district equals its unit name (removed again after the test)."""
-    from service.persons import access
+    from service.common.contributions import for_app
     from service.persons.models import Person
 
     def rule(user):
-        return Person.district == user.provider_unit
+        return Person.district == user.provider_unit.name
 
-    access.register_person_scope("provider", rule)
+    for_app(app).add_person_scope("provider", rule)
     yield
-    access._SCOPES["provider"].remove(rule)
+    for_app(app).person_scopes["provider"].remove(rule)

@@ -12,7 +12,8 @@ def test_coordinator_sees_and_changes_only_its_own_plans(active_plan, coordinato
     assert coordinator.get(f"{API}/{theirs['id']}/goals").status_code == 404
     assert coordinator.post(f"{API}/{theirs['id']}/goals",
                             json={"area": "housing", "text": "x"}).status_code == 404
-    assert coordinator.post(f"{API}/{theirs['id']}/close", json={"reason": "forsøk"}).status_code == 404
+    assert coordinator.post(f"{API}/{theirs['id']}/close",
+                            json={"reason": "forsøk", "closed_on": "2026-03-03"}).status_code == 404
     # Filtering on someone else cannot widen the view.
     assert ok(coordinator.get(API, query_string={"coordinator": str(other_coordinator.user_id)})) == []
 
@@ -27,7 +28,7 @@ def test_coordinator_reads_its_persons_only_and_read_only(active_plan, coordinat
     assert coordinator.patch(f"/api/v1/persons/{person['id']}", json={"district": "x"},
                              headers={"If-Match": '"v1"'}).status_code == 403
     # Once the plan is closed the person is no longer the coordinator's to see.
-    ok(coordinator.post(f"{API}/{plan['id']}/close", json={"reason": "Flyttet"}))
+    ok(coordinator.post(f"{API}/{plan['id']}/close", json={"reason": "Flyttet", "closed_on": "2026-03-03"}))
     assert coordinator.get(f"/api/v1/persons/{person['id']}").status_code == 404
     # ... while the closed plan itself stays readable to the coordinator who ran it.
     assert ok(coordinator.get(f"{API}/{plan['id']}"))["status"] == "closed"
@@ -36,7 +37,7 @@ def test_coordinator_reads_its_persons_only_and_read_only(active_plan, coordinat
 def test_coordinator_handing_over_loses_the_plan(active_plan, coordinator, other_coordinator):
     plan = active_plan()
     handed = ok(coordinator.post(f"{API}/{plan['id']}/appoint-coordinator",
-                                 json={"user_id": str(other_coordinator.user_id)}))
+                                 json={"user_id": str(other_coordinator.user_id), "appointed_on": "2026-03-03"}))
     assert handed["coordinator"]["user_id"] == str(other_coordinator.user_id)
     assert coordinator.get(f"{API}/{plan['id']}").status_code == 404
     assert other_coordinator.get(f"{API}/{plan['id']}").status_code == 200
@@ -95,7 +96,8 @@ def test_another_municipality_does_not_see_the_plan(active_plan, env):
     foreign = env.caller("case_officer", env.municipality())
     assert foreign.get(f"{API}/{plan['id']}").status_code == 404
     assert ok(foreign.get(API)) == []
-    assert foreign.post(f"{API}/{plan['id']}/close", json={"reason": "forsøk"}).status_code == 404
+    assert foreign.post(f"{API}/{plan['id']}/close",
+                        json={"reason": "forsøk", "closed_on": "2026-03-03"}).status_code == 404
 
 
 def _events(auditor, **filters):
@@ -155,7 +157,7 @@ def test_overview_has_the_plan_section(active_plan, coordinator, case_officer, m
 def test_overview_prefers_the_open_plan_over_closed_ones(request_plan, case_officer, make_person):
     person = make_person()
     old = request_plan(person, requested_on="2025-01-10")
-    ok(case_officer.post(f"{API}/{old['id']}/close", json={"reason": "Flyttet ut"}))
+    ok(case_officer.post(f"{API}/{old['id']}/close", json={"reason": "Flyttet ut", "closed_on": "2025-06-01"}))
     new = request_plan(person, requested_on="2024-12-01")  # registered late, older date
     assert ok(case_officer.get(f"/api/v1/persons/{person['id']}/overview"))["plan"]["id"] == new["id"]
 

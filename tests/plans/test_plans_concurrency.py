@@ -92,7 +92,7 @@ def test_losing_the_race_at_the_index_is_a_clean_409(request_plan, case_officer,
         return None if len(calls) == 1 else real(person_id)
 
     monkeypatch.setattr(services, "_open_plan_of", blind_first_time)
-    response = case_officer.post(API, json={"person_id": person["id"]})
+    response = case_officer.post(API, json={"person_id": person["id"], "requested_on": "2026-02-01"})
     assert response.status_code == 409, response.get_json()
     assert response.get_json()["plan_id"] == first["id"]
     assert len(calls) == 2

@@ -3,6 +3,7 @@
 Today is frozen at 2026-03-03 (Europe/Oslo).
 """
 
+import datetime as dt
 import uuid
 
 import pytest
@@ -45,7 +46,7 @@ def test_coordinator_takes_a_plan_from_request_to_active_with_content(case_offic
     decision = ok(case_officer.post("/api/v1/decisions", json={
         "person_id": person["id"], "service_code": "bo-og-veiledning", "outcome": "granted",
         "hours_per_week": 2, "valid_from": "2026-02-01", "valid_to": "2027-01-31",
-        "provider_unit": "Psykisk helse- og rustjenesten", "decided_on": "2026-02-01"}), 201)
+        "decided_on": "2026-02-01"}), 201)
     measure = ok(coordinator.post(f"{plan_url}/measures", json={
         "goal_id": goal["id"], "description": "Boveiledning", "extent": "2 timer per uke",
         "responsible_organisation": "Psykisk helse- og rustjenesten",
@@ -81,7 +82,7 @@ def test_coordinator_takes_a_plan_from_request_to_active_with_content(case_offic
 def test_second_open_plan_for_the_same_person_is_409(request_plan, case_officer, make_person):
     person = make_person()
     first = request_plan(person)
-    response = case_officer.post(API, json={"person_id": person["id"]})
+    response = case_officer.post(API, json={"person_id": person["id"], "requested_on": "2026-02-01"})
     assert response.status_code == 409
     body = response.get_json()
     assert body["type"].endswith("plan_exists")
@@ -92,16 +93,17 @@ def test_second_open_plan_for_the_same_person_is_409(request_plan, case_officer,
 def test_a_closed_plan_does_not_block_a_new_one(request_plan, case_officer, make_person):
     person = make_person()
     first = request_plan(person)
-    closed = ok(case_officer.post(f"{API}/{first['id']}/close", json={"reason": "Søknaden trukket"}))
-    assert closed["status"] == "closed" and closed["closed_on"] == "2026-03-03"
+    closed = ok(case_officer.post(f"{API}/{first['id']}/close",
+                                  json={"reason": "Søknaden trukket", "closed_on": "2026-03-02"}))
+    assert closed["status"] == "closed" and closed["closed_on"] == "2026-03-02"
     assert closed["close_reason"] == "Søknaden trukket"
-    ok(case_officer.post(API, json={"person_id": person["id"]}), 201)
+    ok(case_officer.post(API, json={"person_id": person["id"], "requested_on": "2026-03-03"}), 201)
 
 
 def test_activation_needs_consent(request_plan, case_officer, coordinator):
     plan = request_plan()
-    ok(case_officer.post(f"{API}/{plan['id']}/appoint-coordinator", json={"user_id": str(coordinator.user_id)}))
-    response = coordinator.post(f"{API}/{plan['id']}/activate", json={})
+    ok(case_officer.post(f"{API}/{plan['id']}/appoint-coordinator", json={"user_id": str(coordinator.user_id), "appointed_on": "2026-02-01"}))
+    response = coordinator.post(f"{API}/{plan['id']}/activate", json={"activated_on": "2026-03-03"})
     assert response.status_code == 409
     assert "requested" in response.get_json()["detail"]
 
@@ -111,11 +113,11 @@ def test_activation_without_coordinator_is_refused_with_its_reason(app, request_
     so the rule is checked by calling the service as the system (CLI/jobs)."""
 
     plan = request_plan()
-    ok(case_officer.post(f"{API}/{plan['id']}/consent", json={"scope": "Individuell plan"}))
+    ok(case_officer.post(f"{API}/{plan['id']}/consent", json={"scope": "Individuell plan", "given_on": "2026-02-01"}))
     with app.app_context():
         municipality_id = db.session.get(IndividualPlan, uuid.UUID(plan["id"])).municipality_id
         with tenant_scope(municipality_id), pytest.raises(Conflict) as raised:
-            services.activate(uuid.UUID(plan["id"]), {})
+            services.activate(uuid.UUID(plan["id"]), {"activated_on": dt.date(2026, 3, 3)})
     assert raised.value.code == "coordinator_missing"
 
 
@@ -123,18 +125,19 @@ def test_declining_keeps_the_coordinator_offer(request_plan, case_officer, make_
     person = make_person()
     plan = request_plan(person)
     ok(case_officer.post(f"{API}/{plan['id']}/appoint-coordinator",
-                         json={"name": "Kari Koordinator", "contact": "Fastlegekontoret"}))
+                         json={"name": "Kari Koordinator", "contact": "Fastlegekontoret", "appointed_on": "2026-02-01"}))
     plan = ok(case_officer.post(f"{API}/{plan['id']}/decline",
-                                json={"coordinator_only": True, "reason": "Ønsker ikke plan nå"}))
+                                json={"coordinator_only": True, "reason": "Ønsker ikke plan nå",
+                                      "declined_on": "2026-03-03"}))
     assert plan["status"] == "declined" and plan["coordinator_only"] is True
     assert plan["coordinator"]["name"] == "Kari Koordinator"
     assert plan["coordinator"]["user_id"] is None
     assert plan["declined_on"] == "2026-03-03"
     # Still the person's one open arrangement.
-    assert case_officer.post(API, json={"person_id": person["id"]}).status_code == 409
+    assert case_officer.post(API, json={"person_id": person["id"], "requested_on": "2026-03-03"}).status_code == 409
     # The coordinator may still be replaced, but there is no plan to activate.
     assert case_officer.post(f"{API}/{plan['id']}/appoint-coordinator",
-                             json={"name": "Per Koordinator"}).status_code == 200
+                             json={"name": "Per Koordinator", "appointed_on": "2026-03-03"}).status_code == 200
     listed = ok(case_officer.get(API, query_string={"coordinator_only": "true", "person_id": person["id"]}))
     assert [p["id"] for p in listed] == [plan["id"]]
 
@@ -142,14 +145,16 @@ def test_declining_keeps_the_coordinator_offer(request_plan, case_officer, make_
 def test_declining_outright_frees_the_person_for_a_new_request(request_plan, case_officer, make_person):
     person = make_person()
     plan = request_plan(person)
-    plan = ok(case_officer.post(f"{API}/{plan['id']}/decline", json={"coordinator_only": False}))
+    plan = ok(case_officer.post(f"{API}/{plan['id']}/decline",
+                                json={"coordinator_only": False, "declined_on": "2026-03-03"}))
     assert plan["status"] == "declined" and plan["coordinator_only"] is False
-    for action, body in (("consent", {"scope": "Individuell plan"}), ("close", {"reason": "Avsluttet"}),
-                         ("appoint-coordinator", {"name": "Kari"})):
+    for action, body in (("consent", {"scope": "Individuell plan", "given_on": "2026-03-03"}),
+                         ("close", {"reason": "Avsluttet", "closed_on": "2026-03-03"}),
+                         ("appoint-coordinator", {"name": "Kari", "appointed_on": "2026-03-03"})):
         response = case_officer.post(f"{API}/{plan['id']}/{action}", json=body)
         assert response.status_code == 409, action
         assert "declined" in response.get_json()["detail"]
-    ok(case_officer.post(API, json={"person_id": person["id"]}), 201)
+    ok(case_officer.post(API, json={"person_id": person["id"], "requested_on": "2026-03-03"}), 201)
 
 
 def test_decline_needs_an_explicit_answer_on_the_coordinator(request_plan, case_officer):
@@ -161,22 +166,25 @@ def test_decline_needs_an_explicit_answer_on_the_coordinator(request_plan, case_
 
 def test_consent_after_coordinator_only_takes_the_plan_up_again(request_plan, case_officer, coordinator):
     plan = request_plan()
-    ok(case_officer.post(f"{API}/{plan['id']}/appoint-coordinator", json={"user_id": str(coordinator.user_id)}))
-    ok(case_officer.post(f"{API}/{plan['id']}/decline", json={"coordinator_only": True}))
-    plan = ok(coordinator.post(f"{API}/{plan['id']}/consent", json={"scope": "Ombestemt seg: ønsker IP"}))
+    ok(case_officer.post(f"{API}/{plan['id']}/appoint-coordinator", json={"user_id": str(coordinator.user_id), "appointed_on": "2026-02-01"}))
+    ok(case_officer.post(f"{API}/{plan['id']}/decline", json={"coordinator_only": True, "declined_on": "2026-02-02"}))
+    plan = ok(coordinator.post(f"{API}/{plan['id']}/consent",
+                               json={"scope": "Ombestemt seg: ønsker IP", "given_on": "2026-03-03"}))
     assert plan["status"] == "in_preparation"
     assert plan["coordinator_only"] is False and plan["declined_on"] is None
 
 
 def test_an_active_plan_cannot_be_declined_but_can_be_closed(active_plan, coordinator):
     plan = active_plan()
-    response = coordinator.post(f"{API}/{plan['id']}/decline", json={"coordinator_only": True})
+    response = coordinator.post(f"{API}/{plan['id']}/decline",
+                                json={"coordinator_only": True, "declined_on": "2026-03-03"})
     assert response.status_code == 409
     assert "active" in response.get_json()["detail"]
     closed = ok(coordinator.post(f"{API}/{plan['id']}/close",
                                  json={"reason": "Mål nådd, ønsker ikke videre plan", "closed_on": "2026-03-01"}))
     assert closed["status"] == "closed" and closed["closed_on"] == "2026-03-01"
-    assert coordinator.post(f"{API}/{plan['id']}/close", json={"reason": "igjen"}).status_code == 409
+    assert coordinator.post(f"{API}/{plan['id']}/close",
+                            json={"reason": "igjen", "closed_on": "2026-03-03"}).status_code == 409
     assert coordinator.post(f"{API}/{plan['id']}/goals", json={"area": "housing", "text": "x"}).status_code == 409
 
 
@@ -188,14 +196,14 @@ def test_close_needs_a_reason(active_plan, coordinator):
 
 def test_activating_twice_names_the_state(active_plan, coordinator):
     plan = active_plan()
-    response = coordinator.post(f"{API}/{plan['id']}/activate", json={})
+    response = coordinator.post(f"{API}/{plan['id']}/activate", json={"activated_on": "2026-03-03"})
     assert response.status_code == 409
     assert response.get_json()["detail"] == "The plan is active; it cannot be activated."
 
 
 def test_content_needs_consent_first(request_plan, case_officer, coordinator):
     plan = request_plan()
-    ok(case_officer.post(f"{API}/{plan['id']}/appoint-coordinator", json={"user_id": str(coordinator.user_id)}))
+    ok(case_officer.post(f"{API}/{plan['id']}/appoint-coordinator", json={"user_id": str(coordinator.user_id), "appointed_on": "2026-02-01"}))
     response = coordinator.post(f"{API}/{plan['id']}/goals", json={"area": "housing", "text": "Bolig"})
     assert response.status_code == 409
     assert response.get_json()["type"].endswith("consent_missing")
@@ -268,7 +276,8 @@ def test_patch_needs_if_match(request_plan, case_officer):
 
 def test_actions_honour_a_stale_if_match(request_plan, case_officer):
     plan = request_plan()
-    response = case_officer.post(f"{API}/{plan['id']}/consent", json={"scope": "Individuell plan"},
+    response = case_officer.post(f"{API}/{plan['id']}/consent",
+                                 json={"scope": "Individuell plan", "given_on": "2026-02-01"},
                                  headers={"If-Match": '"v999"'})
     assert response.status_code == 412
 
@@ -329,10 +338,12 @@ def test_appoint_coordinator_validates_the_user(request_plan, case_officer, env,
     url = f"{API}/{plan['id']}/appoint-coordinator"
     assert case_officer.post(url, json={}).status_code == 422
     assert case_officer.post(url, json={"user_id": str(case_officer.user_id), "name": "x"}).status_code == 422
-    not_a_coordinator = case_officer.post(url, json={"user_id": str(case_officer.user_id)})
+    not_a_coordinator = case_officer.post(url, json={"user_id": str(case_officer.user_id),
+                                                     "appointed_on": "2026-03-03"})
     assert not_a_coordinator.status_code == 422 and "user_id" in not_a_coordinator.get_json()["errors"]
     elsewhere = env.caller("coordinator", env.municipality())
-    assert case_officer.post(url, json={"user_id": str(elsewhere.user_id)}).status_code == 422
+    assert case_officer.post(url, json={"user_id": str(elsewhere.user_id),
+                                        "appointed_on": "2026-03-03"}).status_code == 422
 
 
 def test_dates_may_not_be_in_the_future(request_plan, case_officer, make_person):
@@ -345,7 +356,8 @@ def test_dates_may_not_be_in_the_future(request_plan, case_officer, make_person)
 
 
 def test_unknown_person_is_422(case_officer):
-    response = case_officer.post(API, json={"person_id": "6f1f9c4e-0000-4000-8000-000000000000"})
+    response = case_officer.post(API, json={"person_id": "6f1f9c4e-0000-4000-8000-000000000000",
+                                            "requested_on": "2026-03-03"})
     assert response.status_code == 422 and "person_id" in response.get_json()["errors"]
 
 

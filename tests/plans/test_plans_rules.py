@@ -37,7 +37,7 @@ def test_add_months_lands_in_the_right_month_and_never_overshoots(start, months)
 def test_default_next_evaluation_is_six_months_clamped(prepared_plan, coordinator, frozen_clock):
     frozen_clock.set(dt.datetime(2026, 3, 31, 9, 0, tzinfo=dt.timezone.utc))
     plan = prepared_plan()
-    plan = ok(coordinator.post(f"{API}/{plan['id']}/activate", json={}))
+    plan = ok(coordinator.post(f"{API}/{plan['id']}/activate", json={"activated_on": "2026-03-31"}))
     assert plan["activated_on"] == "2026-03-31"
     assert plan["next_evaluation_on"] == "2026-09-30"
 
@@ -52,11 +52,14 @@ def test_evaluation_interval_is_configuration(app, prepared_plan, coordinator):
     assert plan["next_evaluation_on"] == "2026-05-28"
 
 
-def test_the_oslo_date_decides_today(prepared_plan, coordinator, frozen_clock):
+def test_the_oslo_date_decides_what_is_in_the_future(prepared_plan, coordinator, frozen_clock):
     # 23:30 UTC on 2 March is already 3 March in Oslo.
     frozen_clock.set(dt.datetime(2026, 3, 2, 23, 30, tzinfo=dt.timezone.utc))
     plan = prepared_plan()
-    plan = ok(coordinator.post(f"{API}/{plan['id']}/activate", json={}))
+    url = f"{API}/{plan['id']}/activate"
+    tomorrow = coordinator.post(url, json={"activated_on": "2026-03-04"})
+    assert tomorrow.status_code == 422 and "activated_on" in tomorrow.get_json()["errors"]
+    plan = ok(coordinator.post(url, json={"activated_on": "2026-03-03"}))
     assert plan["activated_on"] == "2026-03-03"
 
 
@@ -66,7 +69,7 @@ def _municipality_of(person_id: str):
 
 def _decide(case_officer, person, service_code, **fields) -> dict:
     body = {"person_id": person["id"], "service_code": service_code, "outcome": "granted",
-            "valid_from": "2026-02-01", "valid_to": "2027-01-31", "provider_unit": "Tjenestekontoret",
+            "valid_from": "2026-02-01", "valid_to": "2027-01-31",
             "decided_on": "2026-02-01", **fields}
     response = case_officer.post("/api/v1/decisions", json=body)
     assert response.status_code == 201, response.get_json()
@@ -124,7 +127,7 @@ def test_worklist_helpers_find_due_and_coordinatorless_plans(app, active_plan, r
     due = active_plan(next_evaluation_on="2026-03-10")  # within 14 days of 2026-03-03
     active_plan(next_evaluation_on="2026-04-01")
     lonely = request_plan()
-    ok(case_officer.post(f"{API}/{lonely['id']}/consent", json={"scope": "Individuell plan"}))
+    ok(case_officer.post(f"{API}/{lonely['id']}/consent", json={"scope": "Individuell plan", "given_on": "2026-02-01"}))
     request_plan()  # requested without coordinator: not yet a flag
     with app.app_context(), tenant_scope(_municipality_of(due["person_id"])):
         due_ids = {str(p.id) for p in db.session.scalars(services.evaluation_due_stmt(dt.date(2026, 3, 3)))}
@@ -137,16 +140,17 @@ def test_plan_counts_for_the_monthly_report(app, active_plan, request_plan, case
     overdue = active_plan(next_evaluation_on="2026-03-01")
     active_plan(next_evaluation_on="2026-06-01")
     kept = request_plan()
-    ok(case_officer.post(f"{API}/{kept['id']}/appoint-coordinator", json={"name": "Kari Koordinator"}))
-    ok(case_officer.post(f"{API}/{kept['id']}/decline", json={"coordinator_only": True}))
+    ok(case_officer.post(f"{API}/{kept['id']}/appoint-coordinator",
+                         json={"name": "Kari Koordinator", "appointed_on": "2026-02-01"}))
+    ok(case_officer.post(f"{API}/{kept['id']}/decline", json={"coordinator_only": True, "declined_on": "2026-02-02"}))
     closed = request_plan()
-    ok(case_officer.post(f"{API}/{closed['id']}/close", json={"reason": "Trukket"}))
+    ok(case_officer.post(f"{API}/{closed['id']}/close", json={"reason": "Trukket", "closed_on": "2026-02-03"}))
     request_plan()
     # Another municipality's plans are not counted.
     foreign_officer = env.caller("case_officer", env.municipality())
     foreign_person = ok(foreign_officer.post("/api/v1/persons", json={
         "name": "Annen Kommune", "national_id_missing_reason": "Ukjent", "birth_date": "1980-01-01"}), 201)
-    ok(foreign_officer.post(API, json={"person_id": foreign_person["id"]}), 201)
+    ok(foreign_officer.post(API, json={"person_id": foreign_person["id"], "requested_on": "2026-02-01"}), 201)
     with app.app_context(), tenant_scope(_municipality_of(overdue["person_id"])):
         counts = services.plan_counts(dt.date(2026, 3, 3))
     assert counts == {"requested": 1, "in_preparation": 0, "active": 2, "declined": 1, "closed": 1,
@@ -161,6 +165,6 @@ def test_patch_checks_the_plan_period_and_refuses_closed_plans(active_plan, coor
     too_late = coordinator.patch(url, json={"requested_on": "2026-01-01"},
                                  headers={"If-Match": f'"v{plan["version"]}"'})
     assert too_late.status_code == 422 and "requested_on" in too_late.get_json()["errors"]
-    closed = ok(coordinator.post(f"{url}/close", json={"reason": "Flyttet"}))
+    closed = ok(coordinator.post(f"{url}/close", json={"reason": "Flyttet", "closed_on": "2026-03-03"}))
     response = coordinator.patch(url, json={"needs": "x"}, headers={"If-Match": f'"v{closed["version"]}"'})
     assert response.status_code == 409 and "closed" in response.get_json()["detail"]

@@ -1,0 +1,101 @@
+"""Features contribute only through their ``init_app``, called by ``create_app``: importing changes nothing."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import pkgutil
+
+import pytest
+from flask import Flask
+
+import service
+from service.catalogue.services import seed_new_municipality
+from service.common import contributions
+from service.common.contributions import Contributions
+from service.decisions.services import provider_person_scope
+from service.decisions.signals import decision_decided
+from service.plans.services import coordinator_person_scope, on_decision_decided
+
+
+def _import_every_module() -> list:
+    return [importlib.import_module(info.name)
+            for info in pkgutil.walk_packages(service.__path__, prefix="service.")]
+
+
+def _feature_packages() -> set[str]:
+    return {f"service.{info.name}" for info in pkgutil.iter_modules(service.__path__)
+            if info.ispkg and info.name != "common"}
+
+
+def test_importing_every_module_contributes_nothing():
+    modules = _import_every_module()
+    fresh = Flask("fresh")
+
+    assert contributions.EXTENSION not in fresh.extensions
+    # Nothing is connected at import: no receiver for every sender, none for a new app.
+    assert not decision_decided.has_receivers_for(fresh)
+    with fresh.app_context(), pytest.raises(RuntimeError):
+        contributions.current()
+    # No module keeps a registry of its own.
+    held = [m.__name__ for m in modules for value in vars(m).values() if isinstance(value, Contributions)]
+    assert held == []
+
+
+def test_the_module_level_registries_are_gone():
+    from service.auth import services as auth_services
+    from service.catalogue import services as catalogue_services
+    from service.decisions import services as decision_services
+    from service.persons import access
+    from service.referrals import services as referral_services
+
+    assert importlib.util.find_spec("service.persons.overview") is None
+    assert importlib.util.find_spec("service.housing.overview") is None
+    for module, name in ((access, "_SCOPES"), (access, "register_person_scope"),
+                         (auth_services, "_MUNICIPALITY_INITIALIZERS"),
+                         (auth_services, "register_municipality_initializer"),
+                         (catalogue_services, "_register"), (decision_services, "_register"),
+                         (referral_services, "_register")):
+        assert not hasattr(module, name), f"{module.__name__}.{name} still exists"
+
+
+def test_create_app_initialises_every_feature_package_once():
+    listed = [feature.__name__ for feature in service.FEATURES]
+    assert sorted(listed) == sorted(_feature_packages())
+    assert len(listed) == len(set(listed))
+    assert all(callable(feature.init_app) for feature in service.FEATURES)
+
+
+def test_init_app_contributes_to_that_app_only():
+    one, other = Flask("one"), Flask("other")
+    for feature in service.FEATURES:
+        feature.init_app(one)
+
+    registry = contributions.for_app(one)
+    assert registry.person_scopes == {"provider": [provider_person_scope],
+                                      "coordinator": [coordinator_person_scope]}
+    assert registry.municipality_initializers == [seed_new_municipality]
+    assert list(decision_decided.receivers_for(one)) == [on_decision_decided]
+    assert contributions.EXTENSION not in other.extensions
+    assert not decision_decided.has_receivers_for(other)
+
+
+def test_create_app_registers_the_features_contributions(app):
+    registry = app.extensions[contributions.EXTENSION]
+    assert registry.person_scopes["coordinator"] == [coordinator_person_scope]
+    assert registry.person_scopes["provider"] == [provider_person_scope]
+    assert seed_new_municipality in registry.municipality_initializers
+    assert on_decision_decided in list(decision_decided.receivers_for(app))
+
+
+def test_a_contribution_is_registered_once():
+    registry = Contributions()
+    registry.add_person_scope("coordinator", coordinator_person_scope)
+    registry.add_person_scope("coordinator", coordinator_person_scope)
+    registry.add_municipality_initializer(seed_new_municipality)
+    registry.add_municipality_initializer(seed_new_municipality)
+    assert registry.scopes_for("coordinator") == [coordinator_person_scope]
+    assert registry.municipality_initializers == [seed_new_municipality]
+    registry.add_labels("risk_class", {"green": "grønn"})
+    with pytest.raises(ValueError):
+        registry.add_labels("risk_class", {"green": "grønn"})
