@@ -38,8 +38,6 @@ class BaseConfig:
     OPENAPI_JSON_PATH = "openapi.json"
     DOCS_UI_ENABLED = True
     MAX_CONTENT_LENGTH = 256 * 1024
-    PAGE_SIZE_DEFAULT = 50
-    PAGE_SIZE_MAX = 200
     JSON_SORT_KEYS = False
 
     # Rate limiting (flask-limiter); per token, or per address when anonymous.

@@ -18,6 +18,7 @@ from service import (
     home,
     housing,
     jobs,
+    labels,
     overview,
     persons,
     plans,
@@ -38,7 +39,7 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 # feature's contributions (person scopes, municipality initialisers, …) to the app's
 # registry and connects its signal receivers. Nothing is registered at import.
 FEATURES = (auth, persons, audit, catalogue, provider_units, referrals, decisions, plans, housing,
-            overview, health, home, jobs, demo)
+            overview, labels, health, home, jobs, demo)
 
 API_SPEC_OPTIONS = {
     "info": {"description": "Case tracking for Norwegian municipal mental-health and "
@@ -120,6 +121,7 @@ def _register_blueprints(app: Flask) -> None:
     from service.health.routes import blp as health_blp
     from service.home.routes import blp as home_blp
     from service.housing.routes import blp as housing_blp
+    from service.labels.routes import blp as labels_blp
     from service.overview.routes import blp as overview_blp
     from service.persons.routes import blp as persons_blp
     from service.plans.routes import blp as plans_blp
@@ -127,7 +129,8 @@ def _register_blueprints(app: Flask) -> None:
     from service.referrals.routes import blp as referrals_blp
 
     for blueprint in (health_blp, auth_blp, persons_blp, overview_blp, audit_blp, catalogue_blp,
-                      provider_units_blp, referrals_blp, decisions_blp, plans_blp, housing_blp):
+                      provider_units_blp, referrals_blp, decisions_blp, plans_blp, housing_blp,
+                      labels_blp):
         api.register_blueprint(blueprint)
     # The index (/, /api/v1) is a plain Flask blueprint: public and not in the OpenAPI document.
     app.register_blueprint(home_blp)
@@ -147,10 +150,9 @@ def _register_blueprints(app: Flask) -> None:
 def _register_cli(app: Flask) -> None:
     from service.audit.cli import audit_cli
     from service.auth.cli import municipality_cli, token_cli, user_cli
+    from service.catalogue.cli import catalogue_cli
     from service.demo.cli import demo_cli
     from service.jobs.cli import scheduler_cli, serve_command
-
-    from service.catalogue.cli import catalogue_cli
     from service.provider_units.cli import provider_unit_cli
 
     for command in (municipality_cli, user_cli, token_cli, audit_cli, catalogue_cli, provider_unit_cli, demo_cli,

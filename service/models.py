@@ -2,14 +2,19 @@
 
 from service.audit.models import AuditChainHead, AuditEvent  # noqa: F401
 from service.auth.models import ApiToken, Municipality, User  # noqa: F401
-from service.provider_units.models import ProviderUnit  # noqa: F401
-from service.jobs.models import SchedulerHeartbeat  # noqa: F401
-from service.persons.models import Person  # noqa: F401
 from service.catalogue.models import LegalBasis, ServiceType  # noqa: F401
 from service.common.idempotency import IdempotencyKey  # noqa: F401
 from service.decisions.models import Appeal, Decision  # noqa: F401
-from service.referrals.models import Referral  # noqa: F401
-from service.plans.models import IndividualPlan, PlanEvaluation, PlanGoal, PlanMeasure, PlanMember  # noqa: F401
 from service.housing.models import (  # noqa: F401
-    HousingEvent, HousingInspection, HousingNeed, HousingOffer, HousingUnit, Tenancy,
+    HousingEvent,
+    HousingInspection,
+    HousingNeed,
+    HousingOffer,
+    HousingUnit,
+    Tenancy,
 )
+from service.jobs.models import SchedulerHeartbeat  # noqa: F401
+from service.persons.models import Person  # noqa: F401
+from service.plans.models import IndividualPlan, PlanEvaluation, PlanGoal, PlanMeasure, PlanMember  # noqa: F401
+from service.provider_units.models import ProviderUnit  # noqa: F401
+from service.referrals.models import Referral  # noqa: F401

@@ -13,7 +13,7 @@ import service
 from service.catalogue.services import seed_new_municipality
 from service.common import contributions
 from service.common.contributions import Contributions
-from service.decisions.services import provider_person_scope
+from service.decisions.loading import provider_person_scope
 from service.decisions.signals import decision_decided
 from service.plans.services import coordinator_person_scope, on_decision_decided
 

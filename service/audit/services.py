@@ -19,8 +19,10 @@ from flask import g
 from sqlalchemy import orm
 
 from service.audit.models import GENESIS_HASH, AuditChainHead, AuditEvent
+from service.auth.identity import current_user
 from service.common import clock
 from service.common.errors import NotFound
+from service.common.i18n import _
 from service.common.pagination import page_of
 from service.common.tenancy import current_municipality_id
 from service.extensions import db
@@ -54,7 +56,7 @@ def start_chain(municipality_id: uuid.UUID) -> None:
 
 
 def _actor() -> tuple[uuid.UUID | None, str]:
-    user = g.get("current_user")
+    user = current_user()
     if user is None:
         return None, SYSTEM_ROLE
     return user.id, user.role
@@ -132,7 +134,7 @@ def access_log(person_id: uuid.UUID, page: int, page_size: int) -> tuple[list[Au
     from service.persons.models import Person
 
     if db.session.get(Person, person_id) is None:
-        raise NotFound("no such person")
+        raise NotFound(_("No such person."))
     items, total = list_events({"person_id": person_id}, page, page_size)
     record("read", "access_log", object_id=person_id, person_id=person_id)
     return items, total

@@ -4,4 +4,8 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Contributes nothing to the shared views."""
+    """Contributes the labels of its codes."""
+    from service.auth.labels import DOMAINS as LABELS
+    from service.common.contributions import for_app
+    for domain, labels in LABELS.items():
+        for_app(app).add_labels(domain, labels)

@@ -7,20 +7,17 @@ from flask import Flask, abort, g, request
 from service.auth import policy
 from service.auth.services import authenticate
 from service.common.errors import Forbidden
+from service.common.i18n import _
 from service.common.tenancy import set_current_municipality
 from service.extensions import db
 
 
 def _bearer_token() -> str | None:
     header = request.headers.get("Authorization", "")
-    scheme, _, token = header.partition(" ")
+    scheme, _space, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         return None
     return token.strip()
-
-
-def current_user():
-    return g.get("current_user")
 
 
 def init_auth(app: Flask) -> None:
@@ -35,13 +32,13 @@ def init_auth(app: Flask) -> None:
         token = _bearer_token()
         user = authenticate(token) if token else None
         if user is None:
-            abort(401, description="A valid bearer token is required.")
+            abort(401, description=_("A valid bearer token is required."))
         g.current_user = user
         set_current_municipality(user.municipality_id)
         roles = policy.allowed_roles(method, rule.rule)
         if roles is None or user.role not in roles:
             _record_denied(method, rule.rule)
-            raise Forbidden(f"The role {user.role} may not {method} this resource.")
+            raise Forbidden(_("The role %(role)s may not %(method)s this resource.", role=user.role, method=method))
         return None
 
 

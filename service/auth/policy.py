@@ -39,7 +39,7 @@ CATALOGUE_WRITERS = frozenset({ADMIN})
 CASE_WRITERS = frozenset({CASE_OFFICER, ADMIN})
 REFERRAL_READERS = frozenset({CASE_OFFICER, ADMIN})
 # Providers see their own unit's decisions, coordinators and housing officers those of
-# persons they may see (row-level rules in service.decisions.services).
+# persons they may see (row-level rules in service.decisions.loading).
 DECISION_READERS = PERSON_READERS
 APPEAL_READERS = frozenset({CASE_OFFICER, ADMIN})
 # Colleagues' names and roles (to assign a referral, appoint a coordinator); no person data.
@@ -66,6 +66,7 @@ PUBLIC: frozenset[tuple[str, str]] = frozenset({
 
 POLICY: dict[tuple[str, str], frozenset[str]] = {
     ("GET", f"{API}/me"): EVERYONE,
+    ("GET", f"{API}/labels"): EVERYONE,
     ("GET", f"{API}/users"): USER_READERS,
     # persons
     ("GET", f"{API}/persons"): PERSON_READERS,
@@ -206,7 +207,7 @@ def may(role: str, method: str, rule: str) -> bool:
 # see only the persons a feature's scope gives them (service.persons.access).
 SEES_EVERY_PERSON = roles_for("POST", f"{API}/persons")
 # Who writes decisions sees every decision; a provider its unit's decided ones, other
-# readers those of the persons they may see (service.decisions.services).
+# readers those of the persons they may see (service.decisions.loading).
 SEES_EVERY_DECISION = roles_for("POST", f"{API}/decisions")
 # Who requests plans sees every plan; a coordinator the plans it coordinates, a provider
 # those of the persons it serves (service.plans.services).

@@ -3,8 +3,9 @@ from marshmallow import validate
 
 from service.catalogue.models import REPORT_GROUPS
 from service.common.fields import Date
+from service.common.i18n import N_
 
-_CODE = validate.Regexp(r"^[a-z0-9][a-z0-9-]{0,59}$", error="use lower-case letters, digits and '-'")
+_CODE = validate.Regexp(r"^[a-z0-9][a-z0-9-]{0,59}$", error=N_("use lower-case letters, digits and '-'"))
 
 
 class ServiceTypeSchema(ma.Schema):

@@ -11,7 +11,8 @@ from service.audit.services import record
 from service.catalogue import seed_data
 from service.catalogue.models import REPORT_GROUPS, LegalBasis, ServiceType
 from service.common.concurrency import check_version
-from service.common.errors import Conflict, NotFound, ValidationFailed
+from service.common.errors import Duplicate, NotFound, ValidationFailed
+from service.common.i18n import _
 from service.common.tenancy import current_municipality_id, tenant_scope
 from service.extensions import db
 
@@ -48,9 +49,9 @@ def seed_new_municipality(municipality) -> None:
 def service_type(code: str | None, *, field: str = "service_code", for_new_use: bool = True) -> ServiceType:
     row = db.session.scalar(sa.select(ServiceType).where(ServiceType.code == code)) if code else None
     if row is None:
-        raise ValidationFailed.field(field, f"unknown service code {code!r}" if code else "required")
+        raise ValidationFailed.field(field, _("unknown service code %(code)s", code=repr(code)) if code else _("required"))
     if for_new_use and not row.active:
-        raise ValidationFailed.field(field, f"service {code!r} is no longer offered")
+        raise ValidationFailed.field(field, _("service %(code)s is no longer offered", code=repr(code)))
     return row
 
 
@@ -79,18 +80,20 @@ def check_in_force(basis: LegalBasis, on: dt.date, *, field: str = "legal_basis"
     """A decision is made under the basis in force on its decided_on (422 otherwise)."""
     if basis.in_force_on(on):
         return
-    message = f"legal basis {basis.code!r} is not in force on {on.isoformat()}"
     if basis.replaced_by:
-        message += f"; it was replaced by {basis.replaced_by!r}"
+        message = _("legal basis %(code)s is not in force on %(date)s; it was replaced by %(replaced_by)s",
+                    code=repr(basis.code), date=on.isoformat(), replaced_by=repr(basis.replaced_by))
+    else:
+        message = _("legal basis %(code)s is not in force on %(date)s", code=repr(basis.code), date=on.isoformat())
     raise ValidationFailed.field(field, message)
 
 
 def legal_basis(code: str | None, *, field: str = "legal_basis", for_new_use: bool = True) -> LegalBasis:
     row = db.session.scalar(sa.select(LegalBasis).where(LegalBasis.code == code)) if code else None
     if row is None:
-        raise ValidationFailed.field(field, f"unknown legal basis {code!r}" if code else "required")
+        raise ValidationFailed.field(field, _("unknown legal basis %(code)s", code=repr(code)) if code else _("required"))
     if for_new_use and not row.active:
-        raise ValidationFailed.field(field, f"legal basis {code!r} is no longer in use")
+        raise ValidationFailed.field(field, _("legal basis %(code)s is no longer in use", code=repr(code)))
     return row
 
 
@@ -107,27 +110,29 @@ def list_services(filters: dict) -> list[ServiceType]:
 def get_service(code: str) -> ServiceType:
     row = db.session.scalar(sa.select(ServiceType).where(ServiceType.code == code))
     if row is None:
-        raise NotFound(f"No service with code {code}.")
+        raise NotFound(_("No service with code %(code)s.", code=code))
     return row
 
 
 def _check_service_fields(data: dict) -> None:
     if data.get("report_group") is not None and data["report_group"] not in REPORT_GROUPS:
-        raise ValidationFailed.field("report_group", f"must be one of {', '.join(REPORT_GROUPS)}")
+        raise ValidationFailed.field("report_group", _("must be one of %(choices)s", choices=", ".join(REPORT_GROUPS)))
     if data.get("default_legal_basis"):
         legal_basis(data["default_legal_basis"], field="default_legal_basis")
 
 
 def _check_code(code: str) -> None:
     if not _CODE_RE.match(code or "") or code in _RESERVED_CODES:
-        raise ValidationFailed.field("code", "use 1-60 lower-case letters, digits and '-'")
+        raise ValidationFailed.field("code", _("use 1-60 lower-case letters, digits and '-'"))
 
 
 def create_service(data: dict) -> ServiceType:
     _check_code(data["code"])
     _check_service_fields(data)
     if db.session.scalar(sa.select(ServiceType.id).where(ServiceType.code == data["code"])):
-        raise Conflict(f"A service with code {data['code']} already exists.", code="duplicate_code")
+        # Services are addressed by their code: the existing record is /service-catalogue/<code>.
+        raise Duplicate(_("A service with code %(code)s already exists.", code=data["code"]),
+                        existing_id=data["code"], code="duplicate_code")
     row = ServiceType(municipality_id=current_municipality_id(), **data)
     db.session.add(row)
     db.session.flush()
@@ -158,24 +163,26 @@ def list_legal_bases(filters: dict) -> list[LegalBasis]:
 def get_legal_basis(code: str) -> LegalBasis:
     row = db.session.scalar(sa.select(LegalBasis).where(LegalBasis.code == code))
     if row is None:
-        raise NotFound(f"No legal basis with code {code}.")
+        raise NotFound(_("No legal basis with code %(code)s.", code=code))
     return row
 
 
 def _check_legal_basis_fields(row: LegalBasis) -> None:
     if row.valid_from is not None and row.valid_to is not None and row.valid_to < row.valid_from:
-        raise ValidationFailed.field("valid_to", "must not be before valid_from")
+        raise ValidationFailed.field("valid_to", _("must not be before valid_from"))
     if row.replaced_by is not None:
         if row.replaced_by == row.code:
-            raise ValidationFailed.field("replaced_by", "a legal basis cannot replace itself")
+            raise ValidationFailed.field("replaced_by", _("a legal basis cannot replace itself"))
         if db.session.scalar(sa.select(LegalBasis.id).where(LegalBasis.code == row.replaced_by)) is None:
-            raise ValidationFailed.field("replaced_by", f"unknown legal basis {row.replaced_by!r}")
+            raise ValidationFailed.field("replaced_by", _("unknown legal basis %(code)s", code=repr(row.replaced_by)))
 
 
 def create_legal_basis(data: dict) -> LegalBasis:
     _check_code(data["code"])
     if db.session.scalar(sa.select(LegalBasis.id).where(LegalBasis.code == data["code"])):
-        raise Conflict(f"A legal basis with code {data['code']} already exists.", code="duplicate_code")
+        # Legal bases are addressed by their code too.
+        raise Duplicate(_("A legal basis with code %(code)s already exists.", code=data["code"]),
+                        existing_id=data["code"], code="duplicate_code")
     row = LegalBasis(municipality_id=current_municipality_id(), **data)
     with db.session.no_autoflush:
         _check_legal_basis_fields(row)

@@ -11,7 +11,8 @@ from flask import Flask, abort, current_app, g, request
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from service.common.errors import PreconditionFailed, PreconditionRequired, ValidationFailed, problem
+from service.common.errors import PROBLEM_TYPES, PreconditionFailed, PreconditionRequired, ValidationFailed, problem
+from service.common.i18n import _
 from service.extensions import db
 
 _REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{7,63}$")
@@ -56,11 +57,11 @@ def _field_with_nul(value, path: str = "") -> str | None:
 def _refuse_nul_characters() -> None:
     for key, value in request.args.items(multi=True):
         if "\x00" in key or "\x00" in value:
-            raise ValidationFailed.field(key.replace("\x00", "\\u0000"), "must not contain NUL characters")
+            raise ValidationFailed.field(key.replace("\x00", "\\u0000"), _("must not contain NUL characters"))
     if request.method in _BODY_METHODS and _has_body():
         field = _field_with_nul(request.get_json(silent=True))
         if field:
-            raise ValidationFailed.field(field, "must not contain NUL characters")
+            raise ValidationFailed.field(field, _("must not contain NUL characters"))
 
 
 def etag_of(entity) -> str:
@@ -88,7 +89,7 @@ def expected_version(*, required: bool) -> int | None:
     raw = request.headers.get("If-Match")
     if raw is None:
         if required:
-            raise PreconditionRequired("Updates need an If-Match header with the ETag from your last read.")
+            raise PreconditionRequired(_("Updates need an If-Match header with the ETag from your last read."))
         return None
     raw = raw.strip()
     if raw == "*":
@@ -97,10 +98,10 @@ def expected_version(*, required: bool) -> int | None:
     for tag in raw.split(","):
         match = _ETAG_RE.match(tag.strip())
         if match is None:
-            raise PreconditionFailed('If-Match must hold the ETag from your last read, e.g. "v3".')
+            raise PreconditionFailed(_('If-Match must hold the ETag from your last read, e.g. "v3".'))
         versions.add(int(match.group(1)))
     if len(versions) != 1:
-        raise PreconditionFailed("If-Match must name one version: the ETag from your last read.")
+        raise PreconditionFailed(_("If-Match must name one version: the ETag from your last read."))
     return versions.pop()
 
 
@@ -203,9 +204,12 @@ def refuse_unknown_query_parameters() -> None:
     declared = _declared_query_parameters(request.endpoint, method)
     unknown = sorted({_shown_name(name) for name in request.args if name not in declared})
     if unknown:
-        accepted = f" It accepts: {', '.join(sorted(declared))}." if declared else " It accepts none."
-        raise ValidationFailed(f"Unknown query parameter(s): {', '.join(unknown)}.{accepted}",
-                               errors={name: ["unknown query parameter"] for name in unknown})
+        if declared:
+            detail = _("Unknown query parameter(s): %(names)s. It accepts: %(accepted)s.",
+                       names=", ".join(unknown), accepted=", ".join(sorted(declared)))
+        else:
+            detail = _("Unknown query parameter(s): %(names)s. It accepts none.", names=", ".join(unknown))
+        raise ValidationFailed(detail, errors={name: [_("unknown query parameter")] for name in unknown})
 
 
 def init_http(app: Flask) -> None:
@@ -216,9 +220,9 @@ def init_http(app: Flask) -> None:
         if request.method in _BODY_METHODS and _has_body():
             limit = current_app.config.get("MAX_CONTENT_LENGTH")
             if limit and request.content_length and request.content_length > limit:
-                abort(413, description=f"The body is larger than {limit} bytes.")
+                abort(413, description=_("The body is larger than %(limit)s bytes.", limit=limit))
             if not _is_json_mimetype(request.mimetype):
-                abort(415, description="Send the body as application/json.")
+                abort(415, description=_("Send the body as application/json."))
         _refuse_nul_characters()
 
     @app.after_request
@@ -232,11 +236,11 @@ def init_http(app: Flask) -> None:
             db.session.commit()
         except StaleDataError:
             db.session.rollback()
-            return problem(412, "Precondition failed",
-                           "The resource was changed by someone else; fetch it again and retry.",
+            return problem(412, PROBLEM_TYPES["precondition_failed"][1],
+                           _("The resource was changed by someone else; fetch it again and retry."),
                            code="precondition_failed")
         except IntegrityError:
             db.session.rollback()
-            return problem(409, "Conflict", "The change conflicts with data already stored.",
+            return problem(409, PROBLEM_TYPES["conflict"][1], _("The change conflicts with data already stored."),
                            code="conflict")
         return response

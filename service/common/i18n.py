@@ -33,7 +33,7 @@ SOURCE_LOCALE = "en"  # the message ids are English
 
 babel = Babel()
 
-__all__ = ["N_", "_", "available_locales", "babel", "init_i18n", "lazy_gettext"]
+__all__ = ["NP_", "N_", "_", "available_locales", "babel", "init_i18n", "lazy_gettext"]
 
 
 def _(message: str, **params) -> str:
@@ -43,6 +43,11 @@ def _(message: str, **params) -> str:
 
 def N_(message: str) -> str:  # noqa: N802 (the conventional name for the marker)
     """Mark a text for extraction without translating it (translate where it is shown)."""
+    return message
+
+
+def NP_(context: str, message: str) -> str:  # noqa: N802 (like N_, with a gettext context)
+    """Mark a text with a context (e.g. a label domain) for extraction; translate with ``pgettext``."""
     return message
 
 

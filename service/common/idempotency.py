@@ -38,6 +38,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from service.common import clock
 from service.common.errors import Conflict, ValidationFailed
+from service.common.i18n import _
 from service.common.models import TenantMixin, UTCDateTime, new_uuid
 from service.common.tenancy import current_municipality_id
 from service.extensions import db
@@ -115,7 +116,7 @@ def _replay(row: IdempotencyKey) -> Response:
 
 def _reserve(key: str, request_hash: str) -> IdempotencyKey | Response:
     """Claim the key for this request, or answer from (or refuse because of) an earlier claim."""
-    user_id = g.current_user.id
+    user_id = g.current_user.id  # common sits below auth: the request plumbing reads g itself
     existing = db.session.scalar(sa.select(IdempotencyKey).where(
         IdempotencyKey.user_id == user_id, IdempotencyKey.key == key))
     if existing is not None:
@@ -124,12 +125,12 @@ def _reserve(key: str, request_hash: str) -> IdempotencyKey | Response:
             db.session.delete(existing)
             db.session.flush()
         elif existing.response_status is None:
-            raise Conflict(f"A request with this {HEADER} is still being processed.",
+            raise Conflict(_("A request with this Idempotency-Key is still being processed."),
                            code="idempotency_in_progress")
         elif existing.request_hash != request_hash:
             raise ValidationFailed(
-                f"The {HEADER} was already used for a different request; use a new key.",
-                errors={HEADER: ["already used with another request"]}, code="idempotency_key_reused")
+                _("The Idempotency-Key was already used for a different request; use a new key."),
+                errors={HEADER: [_("already used with another request")]}, code="idempotency_key_reused")
         else:
             return _replay(existing)
     row = IdempotencyKey(municipality_id=current_municipality_id(), user_id=user_id, key=key,
@@ -139,8 +140,8 @@ def _reserve(key: str, request_hash: str) -> IdempotencyKey | Response:
             db.session.add(row)
             db.session.flush()
     except IntegrityError:
-        raise Conflict(f"A request with this {HEADER} is being processed concurrently; "
-                       "retry in a moment to get its answer.", code="idempotency_in_progress") from None
+        raise Conflict(_("A request with this Idempotency-Key is being processed concurrently; "
+                         "retry in a moment to get its answer."), code="idempotency_in_progress") from None
     return row
 
 
@@ -153,7 +154,7 @@ def idempotent(view):
         if key is None:
             return view(*args, **kwargs)
         if not _KEY_RE.match(key):
-            raise ValidationFailed.field(HEADER, "use 1-200 visible ASCII characters")
+            raise ValidationFailed.field(HEADER, _("use 1-200 visible ASCII characters"))
         claimed = _reserve(key, _request_hash())
         if isinstance(claimed, Response):
             return claimed

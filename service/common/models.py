@@ -37,6 +37,11 @@ def new_uuid() -> uuid.UUID:
     return uuid.uuid4()
 
 
+def sql_in(column: str, values) -> str:
+    """``column IN ('a', 'b')`` for a CHECK constraint over a fixed set of codes."""
+    return f"{column} IN (" + ", ".join(f"'{v}'" for v in values) + ")"
+
+
 class EntityMixin:
     """id, created_at, updated_at and a version the ORM checks on every UPDATE."""
 

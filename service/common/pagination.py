@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from service.common.errors import ValidationFailed
+from service.common.i18n import _
 from service.extensions import db
 
 # flask-smorest only bounds ``page`` below; an unbounded page makes an OFFSET the
@@ -16,7 +17,7 @@ MAX_PAGE = 1_000_000
 def page_offset(page: int, page_size: int) -> int:
     """The OFFSET of ``page`` (1-based); 422 naming ``page`` beyond ``MAX_PAGE``."""
     if page > MAX_PAGE:
-        raise ValidationFailed.field("page", f"must be at most {MAX_PAGE}")
+        raise ValidationFailed.field("page", _("must be at most %(max)s", max=MAX_PAGE))
     return (page - 1) * page_size
 
 
@@ -29,4 +30,6 @@ def page_of(stmt: sa.Select, page: int, page_size: int) -> tuple[list, int]:
 
 
 # flask-smorest ``@blp.paginate(**PAGINATION)`` on every list (DESIGN §9: at most 200 a page).
+# The one home of page sizes: a fixed rule of the API, not a setting (the decorator reads
+# it when the routes are defined, so a configuration key could not change it anyway).
 PAGINATION = {"page_size": 50, "max_page_size": 200}

@@ -16,8 +16,8 @@ import contextlib
 import functools
 import uuid
 
-from flask import g, has_app_context, has_request_context
 import sqlalchemy as sa
+from flask import g, has_app_context, has_request_context
 from sqlalchemy import event
 from sqlalchemy.orm import with_loader_criteria
 

@@ -1,4 +1,25 @@
-"""Decisions (enkeltvedtak) and appeals (klager)."""
+"""Decisions (enkeltvedtak) and appeals (klager).
+
+Which module plays which role:
+
+- ``routes``: the HTTP operations under ``/api/v1/decisions``, one service call each.
+- ``services``: the decision itself — create (a draft, a decided decision, a correction),
+  get, list, edit a draft, decide, discard, end; and the rows other features read
+  (``persons_decision`` for plans and housing, ``decisions_of`` for the person overview).
+- ``notification``: recording, and correcting, when and how the decision reached the
+  person (underretning), from which the appeal period runs.
+- ``renewals``: the successor of a decision — renewing it, and whether it may be
+  superseded by a renewal or correction.
+- ``appeals``: appeals against a decision and their status.
+- ``drafting``: the writes the above share — a new draft from its fields, deciding it
+  (which ends the decision it supersedes).
+- ``loading``: need-to-know (incl. the provider's person scope) and loading with the
+  derived state; the audit and state-conflict helpers every module shares.
+- ``rules``: the field rules (hours, period, legal basis in force, dates).
+- ``state`` / ``timeliness``: the derived state and the appeal deadlines, in SQL and Python.
+- ``signals``: ``decision_decided``, which plans listens to.
+- ``models``, ``schemas``, ``labels``, ``demo``: the tables, the API shapes, the codes' labels, demo data.
+"""
 
 from flask import Flask
 
@@ -6,7 +27,11 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     from service.auth.roles import PROVIDER
     from service.common.contributions import for_app
-    from service.decisions.services import provider_person_scope
+    from service.decisions.loading import provider_person_scope
 
     # A provider sees the persons its unit delivers a decided decision to.
     for_app(app).add_person_scope(PROVIDER, provider_person_scope)
+    # The labels of its codes (GET /api/v1/labels).
+    from service.decisions.labels import DOMAINS as LABELS
+    for domain, labels in LABELS.items():
+        for_app(app).add_labels(domain, labels)

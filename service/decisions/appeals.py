@@ -12,10 +12,11 @@ import sqlalchemy as sa
 
 from service.audit.services import record, record_many
 from service.common.concurrency import check_version
-from service.common.errors import Conflict, NotFound, ValidationFailed, require_not_future
+from service.common.errors import InvalidState, NotFound, ValidationFailed, require_not_future
+from service.common.i18n import N_, _
 from service.common.tenancy import current_municipality_id
+from service.decisions.loading import fetch_decision, state_conflict
 from service.decisions.models import Appeal, Decision
-from service.decisions.services import fetch_decision, state_conflict
 from service.decisions.timeliness import apply_deadlines
 from service.extensions import db
 
@@ -35,12 +36,12 @@ def _check_dates(appeal: Appeal, decision: Decision) -> None:
     require_not_future("received_on", appeal.received_on)
     require_not_future("sent_on", appeal.sent_on)
     if appeal.received_on < decision.decided_on:
-        raise ValidationFailed.field("received_on", "must not be before the decision was made")
+        raise ValidationFailed.field("received_on", _("must not be before the decision was made"))
     if appeal.sent_on is not None:
         if appeal.sent_on < decision.decided_on:
-            raise ValidationFailed.field("sent_on", "must not be before the decision was made")
+            raise ValidationFailed.field("sent_on", _("must not be before the decision was made"))
         if appeal.sent_on > appeal.received_on:
-            raise ValidationFailed.field("sent_on", "must not be after received_on")
+            raise ValidationFailed.field("sent_on", _("must not be after received_on"))
 
 
 def _timeliness_note(appeal: Appeal) -> str | None:
@@ -57,7 +58,7 @@ def create_appeal(decision_id: uuid.UUID, data: dict, *, expected_version: int |
     decision = fetch_decision(decision_id)
     check_version(decision, expected_version)
     if decision.state in ("draft", "discarded"):
-        raise state_conflict(decision, "appeal it")
+        raise state_conflict(decision, N_("A decision in state %(state)s cannot be appealed."))
     appeal = Appeal(id=uuid.uuid4(), municipality_id=current_municipality_id(), decision_id=decision.id,
                     person_id=decision.person_id, received_on=data["received_on"], sent_on=data.get("sent_on"),
                     summary=data.get("summary"), status="received")
@@ -73,7 +74,7 @@ def create_appeal(decision_id: uuid.UUID, data: dict, *, expected_version: int |
 def _load(decision_id: uuid.UUID, appeal_id: uuid.UUID) -> Appeal:
     appeal = db.session.get(Appeal, appeal_id)
     if appeal is None or appeal.decision_id != decision_id or appeal.municipality_id != current_municipality_id():
-        raise NotFound("No such appeal.")
+        raise NotFound(_("No such appeal."))
     return appeal
 
 
@@ -108,7 +109,7 @@ def update_appeal(decision_id: uuid.UUID, appeal_id: uuid.UUID, data: dict, *,
             if field in data:
                 setattr(appeal, field, data[field])
         if appeal.received_on is None:
-            raise ValidationFailed.field("received_on", "required")
+            raise ValidationFailed.field("received_on", _("required"))
         _check_dates(appeal, decision)
         apply_deadlines(appeal, decision)
     db.session.flush()
@@ -123,14 +124,18 @@ def change_appeal_status(decision_id: uuid.UUID, appeal_id: uuid.UUID, data: dic
     target = data["status"]
     if target not in APPEAL_TRANSITIONS.get(appeal.status, ()):
         allowed = APPEAL_TRANSITIONS.get(appeal.status, ())
-        raise Conflict(f"Cannot move the appeal to {target}: it is {appeal.status}"
-                       + (f" (next: {', '.join(allowed)})." if allowed else " (final)."),
-                       code="invalid_state", state=appeal.status)
+        if allowed:
+            message = _("The appeal cannot move to %(target)s from state %(state)s (next: %(allowed)s).",
+                        target=target, state=appeal.status, allowed=", ".join(allowed))
+        else:
+            message = _("The appeal cannot move to %(target)s: state %(state)s is final.",
+                        target=target, state=appeal.status)
+        raise InvalidState(message, state=appeal.status)
     on = data["on"]
     require_not_future("on", on)
     last = max(d for d in (appeal.received_on, appeal.reassessment_started_on, appeal.forwarded_on) if d)
     if on < last:
-        raise ValidationFailed.field("on", f"must not be before the previous step ({last.isoformat()})")
+        raise ValidationFailed.field("on", _("must not be before the previous step (%(date)s)", date=last.isoformat()))
     if target == "reassessing":
         appeal.reassessment_started_on = on
     elif target == "forwarded":

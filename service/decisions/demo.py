@@ -14,7 +14,7 @@ import random
 import sqlalchemy as sa
 
 from service.common import clock
-from service.decisions import appeals
+from service.decisions import appeals, notification, renewals
 from service.decisions import services as decisions
 from service.extensions import db
 from service.persons.models import Person
@@ -92,10 +92,10 @@ def _grant(rng, person, code, provider_unit, today, counts) -> None:
         "reasoning": "Vurdert etter kartlegging av behov og ønsker.",
     })
     counts["decisions"] += 1
-    decisions.notify(decision.id, {"notified_on": min(decided_on + dt.timedelta(days=rng.randint(1, 4)), today)})
+    notification.notify(decision.id, {"notified_on": min(decided_on + dt.timedelta(days=rng.randint(1, 4)), today)})
     if valid_to is not None and valid_to < today and code != "rask-psykisk-helsehjelp" and rng.random() < 0.7:
-        decisions.renew(decision.id, {"valid_to": today + dt.timedelta(days=rng.randint(90, 365)),
-                                      "decided_on": min(valid_to, today)})
+        renewals.renew(decision.id, {"valid_to": today + dt.timedelta(days=rng.randint(90, 365)),
+                                     "decided_on": min(valid_to, today)})
         counts["decisions"] += 1
     elif valid_to is None and rng.random() < 0.1:
         decisions.end(decision.id, {"ended_on": today - dt.timedelta(days=rng.randint(1, 30)),
@@ -111,7 +111,7 @@ def _refusal_with_appeal(rng, person, today, counts) -> None:
         "person_id": person.id, "referral_id": referral.id, "service_code": "kpr-3", "outcome": "refused",
         "decided_on": received + dt.timedelta(days=20),
         "reasoning": "Vilkårene i pasient- og brukerrettighetsloven § 2-1 d er ikke oppfylt."})
-    decisions.notify(refused.id, {"notified_on": received + dt.timedelta(days=22)})
+    notification.notify(refused.id, {"notified_on": received + dt.timedelta(days=22)})
     appeal = appeals.create_appeal(refused.id, {"received_on": received + dt.timedelta(days=40),
                                                   "summary": "Klager på avslag om BPA"})
     appeals.change_appeal_status(refused.id, appeal.id, {"status": "reassessing",

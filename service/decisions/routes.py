@@ -6,7 +6,7 @@ from flask_smorest import Blueprint
 from service.common.http import etag_headers, if_match
 from service.common.idempotency import idempotent
 from service.common.pagination import PAGINATION
-from service.decisions import appeals, services
+from service.decisions import appeals, notification, renewals, services
 from service.decisions.schemas import (
     AppealCreateSchema,
     AppealSchema,
@@ -83,7 +83,7 @@ class DecisionNotify(MethodView):
         """Record how and when the decision was sent and reached the person; the appeal period runs from then.
 
         A recorded notification is corrected with correction_reason; appeals are re-judged."""
-        decision = services.notify(decision_id, data, expected_version=expected_version)
+        decision = notification.notify(decision_id, data, expected_version=expected_version)
         return decision, 200, etag_headers(decision)
 
 
@@ -106,7 +106,7 @@ class DecisionRenew(MethodView):
     @blp.response(201, DecisionSchema)
     def post(self, data, decision_id: uuid.UUID, expected_version: int | None):
         """Create the decision that supersedes this one (from the day after it ends unless valid_from is given)."""
-        decision = services.renew(decision_id, data, expected_version=expected_version)
+        decision = renewals.renew(decision_id, data, expected_version=expected_version)
         return decision, 201, etag_headers(decision)
 
 

@@ -1,6 +1,6 @@
 import marshmallow as ma
-from webargs.fields import DelimitedList
 from marshmallow import validate
+from webargs.fields import DelimitedList
 
 from service.common.fields import Date
 from service.decisions.models import APPEAL_STATUSES, NOTIFICATION_CHANNELS, OUTCOMES, STATES

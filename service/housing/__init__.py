@@ -1,7 +1,26 @@
-"""Housing: risk-classed units, the needs register, matching, offers and tenancies (DESIGN §3, §5, §7)."""
+"""Housing: risk-classed units, the needs register, matching, offers and tenancies (DESIGN §3, §5, §7).
+
+Housing has no ``services.py``: its service layer (routes.py → services → models.py +
+schemas.py) is one module per subject, each with the domain rules, need-to-know and
+audit of its own rows:
+
+* ``units.py`` — register, correct and inspect units, take them out of use and back;
+* ``needs.py`` — the needs register (waiting list): register, correct, park, resume, withdraw;
+* ``offers.py`` — offers (make, accept, decline, withdraw, expire) and tenancies (list, end);
+* ``capacity.py`` — the capacity guard the offer and tenancy services go through (lock the
+  unit, count its places, refresh its status);
+* ``matching.py`` — hard rules, the explained score, candidates and the allocation proposal.
+
+Beside them: ``rules.py`` (pure rules: risk class from the checklist, orderings),
+``labels.py`` (labels of the codes), ``demo.py`` (demo data, through the services above).
+"""
 
 from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Contributes nothing to the shared views."""
+    """Contributes the labels of its codes."""
+    from service.common.contributions import for_app
+    from service.housing.labels import DOMAINS as LABELS
+    for domain, labels in LABELS.items():
+        for_app(app).add_labels(domain, labels)

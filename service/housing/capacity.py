@@ -19,8 +19,16 @@ import uuid
 import sqlalchemy as sa
 
 from service.common.errors import Conflict, NotFound
+from service.common.i18n import N_, _
 from service.extensions import db
 from service.housing.models import HousingOffer, HousingUnit, Tenancy
+
+# Why a unit out of use cannot be offered, one whole sentence per unavailable_reason.
+_OUT_OF_USE = {
+    "damage": N_("The unit is out of use because of damage; it cannot be offered."),
+    "renovation": N_("The unit is out of use for renovation; it cannot be offered."),
+    "other": N_("The unit is out of use; it cannot be offered."),
+}
 
 
 def lock_unit(unit_id: uuid.UUID) -> HousingUnit:
@@ -34,7 +42,7 @@ def lock_unit(unit_id: uuid.UUID) -> HousingUnit:
         stmt = stmt.with_for_update(key_share=True)
     unit = db.session.scalar(stmt)
     if unit is None:
-        raise NotFound("No such housing unit.")
+        raise NotFound(_("No such housing unit."))
     return unit
 
 
@@ -50,12 +58,10 @@ def claim_slot(unit_id: uuid.UUID) -> HousingUnit:
     """Lock the unit and make sure it can take one more pending offer; 409 otherwise."""
     unit = lock_unit(unit_id)
     if unit.status == "unavailable":
-        raise Conflict(f"The unit is unavailable ({unit.unavailable_reason}); it cannot be offered.",
-                       code="not_available")
-    taken = slots_taken(unit.id)
-    if taken >= unit.capacity:
-        raise Conflict(f"The unit is {unit.status}: all {unit.capacity} place(s) are offered or let.",
-                       code="no_capacity")
+        raise Conflict(_(_OUT_OF_USE.get(unit.unavailable_reason, _OUT_OF_USE["other"])), code="not_available")
+    if slots_taken(unit.id) >= unit.capacity:
+        raise Conflict(_("The unit has no free place: its capacity (%(capacity)s) is taken by offers and tenancies.",
+                         capacity=unit.capacity), code="no_capacity")
     return unit
 
 

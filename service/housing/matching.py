@@ -9,8 +9,8 @@ proposal is an assignment problem solved by ``scipy.optimize.linear_sum_assignme
 from __future__ import annotations
 
 import dataclasses
-import json
 import datetime as dt
+import json
 import uuid
 
 import numpy as np
@@ -19,8 +19,11 @@ from flask import current_app
 from scipy.optimize import linear_sum_assignment
 
 from service.audit.services import record, record_many
+from service.auth.identity import current_user
+from service.auth.policy import API, may
 from service.common import clock
 from service.common.errors import NotFound
+from service.common.i18n import N_, _
 from service.extensions import db
 from service.housing.models import (
     HOUSING_SITUATIONS,
@@ -36,6 +39,7 @@ from service.housing.models import (
 )
 from service.housing.needs import waiting_clause
 from service.housing.rules import CLASS_RANK, STAFFING_RANK
+from service.persons.models import Person
 
 # Rule codes in the order they are reported (DESIGN §5).
 RULES = ("not_available", "class_too_low", "staffing_too_low", "unit_type_unsuitable",
@@ -47,6 +51,8 @@ TERMS = ("urgency", "days_waiting", "homelessness", "needed_by", "class_fit", "p
 class UnitFrame:
     ids: list
     labels: list
+    addresses: list
+    risk_classes: list  # codes, None when unclassified
     unavailable: np.ndarray
     class_rank: np.ndarray
     staffing_rank: np.ndarray
@@ -75,6 +81,7 @@ class NeedFrame:
     needed_by: np.ndarray  # day numbers, _NO_DATE when not set
     preferred_areas: list
     avoid: list  # list[set[str]]
+    person_names: list | None = None  # loaded only when the answer shows them
     _person_strs: np.ndarray | None = None
 
     @property
@@ -98,7 +105,7 @@ _CATEGORY_CODE = {c: i for i, c in enumerate(NEED_CATEGORIES)}
 
 def load_units(*conditions) -> UnitFrame:
     rows = db.session.execute(
-        sa.select(HousingUnit.id, HousingUnit.label, HousingUnit.status, HousingUnit.risk_class,
+        sa.select(HousingUnit.id, HousingUnit.label, HousingUnit.address, HousingUnit.status, HousingUnit.risk_class,
                   HousingUnit.staffing, HousingUnit.unit_type, HousingUnit.substance_free,
                   HousingUnit.complex, HousingUnit.district, HousingUnit.capacity)
         .where(*conditions).order_by(HousingUnit.label, HousingUnit.id)).all()
@@ -106,6 +113,8 @@ def load_units(*conditions) -> UnitFrame:
     return UnitFrame(
         ids=[r.id for r in rows],
         labels=[r.label for r in rows],
+        addresses=[r.address for r in rows],
+        risk_classes=[r.risk_class for r in rows],
         unavailable=np.array([r.status == "unavailable" for r in rows], dtype=bool),
         class_rank=np.array([CLASS_RANK.get(r.risk_class, -1) if r.risk_class else -1 for r in rows], dtype=np.int8),
         staffing_rank=np.array([STAFFING_RANK[r.staffing] for r in rows], dtype=np.int8),
@@ -166,8 +175,9 @@ def _code(column, values):
     return sa.case({value: index for index, value in enumerate(values)}, value=column, else_=-1)
 
 
-def load_needs(*conditions) -> NeedFrame:
-    rows = db.session.execute(
+def load_needs(*conditions, names: bool = False) -> NeedFrame:
+    """The needs as arrays; ``names`` adds the persons' names (joined in the same select)."""
+    stmt = (
         sa.select(HousingNeed.id, HousingNeed.person_id, HousingNeed.registered_on, HousingNeed.needed_by,
                   _code(HousingNeed.category, NEED_CATEGORIES),
                   _code(HousingNeed.required_risk_class, RISK_CLASSES),
@@ -176,8 +186,11 @@ def load_needs(*conditions) -> NeedFrame:
                   _code(HousingNeed.housing_situation, HOUSING_SITUATIONS),
                   _code(HousingNeed.urgency, URGENCIES),
                   sa.cast(HousingNeed.preferred_areas, sa.Text), sa.cast(HousingNeed.avoid_person_ids, sa.Text))
-        .where(*conditions)).all()
-    cols = list(zip(*rows)) if rows else [()] * 13
+        .where(*conditions))
+    if names:
+        stmt = stmt.outerjoin(Person, Person.id == HousingNeed.person_id).add_columns(Person.name)
+    rows = db.session.execute(stmt).all()
+    cols = list(zip(*rows, strict=False)) if rows else [()] * (14 if names else 13)
     return NeedFrame(
         ids=list(cols[0]),
         person_uuids=list(cols[1]),
@@ -192,6 +205,7 @@ def load_needs(*conditions) -> NeedFrame:
         urgency_code=np.array(cols[10], dtype=np.int8),
         preferred_areas=_json_lists(cols[11]),
         avoid=[set(values) if values else _NOBODY for values in _json_lists(cols[12])],
+        person_names=list(cols[13]) if names else None,
     )
 
 
@@ -330,10 +344,93 @@ class Evaluation:
     def reasons(self, i: int, j: int) -> list[str]:
         return [RULES[r] for r in np.nonzero(self.violated[:, i, j])[0]]
 
+    def explanations(self, i: int, j: int) -> list[dict]:
+        return [{"rule": rule, "text": explain(rule, self.units, i, self.needs, j)} for rule in self.reasons(i, j)]
+
+
+# Names used inside the exclusion sentences: marked here, translated where shown.
+CLASS_NAMES = {"green": N_("green"), "yellow": N_("yellow"), "red": N_("red")}
+UNCLASSIFIED = N_("without a risk class")
+STAFFING_NAMES = {"none": N_("no staffing"), "supervision": N_("supervision"), "staff_base": N_("a staff base"),
+                  "round_the_clock": N_("round-the-clock staffing")}
+UNIT_TYPE_NAMES = {"ordinary_rental": N_("an ordinary rental flat"), "care_home": N_("a care home"),
+                   "staffed_complex": N_("a staffed housing complex"), "training_flat": N_("a training flat"),
+                   "aftercare_flat": N_("an aftercare flat"), "temporary": N_("temporary accommodation")}
+CATEGORY_NAMES = {"ordinary": N_("ordinary housing"), "care_home_staffed": N_("a staffed care home"),
+                  "robust_supervised": N_("robust housing with supervision"),
+                  "robust_staff_base": N_("robust housing with a staff base"),
+                  "training_flat": N_("a training flat"), "aftercare": N_("aftercare housing")}
+
+
+def _named(table: dict, values: tuple, code: int) -> str:
+    value = values[code] if 0 <= code < len(values) else None
+    return _(table[value]) if value in table else (value or "?")
+
+
+def _class_name(risk_class: str | None) -> str:
+    return _(CLASS_NAMES[risk_class]) if risk_class in CLASS_NAMES else _(UNCLASSIFIED)
+
+
+def explain(rule: str, units: UnitFrame, i: int, needs: NeedFrame, j: int) -> str:
+    """One sentence, in the caller's language, saying why ``rule`` excludes the pair (unit i, need j)."""
+    if rule == "not_available":
+        return _("The unit is out of use")
+    if rule == "class_too_low":
+        need_rank = int(needs.class_rank[j])
+        return _("The unit is %(unit_class)s; the need requires %(need_class)s",
+                 unit_class=_class_name(units.risk_classes[i]),
+                 need_class=_class_name(RISK_CLASSES[need_rank] if need_rank >= 0 else None))
+    if rule == "staffing_too_low":
+        return _("The unit has %(unit_staffing)s; the need requires %(need_staffing)s",
+                 unit_staffing=_named(STAFFING_NAMES, STAFFING_LEVELS, int(units.staffing_rank[i])),
+                 need_staffing=_named(STAFFING_NAMES, STAFFING_LEVELS, int(needs.staffing_rank[j])))
+    if rule == "unit_type_unsuitable":
+        return _("The unit is %(unit_type)s, which does not suit a need for %(category)s",
+                 unit_type=_named(UNIT_TYPE_NAMES, UNIT_TYPES, int(units.type_code[i])),
+                 category=_named(CATEGORY_NAMES, NEED_CATEGORIES, int(needs.category_code[j])))
+    if rule == "substance_free_required":
+        return _("The need requires a substance-free unit; this unit is not substance-free")
+    if rule == "substance_free_unit":
+        return _("The unit is substance-free; the person has an active substance use")
+    if rule == "co_location_conflict":
+        return _("The person should not live in the same place as someone who lives there or has been offered "
+                 "a place there")
+    if rule == "no_capacity":
+        return _("The unit has no free place")
+    raise LookupError(f"no explanation for rule {rule}")
+
 
 def evaluate(units: UnitFrame, needs: NeedFrame, residents: dict, today: dt.date) -> Evaluation:
     return Evaluation(units, needs, violations(units, needs, residents), need_terms(needs, today),
                       pair_terms(units, needs))
+
+
+def shows_persons() -> bool:
+    """Whether the caller may see persons (follows the person route; no user: CLI and jobs)."""
+    user = current_user()
+    return user is None or may(user.role, "GET", f"{API}/persons/<uuid:person_id>")
+
+
+def _unit_fields(units: UnitFrame, i: int) -> dict:
+    return {"unit_id": str(units.ids[i]), "unit_label": units.labels[i], "unit_address": units.addresses[i],
+            "risk_class": units.risk_classes[i]}
+
+
+def _person_fields(needs: NeedFrame, j: int) -> dict:
+    """The person behind need j, or nulls when the names were not loaded (caller may not see persons)."""
+    if needs.person_names is None:
+        return {"person_id": None, "person_name": None}
+    return {"person_id": str(needs.person_uuids[j]), "person_name": needs.person_names[j]}
+
+
+def _candidate(result: Evaluation, i: int, j: int, score: float) -> dict:
+    return {"need_id": str(result.needs.ids[j]), **_person_fields(result.needs, j), **_unit_fields(result.units, i),
+            "score": score, "score_terms": result.terms(i, j)}
+
+
+def _excluded(result: Evaluation, i: int, j: int) -> dict:
+    return {"need_id": str(result.needs.ids[j]), **_person_fields(result.needs, j), **_unit_fields(result.units, i),
+            "reasons": result.reasons(i, j), "explanations": result.explanations(i, j)}
 
 
 def _limit(requested: int | None) -> int:
@@ -345,8 +442,8 @@ def candidates_for_unit(unit_id: uuid.UUID, limit: int | None = None) -> dict:
     today = clock.today()
     units = load_units(HousingUnit.id == unit_id)
     if not len(units):
-        raise NotFound("No such housing unit.")
-    needs = load_needs(waiting_clause(today))
+        raise NotFound(_("No such housing unit."))
+    needs = load_needs(waiting_clause(today), names=shows_persons())
     result = evaluate(units, needs, load_residents(set(units.complex_keys)), today)
     scores = np.round(result.score()[0], 2)
     feasible = result.feasible[0]
@@ -356,9 +453,8 @@ def candidates_for_unit(unit_id: uuid.UUID, limit: int | None = None) -> dict:
     limit = _limit(limit)
     answer = {
         "unit_id": str(unit_id),
-        "candidates": [{"need_id": str(needs.ids[j]), "score": float(scores[j]),
-                        "score_terms": result.terms(0, j)} for j in ranked[:limit]],
-        "excluded": [{"need_id": str(needs.ids[j]), "reasons": result.reasons(0, j)} for j in excluded[:limit]],
+        "candidates": [_candidate(result, 0, j, float(scores[j])) for j in ranked[:limit]],
+        "excluded": [_excluded(result, 0, j) for j in excluded[:limit]],
         "candidate_count": len(ranked),
         "excluded_count": len(excluded),
     }
@@ -371,7 +467,7 @@ def candidates_for_unit(unit_id: uuid.UUID, limit: int | None = None) -> dict:
 def candidates_for_need(need: HousingNeed, limit: int | None = None) -> dict:
     """Units ranked for one need (any status), and the excluded ones with the rules that exclude them."""
     today = clock.today()
-    needs = load_needs(HousingNeed.id == need.id)
+    needs = load_needs(HousingNeed.id == need.id, names=shows_persons())
     units = load_units()
     result = evaluate(units, needs, load_residents(), today)
     scores = np.round(result.score()[:, 0], 2)
@@ -382,9 +478,8 @@ def candidates_for_need(need: HousingNeed, limit: int | None = None) -> dict:
     record("read", "housing_need", object_id=need.id, person_id=need.person_id, detail="candidates")
     return {
         "need_id": str(need.id),
-        "candidates": [{"unit_id": str(units.ids[i]), "score": float(scores[i]),
-                        "score_terms": result.terms(i, 0)} for i in ranked[:limit]],
-        "excluded": [{"unit_id": str(units.ids[i]), "reasons": result.reasons(i, 0)} for i in excluded[:limit]],
+        "candidates": [_candidate(result, i, 0, float(scores[i])) for i in ranked[:limit]],
+        "excluded": [_excluded(result, i, 0) for i in excluded[:limit]],
         "candidate_count": len(ranked),
         "excluded_count": len(excluded),
     }
@@ -416,7 +511,7 @@ def allocation_proposal(unit_ids=None, need_ids=None) -> dict:
     if need_ids:
         need_conditions.append(HousingNeed.id.in_(need_ids))
     units = load_units(*unit_conditions)
-    needs = load_needs(*need_conditions)
+    needs = load_needs(*need_conditions, names=shows_persons())
     result = evaluate(units, needs, load_residents(), today)
     feasible = result.feasible
     score = result.score()
@@ -431,26 +526,31 @@ def allocation_proposal(unit_ids=None, need_ids=None) -> dict:
         penalty = 1.0 + 2.0 * min(len(row_units), len(useful_needs)) * float(np.abs(sub_score).max(initial=0.0))
         matrix = np.where(sub_feasible, sub_score, -penalty)
         rows, cols = linear_sum_assignment(matrix, maximize=True)
-        for r, c in zip(rows.tolist(), cols.tolist()):
+        for r, c in zip(rows.tolist(), cols.tolist(), strict=False):
             if sub_feasible[r, c]:
                 i, j = int(row_units[r]), int(useful_needs[c])
                 pairs.append((i, j, round(float(score[i, j]), 2)))
     pairs.sort(key=lambda p: (-p[2], int(needs.registered_on[p[1]])))
     assigned_units = {i for i, _, _ in pairs}
     assigned_needs = {j for _, j, _ in pairs}
+    unassigned_needs = [j for j in _in_waiting_order(needs, range(len(needs))) if j not in assigned_needs]
+    unassigned_units = [i for i in range(len(units)) if i not in assigned_units and slots[i] > 0]
     answer = {
-        "pairs": [{"unit_id": str(units.ids[i]), "need_id": str(needs.ids[j]), "score": s,
-                   "score_terms": result.terms(i, j)} for i, j, s in pairs],
-        "unassigned_need_ids": [str(needs.ids[j]) for j in _in_waiting_order(needs, range(len(needs)))
-                                if j not in assigned_needs],
-        "unassigned_unit_ids": [str(units.ids[i]) for i in range(len(units))
-                                if i not in assigned_units and slots[i] > 0],
+        "pairs": [_candidate(result, i, j, s) for i, j, s in pairs],
+        "unassigned_need_ids": [str(needs.ids[j]) for j in unassigned_needs],
+        "unassigned_unit_ids": [str(units.ids[i]) for i in unassigned_units],
+        "unassigned_needs": [{"need_id": str(needs.ids[j]), **_person_fields(needs, j)} for j in unassigned_needs],
+        "unassigned_units": [_unit_fields(units, i) for i in unassigned_units],
         "total_score": round(sum(s for _, _, s in pairs), 2),
     }
-    # Each proposed pair discloses a person's scored need: one event per need. The
-    # unassigned list discloses only that a need is waiting: one summary event.
+    # Each proposed pair discloses a person's scored need: one event per need. An unassigned
+    # need shown with the person's name is a read of that person too; without names, the
+    # unassigned list discloses only that a need is waiting (the summary event below).
     record_many("read", "housing_need", [(needs.ids[j], needs.person_uuids[j]) for _, j, _ in pairs],
                 detail="allocation proposal")
+    if needs.person_names is not None:
+        record_many("read", "housing_need", [(needs.ids[j], needs.person_uuids[j]) for j in unassigned_needs],
+                    detail="allocation proposal, unassigned")
     record("read", "housing_allocation_proposal",
            detail=f"{len(pairs)} pairs; {len(answer['unassigned_need_ids'])} needs unassigned")
     return answer

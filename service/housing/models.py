@@ -13,7 +13,7 @@ import datetime as dt
 import uuid
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from service.common.models import EntityMixin, TenantMixin
 from service.extensions import db
@@ -159,6 +159,12 @@ class HousingOffer(EntityMixin, TenantMixin, db.Model):
     class_mismatch_reason: Mapped[str | None] = mapped_column(sa.String(500))
     offered_by: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid, sa.ForeignKey("users.id"))
 
+    # Read-only navigation for answers (no columns): the services load them with
+    # selectinload, so listing offers costs the same few statements for any page size.
+    unit: Mapped[HousingUnit] = relationship(viewonly=True, lazy="select")
+    tenancy: Mapped[Tenancy | None] = relationship(
+        primaryjoin="HousingOffer.id == foreign(Tenancy.offer_id)", viewonly=True, uselist=False)
+
     __table_args__ = (
         sa.CheckConstraint(_in("status", OFFER_STATUSES), name="status_known"),
         sa.CheckConstraint("respond_by >= offered_on", name="respond_after_offer"),
@@ -182,6 +188,8 @@ class Tenancy(EntityMixin, TenantMixin, db.Model):
     end_reason: Mapped[str | None] = mapped_column(sa.String(20))
     end_note: Mapped[str | None] = mapped_column(sa.String(500))
     class_mismatch_reason: Mapped[str | None] = mapped_column(sa.String(500))
+
+    unit: Mapped[HousingUnit] = relationship(viewonly=True)  # read-only, for the unit's label
 
     __table_args__ = (
         sa.CheckConstraint("end_reason IS NULL OR " + _in("end_reason", TENANCY_END_REASONS), name="end_reason_known"),

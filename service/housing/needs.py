@@ -6,18 +6,21 @@ import datetime as dt
 import uuid
 
 import sqlalchemy as sa
-from flask import current_app, g
+from flask import current_app
+from sqlalchemy.exc import IntegrityError
 
 from service.audit.services import record, record_many
+from service.auth.identity import current_user
 from service.common import clock
 from service.common.concurrency import check_version
-from service.common.errors import Conflict, NotFound, ValidationFailed
+from service.common.errors import Duplicate, InvalidState, NotFound, ValidationFailed, require_not_future
+from service.common.i18n import _
 from service.common.pagination import page_of
 from service.common.tenancy import current_municipality_id
 from service.decisions.services import persons_decision
 from service.extensions import db
 from service.housing.models import HOMELESS_SITUATIONS, OPEN_NEED_STATUSES, HousingNeed
-from service.persons.access import visible_persons_clause
+from service.persons.access import referenced_person, visible_persons_clause
 from service.persons.models import Person
 
 _EDITABLE = ("category", "required_risk_class", "required_staffing", "active_substance_use",
@@ -39,15 +42,7 @@ def is_waiting(need: HousingNeed, today: dt.date | None = None) -> bool:
 
 def _visible(stmt: sa.Select) -> sa.Select:
     return stmt.join(Person, Person.id == HousingNeed.person_id).where(
-        visible_persons_clause(g.get("current_user")))
-
-
-def _person(person_id: uuid.UUID) -> Person:
-    person = db.session.scalar(sa.select(Person).where(
-        Person.id == person_id, visible_persons_clause(g.get("current_user"))))
-    if person is None:
-        raise ValidationFailed.field("person_id", "no such person")
-    return person
+        visible_persons_clause(current_user()))
 
 
 def _check_avoid(need: HousingNeed) -> None:
@@ -56,11 +51,11 @@ def _check_avoid(need: HousingNeed) -> None:
     # changed need (the schema hands over uuid.UUID objects, which JSON cannot encode).
     need.avoid_person_ids = sorted({str(i) for i in ids})
     if need.person_id in ids:
-        raise ValidationFailed.field("avoid_person_ids", "a person cannot avoid themselves")
+        raise ValidationFailed.field("avoid_person_ids", _("a person cannot avoid themselves"))
     if ids:
         found = set(db.session.scalars(sa.select(Person.id).where(Person.id.in_(ids))).all())
         if len(found) != len(set(ids)):
-            raise ValidationFailed.field("avoid_person_ids", "names a person who is not registered")
+            raise ValidationFailed.field("avoid_person_ids", _("names a person who is not registered"))
 
 
 def _check_decision(need: HousingNeed) -> None:
@@ -72,17 +67,26 @@ def _check_decision(need: HousingNeed) -> None:
 def _check_consistency(need: HousingNeed) -> None:
     if need.active_substance_use and need.requires_substance_free:
         raise ValidationFailed.field("requires_substance_free",
-                                     "a person in active substance use cannot require a substance-free unit")
+                                     _("a person in active substance use cannot require a substance-free unit"))
     need.preferred_areas = sorted({a.strip() for a in need.preferred_areas or [] if a and a.strip()})
 
 
+def _open_need_of(person_id: uuid.UUID) -> uuid.UUID | None:
+    """The id of the person's open need (there is at most one: a partial unique index)."""
+    return db.session.scalar(sa.select(HousingNeed.id).where(
+        HousingNeed.person_id == person_id, HousingNeed.status.in_(OPEN_NEED_STATUSES)))
+
+
+def _open_need_exists(existing_id: uuid.UUID) -> Duplicate:
+    return Duplicate(_("The person already has an open housing need; update it instead."),
+                     existing_id=existing_id, code="open_need_exists")
+
+
 def create_need(data: dict) -> HousingNeed:
-    person = _person(data["person_id"])
-    open_need = db.session.scalar(sa.select(HousingNeed.id).where(
-        HousingNeed.person_id == person.id, HousingNeed.status.in_(OPEN_NEED_STATUSES)))
-    if open_need is not None:
-        raise Conflict("The person already has an open housing need; update it instead.",
-                       code="open_need_exists")
+    person = referenced_person(data["person_id"])
+    existing_id = _open_need_of(person.id)
+    if existing_id is not None:
+        raise _open_need_exists(existing_id)
     defaults = current_app.config["HOUSING_CATEGORY_DEFAULTS"].get(data["category"], {})
     need = HousingNeed(id=uuid.uuid4(), municipality_id=current_municipality_id(), person_id=person.id,
                        registered_on=data["registered_on"], status="waiting",
@@ -92,16 +96,24 @@ def create_need(data: dict) -> HousingNeed:
                        requires_substance_free=bool(defaults.get("requires_substance_free"))
                        and not data.get("active_substance_use"),
                        urgency="normal", preferred_areas=[], avoid_person_ids=[])
-    if need.registered_on > clock.today():
-        raise ValidationFailed.field("registered_on", "must not be in the future")
+    require_not_future("registered_on", need.registered_on)
     for field in _EDITABLE:
         if field in data:
             setattr(need, field, data[field])
     _check_consistency(need)
     _check_avoid(need)
     _check_decision(need)
-    db.session.add(need)
-    db.session.flush()
+    try:
+        # A savepoint: a concurrent request that registered a need for the person after the
+        # check above loses to the unique index, and the answer points to the need that won.
+        with db.session.begin_nested():
+            db.session.add(need)
+            db.session.flush()
+    except IntegrityError:
+        existing_id = _open_need_of(person.id)
+        if existing_id is None:
+            raise
+        raise _open_need_exists(existing_id) from None
     record("create", "housing_need", object_id=need.id, person_id=need.person_id)
     return need
 
@@ -114,7 +126,7 @@ def load_need(need_id: uuid.UUID, *, lock: bool = False) -> HousingNeed:
             stmt = stmt.with_for_update(of=HousingNeed)
     need = db.session.scalar(stmt)
     if need is None:
-        raise NotFound("No such housing need.")
+        raise NotFound(_("No such housing need."))
     return need
 
 
@@ -124,15 +136,12 @@ def get_need(need_id: uuid.UUID) -> HousingNeed:
     return need
 
 
-def _ensure_open(need: HousingNeed, action: str) -> None:
-    if need.status not in OPEN_NEED_STATUSES:
-        raise Conflict(f"The need is {need.status}; it cannot be {action}.", code="invalid_state")
-
-
 def update_need(need_id: uuid.UUID, data: dict, *, expected_version: int | None = None) -> HousingNeed:
     need = load_need(need_id)
     check_version(need, expected_version)
-    _ensure_open(need, "changed")
+    if need.status not in OPEN_NEED_STATUSES:
+        raise InvalidState(_("The need cannot be changed in state %(state)s; only an open need can.",
+                             state=need.status), state=need.status)
     changed = sorted(k for k in data if getattr(need, k, None) != data[k])
     for field in _EDITABLE:
         if field in data:
@@ -151,10 +160,11 @@ def update_need(need_id: uuid.UUID, data: dict, *, expected_version: int | None 
 def park_need(need_id: uuid.UUID, data: dict, *, expected_version: int | None = None) -> HousingNeed:
     need = load_need(need_id, lock=True)
     check_version(need, expected_version)
-    if not (need.status in ("waiting", "parked")):
-        raise Conflict(f"The need is {need.status}; only a waiting need can be parked.", code="invalid_state")
+    if need.status not in ("waiting", "parked"):
+        raise InvalidState(_("The need cannot be parked in state %(state)s; only a waiting need can.",
+                             state=need.status), state=need.status)
     if data["until"] <= clock.today():
-        raise ValidationFailed.field("until", "must be after today")
+        raise ValidationFailed.field("until", _("must be after today"))
     need.status, need.parked_until, need.park_reason = "parked", data["until"], data["reason"].strip()
     db.session.flush()
     record("update", "housing_need", object_id=need.id, person_id=need.person_id, detail="parked")
@@ -165,7 +175,8 @@ def resume_need(need_id: uuid.UUID, *, expected_version: int | None = None) -> H
     need = load_need(need_id, lock=True)
     check_version(need, expected_version)
     if need.status != "parked":
-        raise Conflict(f"The need is {need.status}, not parked.", code="invalid_state")
+        raise InvalidState(_("The need cannot be resumed in state %(state)s; only a parked need can.",
+                             state=need.status), state=need.status)
     need.status, need.parked_until = "waiting", None
     db.session.flush()
     record("update", "housing_need", object_id=need.id, person_id=need.person_id, detail="resumed")
@@ -176,13 +187,15 @@ def withdraw_need(need_id: uuid.UUID, data: dict, *, expected_version: int | Non
     need = load_need(need_id, lock=True)
     check_version(need, expected_version)
     if need.status == "offered":
-        raise Conflict("The need is offered; withdraw or decline the pending offer first.", code="invalid_state")
-    _ensure_open(need, "withdrawn")
-    need.status, need.parked_until = "withdrawn", None
-    if data["withdrawn_on"] > clock.today():
-        raise ValidationFailed.field("withdrawn_on", "must not be in the future")
+        raise InvalidState(_("The need cannot be withdrawn while an offer is pending; withdraw or decline the "
+                             "offer first."), state=need.status)
+    if need.status not in OPEN_NEED_STATUSES:
+        raise InvalidState(_("The need cannot be withdrawn in state %(state)s; only an open need can.",
+                             state=need.status), state=need.status)
+    require_not_future("withdrawn_on", data["withdrawn_on"])
     if data["withdrawn_on"] < need.registered_on:
-        raise ValidationFailed.field("withdrawn_on", "must not be before the need was registered")
+        raise ValidationFailed.field("withdrawn_on", _("must not be before the need was registered"))
+    need.status, need.parked_until = "withdrawn", None
     need.withdrawn_on = data["withdrawn_on"]
     need.withdraw_reason = data["reason"].strip()
     db.session.flush()

@@ -11,57 +11,76 @@ import datetime as dt
 import uuid
 
 import sqlalchemy as sa
-from flask import g
+from flask_babel import pgettext
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from service.audit.services import record, record_many
+from service.auth.identity import current_user
 from service.common import clock
 from service.common.concurrency import check_version
-from service.common.errors import Conflict, NotFound, ValidationFailed
+from service.common.deadlines import add_months
+from service.common.errors import Conflict, Duplicate, InvalidState, NotFound, ValidationFailed, require_not_future
+from service.common.i18n import N_, _
 from service.common.pagination import page_of
 from service.common.tenancy import current_municipality_id
 from service.extensions import db
 from service.housing import capacity, matching
+from service.housing.labels import DOMAINS as LABELS
 from service.housing.models import HousingEvent, HousingNeed, HousingOffer, HousingUnit, Tenancy
 from service.housing.needs import is_waiting, load_need
-from service.common.deadlines import add_months
 from service.housing.rules import class_rank
 from service.persons.access import visible_persons_clause
 from service.persons.models import Person
 
+# What offer and tenancy answers show besides their own columns, loaded in one statement per
+# relationship for a whole page (schemas only shape data; they never query).
+_OFFER_ANSWER = (selectinload(HousingOffer.unit), selectinload(HousingOffer.tenancy))
+_TENANCY_ANSWER = (selectinload(Tenancy.unit),)
+
 # Rules the capacity guard answers itself (with 409 no_capacity / not_available).
 _GUARDED = {"no_capacity", "not_available"}
 
+# Why an offer that is no longer pending cannot take a step, one whole sentence per step.
+_NOT_PENDING = {
+    "accepted": N_("The offer cannot be accepted in state %(state)s; only a pending offer can."),
+    "declined": N_("The offer cannot be declined in state %(state)s; only a pending offer can."),
+    "withdrawn": N_("The offer cannot be withdrawn in state %(state)s; only a pending offer can."),
+    "expired": N_("The offer cannot expire in state %(state)s; only a pending offer can."),
+}
+
 
 def _user_id():
-    user = g.get("current_user")
+    user = current_user()
     return user.id if user is not None else None
 
 
 def create_offer(data: dict) -> HousingOffer:
     today = clock.today()
     offered_on = data["offered_on"]
-    if offered_on > today:
-        raise ValidationFailed.field("offered_on", "must not be in the future")
+    require_not_future("offered_on", offered_on)
     if data["respond_by"] < offered_on:
-        raise ValidationFailed.field("respond_by", "must be on or after the day of the offer")
+        raise ValidationFailed.field("respond_by", _("must be on or after the day of the offer"))
     try:
         need = load_need(data["need_id"], lock=True)
     except NotFound:
-        raise ValidationFailed.field("need_id", "no such housing need") from None
+        raise ValidationFailed.field("need_id", _("no such housing need")) from None
     if offered_on < need.registered_on:
-        raise ValidationFailed.field("offered_on", "must not be before the need was registered")
+        raise ValidationFailed.field("offered_on", _("must not be before the need was registered"))
     if not is_waiting(need, today):
-        raise Conflict(f"The need is {need.status}; only a waiting need can be offered a unit.",
-                       code="invalid_state")
-    unit = claim_slot(data["unit_id"])
-    reasons, _, _ = matching.pair_check(unit.id, need.id)
-    reasons = [r for r in reasons if r not in _GUARDED]
+        raise InvalidState(_("The need cannot be offered a unit in state %(state)s; only a waiting need can.",
+                             state=need.status), state=need.status)
+    unit = capacity.claim_slot(data["unit_id"])
+    reasons = [r for r in matching.pair_check(unit.id, need.id)[0] if r not in _GUARDED]
     mismatch_reason = (data.get("class_mismatch_reason") or "").strip() or None
     if "class_too_low" in reasons and mismatch_reason:
         reasons.remove("class_too_low")
+    if reasons == ["class_too_low"]:
+        raise Conflict(_("The unit's risk class is lower than the need requires; to offer it all the same, "
+                         "give class_mismatch_reason."), code="match_rules_broken", reasons=reasons)
     if reasons:
-        hint = " A lower class needs class_mismatch_reason." if reasons == ["class_too_low"] else ""
-        raise Conflict("The unit does not fit the need: " + ", ".join(reasons) + "." + hint,
+        raise Conflict(_("The unit does not fit the need: %(rules)s.", rules=_rule_names(reasons)),
                        code="match_rules_broken", reasons=reasons)
     if class_rank(unit.risk_class) >= class_rank(need.required_risk_class):
         mismatch_reason = None
@@ -77,15 +96,16 @@ def create_offer(data: dict) -> HousingOffer:
     return offer
 
 
-def claim_slot(unit_id):
-    """Indirection so the concurrency test can prove the suite notices a missing guard."""
-    return capacity.claim_slot(unit_id)
+def _rule_names(reasons: list[str]) -> str:
+    """The broken rules' labels in the caller's language (the ``reasons`` member has the codes)."""
+    labels = LABELS["exclusion_rule"]
+    return "; ".join(pgettext("exclusion_rule", labels[code]) if code in labels else code for code in reasons)
 
 
 def _load_offer(offer_id: uuid.UUID) -> HousingOffer:
-    offer = db.session.get(HousingOffer, offer_id)
+    offer = db.session.get(HousingOffer, offer_id, options=_OFFER_ANSWER)
     if offer is None:
-        raise NotFound("No such offer.")
+        raise NotFound(_("No such offer."))
     return offer
 
 
@@ -96,9 +116,20 @@ def _lock_offer(offer_id: uuid.UUID) -> tuple[HousingOffer, HousingUnit]:
     return offer, unit
 
 
-def _ensure_pending(offer: HousingOffer, action: str) -> None:
+def _ensure_pending(offer: HousingOffer, step: str) -> None:
+    """``step`` is the status the offer would take (a key of ``_NOT_PENDING``)."""
     if offer.status != "pending":
-        raise Conflict(f"The offer is {offer.status}; it cannot be {action}.", code="invalid_state")
+        raise InvalidState(_(_NOT_PENDING[step], state=offer.status), state=offer.status)
+
+
+def _active_tenancy_of(person_id: uuid.UUID) -> uuid.UUID | None:
+    """The id of the person's active tenancy (there is at most one: a partial unique index)."""
+    return db.session.scalar(sa.select(Tenancy.id).where(Tenancy.person_id == person_id, Tenancy.ended_on.is_(None)))
+
+
+def _active_tenancy_exists(existing_id: uuid.UUID) -> Duplicate:
+    return Duplicate(_("The person already has an active tenancy; end it first."),
+                     existing_id=existing_id, code="active_tenancy_exists")
 
 
 def accept_offer(offer_id: uuid.UUID, data: dict, *, expected_version: int | None = None) -> HousingOffer:
@@ -107,27 +138,37 @@ def accept_offer(offer_id: uuid.UUID, data: dict, *, expected_version: int | Non
     check_version(offer, expected_version)
     _ensure_pending(offer, "accepted")
     if today > offer.respond_by:
-        raise Conflict(f"The offer expired on {offer.respond_by.isoformat()}; make a new offer.",
-                       code="offer_expired")
+        raise Conflict(_("The offer could be answered until %(respond_by)s; make a new offer.",
+                         respond_by=offer.respond_by.isoformat()), code="offer_expired")
     start_on = data["start_on"]
     if start_on < offer.offered_on:
-        raise ValidationFailed.field("start_on", "must not be before the offer was made")
+        raise ValidationFailed.field("start_on", _("must not be before the offer was made"))
     need = db.session.get(HousingNeed, offer.need_id)
-    if db.session.scalar(sa.select(Tenancy.id).where(Tenancy.person_id == offer.person_id,
-                                                     Tenancy.ended_on.is_(None))) is not None:
-        raise Conflict("The person already has an active tenancy; end it first.", code="active_tenancy_exists")
+    existing_id = _active_tenancy_of(offer.person_id)
+    if existing_id is not None:
+        raise _active_tenancy_exists(existing_id)
     mismatch = class_rank(unit.risk_class) < class_rank(need.required_risk_class)
     reason = (data.get("class_mismatch_reason") or offer.class_mismatch_reason or "").strip() or None
     if mismatch and reason is None:
         raise ValidationFailed.field("class_mismatch_reason",
-                                     "the unit's class is lower than the need requires; give the reason")
+                                     _("the unit's class is lower than the need requires; give the reason"))
     offer.status, offer.responded_on = "accepted", today
     db.session.flush()  # the pending place becomes the tenancy's place: never both at once
     tenancy = Tenancy(id=uuid.uuid4(), municipality_id=offer.municipality_id, unit_id=unit.id,
                       person_id=offer.person_id, need_id=need.id, offer_id=offer.id, start_on=start_on,
                       planned_end_on=add_months(start_on, unit.max_stay_months) if unit.max_stay_months else None,
                       class_mismatch_reason=reason if mismatch else None)
-    db.session.add(tenancy)
+    try:
+        # A savepoint: a tenancy of the person accepted concurrently (another unit, so another
+        # lock) after the check above loses to the unique index; the answer points to it.
+        with db.session.begin_nested():
+            db.session.add(tenancy)
+            db.session.flush()
+    except IntegrityError:
+        existing_id = _active_tenancy_of(offer.person_id)
+        if existing_id is None:
+            raise
+        raise _active_tenancy_exists(existing_id) from None
     need.status = "housed"
     db.session.flush()
     capacity.refresh_status(unit)
@@ -142,15 +183,15 @@ def accept_offer(offer_id: uuid.UUID, data: dict, *, expected_version: int | Non
         db.session.flush()
         record("create", "housing_event", object_id=event.id, person_id=event.person_id,
                detail="need_class_mismatch")
-    offer.tenancy_id = tenancy.id
+    set_committed_value(offer, "tenancy", tenancy)
     return offer
 
 
-def _release(offer_id: uuid.UUID, status: str, reason: str | None, action: str,
+def _release(offer_id: uuid.UUID, status: str, reason: str | None,
              expected_version: int | None = None) -> HousingOffer:
     offer, unit = _lock_offer(offer_id)
     check_version(offer, expected_version)
-    _ensure_pending(offer, action)
+    _ensure_pending(offer, status)
     offer.status, offer.responded_on = status, clock.today()
     if status == "declined":
         offer.decline_reason = reason
@@ -166,12 +207,11 @@ def _release(offer_id: uuid.UUID, status: str, reason: str | None, action: str,
 
 
 def decline_offer(offer_id: uuid.UUID, data: dict, *, expected_version: int | None = None) -> HousingOffer:
-    return _release(offer_id, "declined", data["reason"].strip(), "declined", expected_version)
+    return _release(offer_id, "declined", data["reason"].strip(), expected_version)
 
 
 def withdraw_offer(offer_id: uuid.UUID, data: dict, *, expected_version: int | None = None) -> HousingOffer:
-    return _release(offer_id, "withdrawn", (data.get("reason") or "").strip() or None, "withdrawn",
-                    expected_version)
+    return _release(offer_id, "withdrawn", (data.get("reason") or "").strip() or None, expected_version)
 
 
 def expire_offers(as_of: dt.date | None = None) -> int:
@@ -180,7 +220,7 @@ def expire_offers(as_of: dt.date | None = None) -> int:
     ids = db.session.scalars(sa.select(HousingOffer.id).where(
         HousingOffer.status == "pending", HousingOffer.respond_by < as_of)).all()
     for offer_id in ids:
-        _release(offer_id, "expired", None, "expired")
+        _release(offer_id, "expired", None)
     return len(ids)
 
 
@@ -191,7 +231,7 @@ def get_offer(offer_id: uuid.UUID) -> HousingOffer:
 
 
 def list_offers(filters: dict, page: int, page_size: int):
-    stmt = sa.select(HousingOffer)
+    stmt = sa.select(HousingOffer).options(*_OFFER_ANSWER)
     for field in ("status", "unit_id", "need_id", "person_id"):
         if filters.get(field) is not None:
             stmt = stmt.where(getattr(HousingOffer, field) == filters[field])
@@ -202,7 +242,8 @@ def list_offers(filters: dict, page: int, page_size: int):
 
 def offers_of_person(person_id: uuid.UUID) -> list[HousingOffer]:
     """The person's housing offers, newest first (for the person overview; the caller audits)."""
-    return list(db.session.scalars(sa.select(HousingOffer).where(HousingOffer.person_id == person_id)
+    return list(db.session.scalars(sa.select(HousingOffer).options(*_OFFER_ANSWER)
+                                   .where(HousingOffer.person_id == person_id)
                                    .order_by(HousingOffer.offered_on.desc())))
 
 
@@ -210,13 +251,14 @@ def offers_of_person(person_id: uuid.UUID) -> list[HousingOffer]:
 
 def _visible_tenancies(stmt: sa.Select) -> sa.Select:
     """A provider sees tenancies of the persons it serves (persons.access scope); others by policy."""
-    return stmt.join(Person, Person.id == Tenancy.person_id).where(visible_persons_clause(g.get("current_user")))
+    return (stmt.join(Person, Person.id == Tenancy.person_id).where(visible_persons_clause(current_user()))
+            .options(*_TENANCY_ANSWER))
 
 
 def _load_tenancy(tenancy_id: uuid.UUID) -> Tenancy:
     tenancy = db.session.scalar(_visible_tenancies(sa.select(Tenancy).where(Tenancy.id == tenancy_id)))
     if tenancy is None:
-        raise NotFound("No such tenancy.")
+        raise NotFound(_("No such tenancy."))
     return tenancy
 
 
@@ -255,12 +297,12 @@ def end_tenancy(tenancy_id: uuid.UUID, data: dict, *, expected_version: int | No
     db.session.refresh(tenancy)
     check_version(tenancy, expected_version)
     if tenancy.ended_on is not None:
-        raise Conflict(f"The tenancy already ended on {tenancy.ended_on.isoformat()}.", code="invalid_state")
+        raise InvalidState(_("The tenancy already ended on %(ended_on)s.", ended_on=tenancy.ended_on.isoformat()),
+                           state="ended")
     ended_on = data["ended_on"]
     if ended_on < tenancy.start_on:
-        raise ValidationFailed.field("ended_on", "must not be before the tenancy started")
-    if ended_on > clock.today():
-        raise ValidationFailed.field("ended_on", "must not be in the future")
+        raise ValidationFailed.field("ended_on", _("must not be before the tenancy started"))
+    require_not_future("ended_on", ended_on)
     tenancy.ended_on, tenancy.end_reason = ended_on, data["reason"]
     tenancy.end_note = data.get("note")
     db.session.flush()

@@ -15,13 +15,13 @@ def class_rank(risk_class: str | None) -> int:
     return CLASS_RANK.get(risk_class, -1) if risk_class else -1
 
 
-def derive_risk_class(features, staffing: str, rules: list[dict] | None = None) -> str | None:
+def derive_risk_class(features, staffing: str) -> str | None:
     """The highest class whose features, and those of every lower class, are all present.
 
-    ``rules`` is the ordered table from ``HOUSING_RISK_RULES`` (lowest class first);
-    a rule's ``min_staffing`` must also be met. Missing a green feature gives None.
+    The rules are the ordered table ``HOUSING_RISK_RULES`` (lowest class first); a
+    rule's ``min_staffing`` must also be met. Missing a green feature gives None.
     """
-    rules = rules if rules is not None else current_app.config["HOUSING_RISK_RULES"]
+    rules = current_app.config["HOUSING_RISK_RULES"]
     present = set(features or ())
     derived = None
     for rule in rules:
@@ -34,7 +34,6 @@ def derive_risk_class(features, staffing: str, rules: list[dict] | None = None) 
     return derived
 
 
-def known_features(rules: list[dict] | None = None) -> list[str]:
-    rules = rules if rules is not None else current_app.config["HOUSING_RISK_RULES"]
-    return [feature for rule in rules for feature in rule["features"]]
+def known_features() -> list[str]:
+    return [feature for rule in current_app.config["HOUSING_RISK_RULES"] for feature in rule["features"]]
 

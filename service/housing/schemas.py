@@ -1,5 +1,4 @@
 import marshmallow as ma
-import sqlalchemy as sa
 from marshmallow import validate
 
 from service.common.fields import Date
@@ -127,14 +126,41 @@ class CandidatesQuerySchema(ma.Schema):
                               metadata={"description": "Most candidates and most excluded to list (each)"})
 
 
-class CandidatesSchema(ma.Schema):
-    class Meta:
-        unknown = ma.INCLUDE
+class _MatchedUnit(ma.Schema):
+    unit_id = ma.fields.String()
+    unit_label = ma.fields.String(metadata={"description": "The unit's label"})
+    unit_address = ma.fields.String(allow_none=True)
+    risk_class = ma.fields.String(allow_none=True, metadata={"description": "null: not classified"})
 
+
+class _MatchedNeed(ma.Schema):
+    need_id = ma.fields.String()
+    person_id = ma.fields.String(allow_none=True, metadata={"description": "null for a role that may not see persons"})
+    person_name = ma.fields.String(allow_none=True, metadata={"description": "null for a role that may not see persons"})
+
+
+class CandidateSchema(_MatchedUnit, _MatchedNeed):
+    score = ma.fields.Float()
+    score_terms = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Float(),
+                                 metadata={"description": "Score term → points; labels in GET /labels (score_term)"})
+
+
+class ExplanationSchema(ma.Schema):
+    rule = ma.fields.String()
+    text = ma.fields.String(metadata={"description": "Why the rule excludes the pair, with the values, "
+                                                     "in the caller's language (bokmål by default)"})
+
+
+class ExclusionSchema(_MatchedUnit, _MatchedNeed):
+    reasons = ma.fields.List(ma.fields.String(), metadata={"description": "Rule codes (exclusion_rule)"})
+    explanations = ma.fields.List(ma.fields.Nested(ExplanationSchema))
+
+
+class CandidatesSchema(ma.Schema):
     unit_id = ma.fields.String()
     need_id = ma.fields.String()
-    candidates = ma.fields.Raw()
-    excluded = ma.fields.Raw()
+    candidates = ma.fields.List(ma.fields.Nested(CandidateSchema), metadata={"description": "Best first"})
+    excluded = ma.fields.List(ma.fields.Nested(ExclusionSchema))
     candidate_count = ma.fields.Integer()
     excluded_count = ma.fields.Integer()
 
@@ -145,9 +171,11 @@ class ProposalRequestSchema(ma.Schema):
 
 
 class ProposalSchema(ma.Schema):
-    pairs = ma.fields.Raw()
+    pairs = ma.fields.List(ma.fields.Nested(CandidateSchema), metadata={"description": "Best first"})
     unassigned_need_ids = ma.fields.List(ma.fields.String())
     unassigned_unit_ids = ma.fields.List(ma.fields.String())
+    unassigned_needs = ma.fields.List(ma.fields.Nested(_MatchedNeed), metadata={"description": "In waiting order"})
+    unassigned_units = ma.fields.List(ma.fields.Nested(_MatchedUnit))
     total_score = ma.fields.Float()
 
 
@@ -235,15 +263,10 @@ class WithdrawNeedSchema(ma.Schema):
 # --- offers and tenancies ---
 
 def _tenancy_id(offer):
-    if "tenancy_id" in offer.__dict__:
-        return str(offer.__dict__["tenancy_id"])
-    if offer.status != "accepted":
+    """The tenancy an accepted offer became (``HousingOffer.tenancy``, loaded by the service)."""
+    if offer.status != "accepted" or offer.tenancy is None:
         return None
-    from service.extensions import db
-    from service.housing.models import Tenancy
-
-    found = db.session.scalar(sa.select(Tenancy.id).where(Tenancy.offer_id == offer.id))
-    return str(found) if found else None
+    return str(offer.tenancy.id)
 
 
 class OfferSchema(ma.Schema):
@@ -259,6 +282,7 @@ class OfferSchema(ma.Schema):
     withdraw_reason = ma.fields.String(allow_none=True)
     class_mismatch_reason = ma.fields.String(allow_none=True)
     tenancy_id = ma.fields.Function(_tenancy_id)
+    unit_label = ma.fields.Function(lambda o: o.unit.label, metadata={"description": "The unit's label"})
     version = ma.fields.Integer()
     created_at = ma.fields.DateTime()
     updated_at = ma.fields.DateTime()
@@ -297,6 +321,7 @@ class WithdrawOfferSchema(ma.Schema):
 class TenancySchema(ma.Schema):
     id = ma.fields.UUID()
     unit_id = ma.fields.UUID()
+    unit_label = ma.fields.Function(lambda t: t.unit.label, metadata={"description": "The unit's label"})
     person_id = ma.fields.UUID()
     need_id = ma.fields.UUID(allow_none=True)
     offer_id = ma.fields.UUID(allow_none=True)

@@ -5,22 +5,26 @@ Units are not person data, but every write is audited (object_type ``housing_uni
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import uuid
 
 import sqlalchemy as sa
-from flask import current_app, g
+from flask import current_app
+from sqlalchemy.exc import IntegrityError
 
 from service.audit.services import record
+from service.auth.identity import current_user
 from service.common import clock
 from service.common.concurrency import check_version
-from service.common.errors import Conflict, NotFound, ValidationFailed
+from service.common.deadlines import add_months
+from service.common.errors import Conflict, Duplicate, InvalidState, NotFound, ValidationFailed, require_not_future
+from service.common.i18n import _
 from service.common.pagination import page_of
 from service.common.tenancy import current_municipality_id
 from service.extensions import db
 from service.housing import capacity
 from service.housing.models import HousingInspection, HousingUnit
-from service.common.deadlines import add_months
 from service.housing.rules import derive_risk_class, known_features
 
 _DESCRIPTIVE = ("label", "address", "complex", "district", "unit_type", "staffing", "substance_free",
@@ -31,7 +35,7 @@ def _check_features(features) -> list[str]:
     known = set(known_features())
     unknown = sorted(set(features) - known)
     if unknown:
-        raise ValidationFailed.field("features", f"unknown feature code(s): {', '.join(unknown)}")
+        raise ValidationFailed.field("features", _("unknown features: %(codes)s", codes=", ".join(unknown)))
     return sorted(set(features))
 
 
@@ -46,24 +50,48 @@ def _apply_class(unit: HousingUnit, data: dict) -> None:
             return
         if reason is None:
             raise ValidationFailed.field("class_override_reason",
-                                         "a manual class that differs from the derived one needs a reason")
+                                         _("a manual class that differs from the derived one needs a reason"))
         unit.risk_class, unit.class_override_reason = manual, reason
         return
     if unit.class_override_reason and unit.risk_class != unit.derived_risk_class:
         if "class_override_reason" in data and not (data["class_override_reason"] or "").strip():
             raise ValidationFailed.field("class_override_reason",
-                                         "the manual class differs from the derived one; clear the class first")
+                                         _("the manual class differs from the derived one; clear the class first"))
         if data.get("class_override_reason"):
             unit.class_override_reason = data["class_override_reason"].strip()
         return  # a standing manual class survives new features, visibly
     unit.risk_class, unit.class_override_reason = unit.derived_risk_class, None
 
 
-def _ensure_label_free(unit: HousingUnit) -> None:
-    clash = db.session.scalar(sa.select(HousingUnit.id).where(
-        HousingUnit.label == unit.label, HousingUnit.id != unit.id))
-    if clash is not None:
-        raise Conflict("A unit with this label is already registered.", code="duplicate_label")
+def _unit_labelled(label: str, other_than: uuid.UUID) -> uuid.UUID | None:
+    """The id of another unit with this label (labels are unique in a municipality)."""
+    return db.session.scalar(sa.select(HousingUnit.id).where(HousingUnit.label == label, HousingUnit.id != other_than))
+
+
+def _duplicate_label(label: str, existing_id: uuid.UUID) -> Duplicate:
+    return Duplicate(_("A unit labelled %(label)s is already registered.", label=label),
+                     existing_id=existing_id, code="duplicate_label")
+
+
+def _ensure_label_free(label: str, unit_id: uuid.UUID) -> None:
+    existing_id = _unit_labelled(label, unit_id)
+    if existing_id is not None:
+        raise _duplicate_label(label, existing_id)
+
+
+@contextlib.contextmanager
+def _writing_label(label: str, unit_id: uuid.UUID):
+    """Write the unit in a savepoint, so that losing a race for the label (the unique
+    constraint; the check before only sees committed units) is a clean 409 that points
+    to the unit that won. Change the unit only inside the block: entering it flushes."""
+    try:
+        with db.session.begin_nested():
+            yield
+    except IntegrityError:
+        existing_id = _unit_labelled(label, unit_id)
+        if existing_id is None:
+            raise
+        raise _duplicate_label(label, existing_id) from None
 
 
 def create_unit(data: dict) -> HousingUnit:
@@ -76,9 +104,10 @@ def create_unit(data: dict) -> HousingUnit:
             setattr(unit, field, data[field])
     unit.label = unit.label.strip()
     _apply_class(unit, data)
-    _ensure_label_free(unit)
-    db.session.add(unit)
-    db.session.flush()
+    _ensure_label_free(unit.label, unit.id)
+    with _writing_label(unit.label, unit.id):
+        db.session.add(unit)
+        db.session.flush()
     record("create", "housing_unit", object_id=unit.id)
     return unit
 
@@ -86,7 +115,7 @@ def create_unit(data: dict) -> HousingUnit:
 def load_unit(unit_id: uuid.UUID) -> HousingUnit:
     unit = db.session.get(HousingUnit, unit_id)
     if unit is None:
-        raise NotFound("No such housing unit.")
+        raise NotFound(_("No such housing unit."))
     return unit
 
 
@@ -95,25 +124,29 @@ def get_unit(unit_id: uuid.UUID) -> HousingUnit:
 
 
 def update_unit(unit_id: uuid.UUID, data: dict, *, expected_version: int | None = None) -> HousingUnit:
-    load_unit(unit_id)
     unit = capacity.lock_unit(unit_id)
     check_version(unit, expected_version)
     changed = sorted(k for k in data if getattr(unit, k, None) != data[k])
-    for field in _DESCRIPTIVE:
-        if field in data:
-            setattr(unit, field, data[field])
+    label = data["label"].strip() if "label" in data else unit.label
     if "label" in data:
-        unit.label = unit.label.strip()
-        _ensure_label_free(unit)
-    if "features" in data:
-        unit.features = _check_features(data["features"])
+        _ensure_label_free(label, unit.id)
+    features = _check_features(data["features"]) if "features" in data else None
     if "capacity" in data:
         taken = capacity.slots_taken(unit.id)
         if data["capacity"] < taken:
-            raise Conflict(f"The unit holds {taken} offer(s)/tenancies; capacity cannot go below that.",
-                           code="capacity_in_use")
-        unit.capacity = data["capacity"]
-    _apply_class(unit, data)
+            raise Conflict(_("The capacity cannot go below %(taken)s: that many places are offered or let.",
+                             taken=taken), code="capacity_in_use")
+    with _writing_label(label, unit.id):
+        for field in _DESCRIPTIVE:
+            if field in data:
+                setattr(unit, field, data[field])
+        unit.label = label
+        if features is not None:
+            unit.features = features
+        if "capacity" in data:
+            unit.capacity = data["capacity"]
+        _apply_class(unit, data)
+        db.session.flush()
     capacity.refresh_status(unit)
     db.session.flush()
     record("update", "housing_unit", object_id=unit.id,
@@ -126,17 +159,16 @@ def inspect_unit(unit_id: uuid.UUID, data: dict, *, expected_version: int | None
     unit = capacity.lock_unit(unit_id)
     check_version(unit, expected_version)
     inspected_on = data["inspected_on"]
-    if inspected_on > clock.today():
-        raise ValidationFailed.field("inspected_on", "must not be in the future")
+    require_not_future("inspected_on", inspected_on)
     features = _check_features(data["features"])
     next_on = data.get("next_inspection_on") or add_months(
         inspected_on, current_app.config["HOUSING_INSPECTION_INTERVAL_MONTHS"])
     if next_on <= inspected_on:
-        raise ValidationFailed.field("next_inspection_on", "must be after the inspection")
+        raise ValidationFailed.field("next_inspection_on", _("must be after the inspection"))
     unit.features = features
     unit.next_inspection_on = next_on
     _apply_class(unit, {k: data[k] for k in ("risk_class_override", "class_override_reason") if k in data})
-    user = g.get("current_user")
+    user = current_user()
     inspection = HousingInspection(
         id=uuid.uuid4(), municipality_id=unit.municipality_id, unit_id=unit.id, inspected_on=inspected_on,
         features=features, result=data.get("result") or ("approved" if unit.risk_class else "deficiencies"),
@@ -160,11 +192,10 @@ def mark_unavailable(unit_id: uuid.UUID, data: dict, *, expected_version: int | 
     unit = capacity.lock_unit(unit_id)
     check_version(unit, expected_version)
     if unit.status == "unavailable":
-        raise Conflict("The unit is already unavailable.", code="invalid_state")
-    taken = capacity.slots_taken(unit.id)
-    if taken:
-        raise Conflict(f"The unit is {unit.status}: end its tenancy or withdraw its offer first.",
-                       code="invalid_state")
+        raise InvalidState(_("The unit is already out of use."), state=unit.status)
+    if capacity.slots_taken(unit.id):
+        raise InvalidState(_("The unit cannot be taken out of use in state %(state)s; end its tenancies and "
+                             "withdraw its offers first.", state=unit.status), state=unit.status)
     unit.status, unit.unavailable_reason = "unavailable", data["reason"]
     unit.unavailable_note = data.get("note")
     db.session.flush()
@@ -176,7 +207,8 @@ def mark_available(unit_id: uuid.UUID, *, expected_version: int | None = None) -
     unit = capacity.lock_unit(unit_id)
     check_version(unit, expected_version)
     if unit.status != "unavailable":
-        raise Conflict(f"The unit is {unit.status}, not unavailable.", code="invalid_state")
+        raise InvalidState(_("The unit cannot be put back in use in state %(state)s; it is not out of use.",
+                             state=unit.status), state=unit.status)
     unit.status, unit.unavailable_reason, unit.unavailable_note = "available", None, None
     capacity.refresh_status(unit)
     db.session.flush()

@@ -14,9 +14,8 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from flask import g
-
 from service.audit.services import record_many
+from service.auth.identity import current_user
 from service.auth.policy import API, may
 from service.decisions import appeals as decision_appeals
 from service.decisions import services as decisions
@@ -60,7 +59,7 @@ class PersonOverview:
 
 
 def _may_see(section: str) -> bool:
-    user = g.get("current_user")
+    user = current_user()
     return user is None or may(user.role, "GET", SECTION_ROUTES[section])  # no user: CLI and jobs
 
 

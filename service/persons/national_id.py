@@ -145,7 +145,7 @@ class NationalId:
 
 
 def _weighted_sum(digits: str, weights: tuple[int, ...]) -> int:
-    return sum(w * (ord(c) - 48) for w, c in zip(weights, digits))
+    return sum(w * (ord(c) - 48) for w, c in zip(weights, digits, strict=False))
 
 
 def _century_year(yy: int, individual: int) -> int | None:

@@ -6,13 +6,14 @@ import datetime as dt
 import uuid
 
 import sqlalchemy as sa
-from flask import current_app, g
+from flask import current_app
 
 from service.audit.services import record, record_many
+from service.auth.identity import current_user
 from service.common import clock
 from service.common.concurrency import check_version
-from service.common.i18n import _
-from service.common.errors import Conflict, NotFound, ValidationFailed
+from service.common.errors import Conflict, Duplicate, NotFound, ValidationFailed, require_not_future
+from service.common.i18n import N_, _
 from service.common.pagination import page_of
 from service.common.tenancy import current_municipality_id
 from service.extensions import db
@@ -20,7 +21,16 @@ from service.persons.access import visible_persons_clause
 from service.persons.models import Person
 from service.persons.national_id import NationalId, NationalIdError, parse_national_id
 
-_DUPLICATE = "A person with this national id is already registered in the municipality."
+# Why a national id was refused (``NationalIdError.reason``): fixed texts without a digit,
+# so that no message can echo the number.
+_NATIONAL_ID_MESSAGES = {
+    "not_11_digits": N_("national id must be exactly eleven ASCII digits"),
+    "invalid_date": N_("national id does not encode a valid date"),
+    "check_digit_1": N_("first check digit does not match"),
+    "check_digit_2": N_("second check digit does not match"),
+    "synthetic_not_allowed": N_("synthetic or test-range national ids are not allowed here"),
+}
+_NATIONAL_ID_INVALID = N_("national id is not valid")
 
 
 def _parse_national_id(value: str):
@@ -29,11 +39,12 @@ def _parse_national_id(value: str):
         return parse_national_id(value, allow_synthetic=current_app.config["ALLOW_SYNTHETIC_IDS"],
                                  today=clock.today())
     except NationalIdError as exc:
-        raise ValidationFailed.field("national_id", str(exc)) from None
+        raise ValidationFailed.field(
+            "national_id", _(_NATIONAL_ID_MESSAGES.get(exc.reason, _NATIONAL_ID_INVALID))) from None
 
 
 def _visible(stmt: sa.Select) -> sa.Select:
-    return stmt.where(visible_persons_clause(g.get("current_user")))
+    return stmt.where(visible_persons_clause(current_user()))
 
 
 def _birth_date_with_number(parsed: NationalId, given: dt.date | None, stored: dt.date | None,
@@ -52,16 +63,16 @@ def _birth_date_with_number(parsed: NationalId, given: dt.date | None, stored: d
     if given is not None:
         if parsed.kind in ("d_number", "fh_number") or parsed.agrees_with_birth_date(given):
             return given
-        raise ValidationFailed.field("birth_date", "does not match the national id")
+        raise ValidationFailed.field("birth_date", _("does not match the national id"))
     if stored is not None and (not number_changed or parsed.kind == "fh_number"
                                or parsed.agrees_with_birth_date(stored)):
         return stored
     if parsed.kind == "fh_number":
         raise ValidationFailed.field(
-            "birth_date", "required: an FH-number (felles hjelpenummer) does not encode a birth date")
+            "birth_date", _("required: an FH-number (felles hjelpenummer) does not encode a birth date"))
     if parsed.only_2032_rule:
         raise ValidationFailed.field(
-            "birth_date", "required: the century cannot be read from this national id")
+            "birth_date", _("required: the century cannot be read from this national id"))
     return parsed.birth_date
 
 
@@ -81,14 +92,13 @@ def _apply_identity(person: Person, data: dict) -> None:
     else:
         if not person.national_id_missing_reason:
             raise ValidationFailed.field(
-                "national_id_missing_reason", "give the reason when there is no national id")
+                "national_id_missing_reason", _("give the reason when there is no national id"))
         if "birth_date" in data:
             person.birth_date = data["birth_date"]
         if person.birth_date is None:
-            raise ValidationFailed.field("birth_date", "required when there is no national id")
+            raise ValidationFailed.field("birth_date", _("required when there is no national id"))
     # The one future-date check, on the date finally stored (the caller's or the default).
-    if person.birth_date > clock.today():
-        raise ValidationFailed.field("birth_date", "must not be in the future")
+    require_not_future("birth_date", person.birth_date)
 
 
 def _ensure_unique(person: Person) -> None:
@@ -96,8 +106,13 @@ def _ensure_unique(person: Person) -> None:
         return
     clash = db.session.scalar(sa.select(Person.id).where(
         Person.national_id == person.national_id, Person.id != person.id))
-    if clash is not None:
-        raise Conflict(_DUPLICATE, code="duplicate_national_id")
+    if clash is None:
+        return
+    message = _("A person with this national id is already registered in the municipality.")
+    if db.session.scalar(_visible(sa.select(Person.id).where(Person.id == clash))) is None:
+        # No existing_id for a caller who may not see that person: it would tell who holds the number.
+        raise Conflict(message, code="duplicate_national_id")
+    raise Duplicate(message, existing_id=clash, code="duplicate_national_id")
 
 
 def create_person(data: dict) -> Person:
@@ -118,7 +133,7 @@ def create_person(data: dict) -> Person:
 def _load(person_id: uuid.UUID) -> Person:
     person = db.session.scalar(_visible(sa.select(Person).where(Person.id == person_id)))
     if person is None:
-        raise NotFound("No such person.")
+        raise NotFound(_("No such person."))
     return person
 
 

@@ -1,4 +1,20 @@
-"""Individual plans (IP) and coordinators."""
+"""Individual plans (IP) and coordinators (docs/plans.md).
+
+Split by sub-aggregate, like ``service.housing``:
+
+* ``services`` — the plan's life cycle (request, list/read, correct, activate, decline,
+  close), its coordinator (appointment and the coordinator's person scope), the link to
+  granted decisions and the person overview's ``plan_of``;
+* ``consent`` — the person's consent, which starts the preparation;
+* ``members`` — the responsibility group (*ansvarsgruppe*);
+* ``goals`` — goals and the measures (*tiltak*) that serve them;
+* ``evaluations`` — evaluations and when the next one is due;
+* ``reports`` — SELECTs for the worklist flags and the counts of report T7;
+* ``rules`` — what they share: need-to-know (``visible_plans_clause``), loading a plan,
+  state conflicts, date order, the decision link, derived fields, audit;
+* ``parts`` — the machinery the plan's parts share (load, list, read, change, audit);
+* ``routes`` (HTTP), ``schemas`` (shapes only), ``models``, ``labels``, ``demo``.
+"""
 
 from flask import Flask
 
@@ -13,3 +29,7 @@ def init_app(app: Flask) -> None:
     for_app(app).add_person_scope(COORDINATOR, coordinator_person_scope)
     # A granted decision on "individuell plan og koordinator" requests or links the person's plan.
     decision_decided.connect(on_decision_decided, sender=app)
+    # The labels of its codes (GET /api/v1/labels).
+    from service.plans.labels import DOMAINS as LABELS
+    for domain, labels in LABELS.items():
+        for_app(app).add_labels(domain, labels)

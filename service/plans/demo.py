@@ -18,6 +18,7 @@ from service.auth.models import User
 from service.common import clock
 from service.extensions import db
 from service.persons.models import Person
+from service.plans import consent, evaluations, goals, members
 from service.plans import services as plans
 
 GOALS = (
@@ -53,23 +54,23 @@ def _prepare(person: Person, coordinator: User, requested_days_ago: int) -> uuid
                               "needs": "Langvarige og koordinerte tjenester fra flere aktører"})
     plans.appoint_coordinator(plan.id, {"user_id": coordinator.id,
                                         "appointed_on": _days_ago(requested_days_ago - 5)})
-    plans.give_consent(plan.id, {"given_on": _days_ago(requested_days_ago - 10),
-                                 "scope": "Individuell plan, ansvarsgruppe og informasjonsdeling",
-                                 "information_sharing": True})
+    consent.give_consent(plan.id, {"given_on": _days_ago(requested_days_ago - 10),
+                                   "scope": "Individuell plan, ansvarsgruppe og informasjonsdeling",
+                                   "information_sharing": True})
     return plan.id
 
 
 def _fill(plan_id, rng: random.Random) -> None:
     for organisation, role, name in rng.sample(MEMBERS, 3):
-        plans.add_member(plan_id, {"organisation": organisation, "role": role, "name": name,
-                                   "joined_on": _days_ago(200)})
+        members.add_member(plan_id, {"organisation": organisation, "role": role, "name": name,
+                                     "joined_on": _days_ago(200)})
     goal_ids = []
     for area, text in rng.sample(GOALS, 3):
-        goal = plans.add_goal(plan_id, {"area": area, "text": text,
+        goal = goals.add_goal(plan_id, {"area": area, "text": text,
                                         "target_on": clock.today() + dt.timedelta(days=rng.randint(60, 300))})
         goal_ids.append(goal.id)
-    for goal_id, (description, extent, organisation) in zip(goal_ids, rng.sample(MEASURES, 2)):
-        plans.add_measure(plan_id, {"goal_id": goal_id, "description": description, "extent": extent,
+    for goal_id, (description, extent, organisation) in zip(goal_ids, rng.sample(MEASURES, 2), strict=False):
+        goals.add_measure(plan_id, {"goal_id": goal_id, "description": description, "extent": extent,
                                     "responsible_organisation": organisation, "starts_on": _days_ago(150)})
 
 
@@ -85,11 +86,13 @@ def seed_plans(rng: random.Random) -> None:
         _fill(plan_id, rng)
         plans.activate(plan_id, {"activated_on": _days_ago(270), "next_evaluation_on": _days_ago(90)})
         if index == 0:
-            plans.add_evaluation(plan_id, {"evaluated_on": _days_ago(180), "summary": "Delvis fremgang; "
-                                           "boligsøknad sendt.", "next_evaluation_on": _days_ago(20)})
+            evaluations.add_evaluation(plan_id, {"evaluated_on": _days_ago(180),
+                                                 "summary": "Delvis fremgang; boligsøknad sendt.",
+                                                 "next_evaluation_on": _days_ago(20)})
             continue
-        plans.add_evaluation(plan_id, {"evaluated_on": _days_ago(90), "summary": "Fremgang på flere mål.",
-                                       "next_evaluation_on": _days_ago(10) + dt.timedelta(days=rng.randint(40, 170))})
+        evaluations.add_evaluation(plan_id, {"evaluated_on": _days_ago(90), "summary": "Fremgang på flere mål.",
+                                             "next_evaluation_on": _days_ago(10)
+                                             + dt.timedelta(days=rng.randint(40, 170))})
     # Two in preparation, two requested (one of them waiting for a coordinator).
     for person in chosen[5:7]:
         plan_id = _prepare(person, coordinator, 40)

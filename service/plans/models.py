@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from service.auth.models import User
-from service.common.models import EntityMixin, TenantMixin
+from service.common.models import EntityMixin, TenantMixin, sql_in
 from service.extensions import db
 
 REQUESTED = "requested"
@@ -41,10 +41,6 @@ OPEN_PREDICATE = (
     "status IN ('requested', 'in_preparation', 'active') "
     "OR (status = 'declined' AND coordinator_only)"
 )
-
-
-def _in(values) -> str:
-    return "(" + ", ".join(f"'{v}'" for v in values) + ")"
 
 
 class IndividualPlan(EntityMixin, TenantMixin, db.Model):
@@ -93,7 +89,7 @@ class IndividualPlan(EntityMixin, TenantMixin, db.Model):
             "uq_individual_plans_one_open_per_person", "person_id", unique=True,
             postgresql_where=sa.text(OPEN_PREDICATE), sqlite_where=sa.text(OPEN_PREDICATE),
         ),
-        sa.CheckConstraint(f"status IN {_in(STATUSES)}", name="status_known"),
+        sa.CheckConstraint(sql_in("status", STATUSES), name="status_known"),
         sa.CheckConstraint("coordinator_user_id IS NULL OR coordinator_name IS NULL",
                            name="one_kind_of_coordinator"),
         sa.CheckConstraint("NOT coordinator_only OR status IN ('declined', 'closed')",
@@ -120,6 +116,10 @@ class IndividualPlan(EntityMixin, TenantMixin, db.Model):
     @property
     def has_coordinator(self) -> bool:
         return self.coordinator_user_id is not None or self.coordinator_name is not None
+
+    def evaluation_overdue_on(self, today: dt.date) -> bool:
+        """An active plan whose next evaluation is before ``today``."""
+        return bool(self.status == ACTIVE and self.next_evaluation_on and self.next_evaluation_on < today)
 
 
 class _PlanPart(EntityMixin, TenantMixin):
@@ -156,8 +156,8 @@ class PlanGoal(_PlanPart, db.Model):
     status: Mapped[str] = mapped_column(sa.String(20), nullable=False, default="open")
 
     __table_args__ = (
-        sa.CheckConstraint(f"area IN {_in(GOAL_AREAS)}", name="area_known"),
-        sa.CheckConstraint(f"status IN {_in(GOAL_STATUSES)}", name="status_known"),
+        sa.CheckConstraint(sql_in("area", GOAL_AREAS), name="area_known"),
+        sa.CheckConstraint(sql_in("status", GOAL_STATUSES), name="status_known"),
     )
 
 
@@ -180,7 +180,7 @@ class PlanMeasure(_PlanPart, db.Model):
     status: Mapped[str] = mapped_column(sa.String(20), nullable=False, default="ongoing")
 
     __table_args__ = (
-        sa.CheckConstraint(f"status IN {_in(MEASURE_STATUSES)}", name="status_known"),
+        sa.CheckConstraint(sql_in("status", MEASURE_STATUSES), name="status_known"),
         sa.CheckConstraint("ends_on IS NULL OR starts_on IS NULL OR ends_on >= starts_on",
                            name="period_ordered"),
     )

@@ -6,8 +6,8 @@ from flask_smorest import Blueprint
 from service.common.http import etag_headers, if_match
 from service.common.idempotency import idempotent
 from service.common.pagination import PAGINATION
+from service.plans import consent, evaluations, goals, members, services
 from service.plans import schemas as s
-from service.plans import services
 
 blp = Blueprint("plans", __name__, url_prefix="/api/v1/plans",
                 description="Individual plans (individuell plan) and coordinators")
@@ -63,7 +63,7 @@ def _action(path: str, schema, func, doc: str):
     blp.route(f"/<uuid:plan_id>/{path}")(Action)
 
 
-_action("consent", s.PlanConsentSchema, services.give_consent,
+_action("consent", s.PlanConsentSchema, consent.give_consent,
         "Record the person's consent; a requested plan moves to in_preparation.")
 _action("appoint-coordinator", s.PlanAppointCoordinatorSchema, services.appoint_coordinator,
         "Appoint the coordinator: user_id (a coordinator user) or name (outside the system).")
@@ -120,11 +120,12 @@ def _parts(path: str, schema, create_schema, update_schema, list_f, create_f, ge
 
 
 _parts("members", s.PlanMemberSchema, s.PlanMemberCreateSchema, s.PlanMemberUpdateSchema,
-       services.list_members, services.add_member, services.get_member, services.update_member,
+       members.list_members, members.add_member, members.get_member, members.update_member,
        "responsibility-group member")
 _parts("goals", s.PlanGoalSchema, s.PlanGoalCreateSchema, s.PlanGoalUpdateSchema,
-       services.list_goals, services.add_goal, services.get_goal, services.update_goal, "goal")
+       goals.list_goals, goals.add_goal, goals.get_goal, goals.update_goal, "goal")
 _parts("measures", s.PlanMeasureSchema, s.PlanMeasureCreateSchema, s.PlanMeasureUpdateSchema,
-       services.list_measures, services.add_measure, services.get_measure, services.update_measure, "measure")
+       goals.list_measures, goals.add_measure, goals.get_measure, goals.update_measure, "measure")
 _parts("evaluations", s.PlanEvaluationSchema, s.PlanEvaluationCreateSchema, None,
-       services.list_evaluations, services.add_evaluation, services.get_evaluation, None, "evaluation")
+       evaluations.list_evaluations, evaluations.add_evaluation, evaluations.get_evaluation, None,
+       "evaluation")

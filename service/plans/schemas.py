@@ -1,9 +1,9 @@
 import marshmallow as ma
 from marshmallow import validate
 
-from service.common import clock
 from service.common.fields import Date
-from service.plans.models import ACTIVE, GOAL_AREAS, GOAL_STATUSES, MEASURE_STATUSES, STATUSES
+from service.common.i18n import N_
+from service.plans.models import GOAL_AREAS, GOAL_STATUSES, MEASURE_STATUSES, STATUSES
 
 _TEXT = validate.Length(max=10000)
 _SHORT = validate.Length(min=1, max=200)
@@ -35,10 +35,6 @@ def _coordinator(plan):
     }
 
 
-def _evaluation_overdue(plan) -> bool:
-    return bool(plan.status == ACTIVE and plan.next_evaluation_on and plan.next_evaluation_on < clock.today())
-
-
 class PlanSchema(ma.Schema):
     id = ma.fields.UUID(dump_only=True)
     person_id = ma.fields.UUID(dump_only=True)
@@ -61,7 +57,8 @@ class PlanSchema(ma.Schema):
                                                               "contact, appointed_on; null until appointed"})
     decision_id = ma.fields.UUID(dump_only=True, allow_none=True)
     next_evaluation_on = Date(dump_only=True, allow_none=True)
-    evaluation_overdue = ma.fields.Function(_evaluation_overdue, dump_only=True)
+    evaluation_overdue = ma.fields.Boolean(
+        dump_only=True, metadata={"description": "Active and next_evaluation_on before today (derived by the service)"})
     activated_on = Date(dump_only=True, allow_none=True)
     declined_on = Date(dump_only=True, allow_none=True)
     decline_reason = ma.fields.String(dump_only=True, allow_none=True)
@@ -123,7 +120,7 @@ class PlanAppointCoordinatorSchema(_Strict):
     def _one_coordinator(self, data, **kwargs):
         has_user, has_name = data.get("user_id") is not None, bool((data.get("name") or "").strip())
         if has_user == has_name:
-            raise ma.ValidationError("give either user_id or name", field_name="user_id")
+            raise ma.ValidationError(N_("give either user_id or name"), field_name="user_id")
 
 
 class PlanActivateSchema(_Strict):

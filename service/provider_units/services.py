@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from service.audit.services import record
 from service.common.concurrency import check_version
 from service.common.errors import Duplicate, NotFound, ValidationFailed
+from service.common.i18n import _
 from service.common.tenancy import current_municipality_id
 from service.extensions import db
 from service.provider_units.models import NAME_MAX, ProviderUnit
@@ -22,9 +23,9 @@ from service.provider_units.models import NAME_MAX, ProviderUnit
 def _clean_name(name: str | None, field: str = "name") -> str:
     cleaned = (name or "").strip()
     if not cleaned:
-        raise ValidationFailed.field(field, "must not be empty")
+        raise ValidationFailed.field(field, _("must not be empty"))
     if len(cleaned) > NAME_MAX:
-        raise ValidationFailed.field(field, f"at most {NAME_MAX} characters")
+        raise ValidationFailed.field(field, _("at most %(max)s characters", max=NAME_MAX))
     return cleaned
 
 
@@ -38,7 +39,7 @@ def list_units(filters: dict) -> list[ProviderUnit]:
 def get_unit(unit_id: uuid.UUID) -> ProviderUnit:
     unit = db.session.get(ProviderUnit, unit_id)
     if unit is None or unit.municipality_id != current_municipality_id():
-        raise NotFound("No such provider unit.")
+        raise NotFound(_("No such provider unit."))
     return unit
 
 
@@ -49,7 +50,7 @@ def _unit_named(name: str) -> ProviderUnit | None:
 def _check_name_free(name: str, unit_id: uuid.UUID | None = None) -> None:
     other = _unit_named(name)
     if other is not None and other.id != unit_id:
-        raise Duplicate(f"A provider unit named {name!r} already exists.", existing_id=other.id)
+        raise Duplicate(_("A provider unit named %(name)s already exists.", name=repr(name)), existing_id=other.id)
 
 
 def create_unit(data: dict) -> ProviderUnit:
@@ -84,7 +85,8 @@ def update_unit(unit_id: uuid.UUID, data: dict, *, expected_version: int | None 
 def _unknown(field: str, what: str) -> ValidationFailed:
     names = list(db.session.scalars(sa.select(ProviderUnit.name).where(ProviderUnit.active.is_(True))
                                     .order_by(ProviderUnit.name)))
-    known = ("; known units: " + ", ".join(names)) if names else "; the municipality has no provider units yet"
+    known = "; " + (_("known units: %(names)s", names=", ".join(names)) if names
+                    else _("the municipality has no provider units yet"))
     return ValidationFailed(f"{field}: {what}{known}.", errors={field: [what + known]},
                             known_units=names)
 
@@ -99,17 +101,17 @@ def resolve(*, name: str | None = None, unit_id: uuid.UUID | None = None, for_ne
     if unit_id is not None:
         unit = db.session.get(ProviderUnit, unit_id)
         if unit is None or unit.municipality_id != current_municipality_id():
-            raise _unknown("provider_unit_id", "no such provider unit")
+            raise _unknown("provider_unit_id", _("no such provider unit"))
     if name is not None:
         named = _unit_named(name.strip())
         if named is None:
-            raise _unknown(field, f"no provider unit named {name.strip()!r}")
+            raise _unknown(field, _("no provider unit named %(name)s", name=repr(name.strip())))
         if unit is not None and named.id != unit.id:
-            raise ValidationFailed.field(field, "names another unit than provider_unit_id")
+            raise ValidationFailed.field(field, _("names another unit than provider_unit_id"))
         unit = named
     if unit is None:
-        raise ValidationFailed.field(field, "required")
+        raise ValidationFailed.field(field, _("required"))
     if for_new_use and not unit.active:
         raise ValidationFailed.field(field if name is not None else "provider_unit_id",
-                                     f"the provider unit {unit.name!r} is retired")
+                                     _("the provider unit %(name)s is retired", name=repr(unit.name)))
     return unit

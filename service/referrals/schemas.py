@@ -3,6 +3,7 @@ from marshmallow import validate
 
 from service.common import clock
 from service.common.fields import Date
+from service.common.i18n import N_
 from service.referrals.models import CHANNELS, OPEN_STATUSES, SOURCES, STATUSES, URGENCIES
 
 _TEXT = validate.Length(max=10000)
@@ -84,7 +85,7 @@ class ReferralQuerySchema(ma.Schema):
     @ma.validates_schema
     def _ordered(self, data, **kwargs):
         if data.get("received_from") and data.get("received_to") and data["received_to"] < data["received_from"]:
-            raise ma.ValidationError("must not be before received_from", field_name="received_to")
+            raise ma.ValidationError(N_("must not be before received_from"), field_name="received_to")
 
 
 class OnDateSchema(ma.Schema):

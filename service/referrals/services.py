@@ -11,20 +11,21 @@ import datetime as dt
 import uuid
 
 import sqlalchemy as sa
-from flask import g
 
 from service.audit.services import record, record_many
+from service.auth.identity import current_user
 from service.auth.models import User
 from service.auth.policy import REFERRAL_ASSIGNEES
 from service.catalogue.services import service_type
 from service.common import clock
 from service.common.concurrency import check_version
 from service.common.deadlines import add_months
-from service.common.errors import Conflict, NotFound, ValidationFailed
+from service.common.errors import InvalidState, NotFound, ValidationFailed, require_not_future
+from service.common.i18n import N_, _
 from service.common.pagination import page_of
 from service.common.tenancy import current_municipality_id
 from service.extensions import db
-from service.persons.models import Person
+from service.persons.access import referenced_person
 from service.referrals.models import OPEN_STATUSES, Referral
 
 ANSWER_MONTHS = 1  # forvaltningsloven § 11 a: foreløpig svar when not answered within one month
@@ -35,22 +36,10 @@ def answer_due_on(received_on: dt.date) -> dt.date:
     return add_months(received_on, ANSWER_MONTHS)
 
 
-def _not_future(field: str, day: dt.date | None) -> None:
-    if day is not None and day > clock.today():
-        raise ValidationFailed.field(field, "must not be in the future")
-
-
-def _require_open(referral: Referral, action: str) -> None:
+def _require_open(referral: Referral, message: str) -> None:
+    """``message`` is an ``N_()`` text with ``%(state)s``, translated here."""
     if referral.status not in OPEN_STATUSES:
-        raise Conflict(f"Cannot {action}: the referral is {referral.status}.", code="invalid_state",
-                       state=referral.status)
-
-
-def _check_person(person_id: uuid.UUID) -> Person:
-    person = db.session.get(Person, person_id)
-    if person is None or person.municipality_id != current_municipality_id():
-        raise ValidationFailed.field("person_id", "no such person")
-    return person
+        raise InvalidState(_(message, state=referral.status), state=referral.status)
 
 
 def _check_services(codes: list[str]) -> list[str]:
@@ -65,9 +54,9 @@ def _check_services(codes: list[str]) -> list[str]:
 def _check_assignee(user_id: uuid.UUID) -> None:
     user = db.session.get(User, user_id)
     if user is None or user.municipality_id != current_municipality_id():
-        raise ValidationFailed.field("user_id", "no such user")
+        raise ValidationFailed.field("user_id", _("no such user"))
     if user.role not in REFERRAL_ASSIGNEES or user.disabled_at is not None:
-        raise ValidationFailed.field("user_id", "referrals are assigned to active case officers")
+        raise ValidationFailed.field("user_id", _("referrals are assigned to active case officers"))
 
 
 def _audit(action: str, referral: Referral, detail: str | None = None) -> None:
@@ -75,8 +64,8 @@ def _audit(action: str, referral: Referral, detail: str | None = None) -> None:
 
 
 def create_referral(data: dict) -> Referral:
-    _check_person(data["person_id"])
-    _not_future("received_on", data["received_on"])
+    referenced_person(data["person_id"])
+    require_not_future("received_on", data["received_on"])
     if data.get("assigned_to"):
         _check_assignee(data["assigned_to"])
     referral = Referral(
@@ -96,7 +85,7 @@ def create_referral(data: dict) -> Referral:
 def load(referral_id: uuid.UUID) -> Referral:
     referral = db.session.get(Referral, referral_id)
     if referral is None or referral.municipality_id != current_municipality_id():
-        raise NotFound("No such referral.")
+        raise NotFound(_("No such referral."))
     return referral
 
 
@@ -129,9 +118,9 @@ def list_referrals(filters: dict, page: int, page_size: int) -> tuple[list[Refer
 def update_referral(referral_id: uuid.UUID, data: dict, *, expected_version: int | None = None) -> Referral:
     referral = load(referral_id)
     check_version(referral, expected_version)
-    _require_open(referral, "edit it")
+    _require_open(referral, N_("The referral cannot be edited in state %(state)s."))
     if "received_on" in data:
-        _not_future("received_on", data["received_on"])
+        require_not_future("received_on", data["received_on"])
         referral.received_on = data["received_on"]
         referral.answer_due_on = answer_due_on(data["received_on"])
     if "requested_services" in data:
@@ -148,14 +137,14 @@ def start_assessment(referral_id: uuid.UUID, data: dict, *, expected_version: in
     referral = load(referral_id)
     check_version(referral, expected_version)
     if referral.status != "received":
-        raise Conflict(f"Cannot start assessment: the referral is {referral.status}.",
-                       code="invalid_state", state=referral.status)
+        raise InvalidState(_("The assessment cannot be started for a referral in state %(state)s.",
+                             state=referral.status), state=referral.status)
     on = data.get("on") or clock.today()
-    _not_future("on", on)
+    require_not_future("on", on)
     if on < referral.received_on:
-        raise ValidationFailed.field("on", "must not be before the referral was received")
+        raise ValidationFailed.field("on", _("must not be before the referral was received"))
     referral.status, referral.assessment_started_on = "assessing", on
-    user = g.get("current_user")
+    user = current_user()
     if referral.assigned_to is None and user is not None and user.role in REFERRAL_ASSIGNEES:
         referral.assigned_to = user.id
     db.session.flush()
@@ -166,7 +155,7 @@ def start_assessment(referral_id: uuid.UUID, data: dict, *, expected_version: in
 def assign(referral_id: uuid.UUID, data: dict, *, expected_version: int | None = None) -> Referral:
     referral = load(referral_id)
     check_version(referral, expected_version)
-    _require_open(referral, "assign it")
+    _require_open(referral, N_("The referral cannot be assigned in state %(state)s."))
     _check_assignee(data["user_id"])
     referral.assigned_to = data["user_id"]
     db.session.flush()
@@ -178,13 +167,13 @@ def preliminary_reply(referral_id: uuid.UUID, data: dict, *, expected_version: i
     """Record a foreløpig svar (forvaltningsloven § 11 a): why it takes longer and when to expect an answer."""
     referral = load(referral_id)
     check_version(referral, expected_version)
-    _require_open(referral, "send a preliminary reply")
+    _require_open(referral, N_("A preliminary reply cannot be sent for a referral in state %(state)s."))
     sent_on = data["sent_on"]
-    _not_future("sent_on", sent_on)
+    require_not_future("sent_on", sent_on)
     if sent_on < referral.received_on:
-        raise ValidationFailed.field("sent_on", "must not be before the referral was received")
+        raise ValidationFailed.field("sent_on", _("must not be before the referral was received"))
     if data["expected_by"] < sent_on:
-        raise ValidationFailed.field("expected_by", "must not be before the reply was sent")
+        raise ValidationFailed.field("expected_by", _("must not be before the reply was sent"))
     referral.preliminary_reply_sent_on = sent_on
     referral.preliminary_reply_reason = data["reason"].strip()
     referral.preliminary_reply_expected_by = data["expected_by"]
@@ -195,9 +184,9 @@ def preliminary_reply(referral_id: uuid.UUID, data: dict, *, expected_version: i
 
 def _close(referral: Referral, status: str, data: dict) -> Referral:
     on = data["on"]
-    _not_future("on", on)
+    require_not_future("on", on)
     if on < referral.received_on:
-        raise ValidationFailed.field("on", "must not be before the referral was received")
+        raise ValidationFailed.field("on", _("must not be before the referral was received"))
     referral.status, referral.closed_on = status, on
     referral.close_reason = data.get("reason")
     db.session.flush()
@@ -207,7 +196,7 @@ def _close(referral: Referral, status: str, data: dict) -> Referral:
 def withdraw(referral_id: uuid.UUID, data: dict, *, expected_version: int | None = None) -> Referral:
     referral = load(referral_id)
     check_version(referral, expected_version)
-    _require_open(referral, "withdraw it")
+    _require_open(referral, N_("The referral cannot be withdrawn in state %(state)s."))
     _close(referral, "withdrawn", data)
     _audit("update", referral, detail="withdraw")
     return referral
@@ -216,7 +205,7 @@ def withdraw(referral_id: uuid.UUID, data: dict, *, expected_version: int | None
 def forward(referral_id: uuid.UUID, data: dict, *, expected_version: int | None = None) -> Referral:
     referral = load(referral_id)
     check_version(referral, expected_version)
-    _require_open(referral, "forward it")
+    _require_open(referral, N_("The referral cannot be forwarded in state %(state)s."))
     referral.forwarded_to = data["to"].strip()
     _close(referral, "forwarded", data)
     _audit("update", referral, detail="forward")
@@ -227,7 +216,7 @@ def mark_decided(referral: Referral, decided_on: dt.date) -> None:
     """A decision answering the referral was made (called by decisions)."""
     if referral.status == "decided":
         return
-    _require_open(referral, "decide on it")
+    _require_open(referral, N_("The referral cannot be decided on in state %(state)s."))
     referral.status, referral.decided_on = "decided", decided_on
     db.session.flush()
     _audit("update", referral, detail="decided")

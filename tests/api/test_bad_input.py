@@ -232,3 +232,24 @@ def test_a_date_outside_the_calendar_is_422_naming_the_field(day, case_officer, 
 def test_a_blank_name_is_refused(case_officer, problem, nothing_stored, synthetic_id, name):
     body = problem(case_officer.post(PERSONS, json={"name": name, "national_id": synthetic_id()}), 422)
     assert list(body["errors"]) == ["name"]
+
+
+@pytest.mark.parametrize("day", ["30.03.2027", "2027/03/30", "30 March 2027", "2027-3-30x", "2027-02-30"])
+def test_a_badly_written_date_is_422_saying_the_format(day, case_officer, synthetic_id, problem, nothing_stored):
+    body = problem(case_officer.post(PERSONS, json={"name": "Kari", "national_id": synthetic_id(),
+                                                    "birth_date": day}), 422)
+    assert list(body["errors"]) == ["birth_date"]
+    assert "YYYY-MM-DD" in body["errors"]["birth_date"][0]
+
+
+def test_a_badly_written_date_in_a_query_is_422_saying_the_format(case_officer, problem):
+    body = problem(case_officer.get("/api/v1/decisions", query_string={"active_on": "30.03.2027"}), 422)
+    assert list(body["errors"]) == ["active_on"]
+    assert "YYYY-MM-DD" in body["errors"]["active_on"][0]
+
+
+def test_the_date_format_is_said_in_bokmal_too(case_officer, synthetic_id, problem, nothing_stored):
+    response = case_officer.post(PERSONS, json={"name": "Kari", "national_id": synthetic_id(),
+                                                "birth_date": "30.03.2027"}, headers={"Accept-Language": "nb"})
+    message = problem(response, 422)["errors"]["birth_date"][0]
+    assert "MM-DD" in message and not message.startswith("Not a valid date")

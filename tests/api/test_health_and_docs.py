@@ -155,9 +155,9 @@ def test_production_refuses_to_start_when_unsafe(breakage, complaint, production
 
 def test_flask_prefixed_environment_overrides_configuration(monkeypatch, fresh_app):
     monkeypatch.setenv("FLASK_TOKEN_TTL_DAYS", "7")
-    monkeypatch.setenv("FLASK_PAGE_SIZE_MAX", "100")
+    monkeypatch.setenv("FLASK_HOUSING_CANDIDATES_LIMIT", "25")
     app = fresh_app("testing", {"SQLALCHEMY_DATABASE_URI": "sqlite://"})
-    assert app.config["TOKEN_TTL_DAYS"] == 7 and app.config["PAGE_SIZE_MAX"] == 100
+    assert app.config["TOKEN_TTL_DAYS"] == 7 and app.config["HOUSING_CANDIDATES_LIMIT"] == 25
 
 
 def test_an_unknown_configuration_name_is_refused(fresh_app):

@@ -21,10 +21,10 @@ K2_WEIGHTS = (5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
 def build(first_nine: str, k1_remainder: int = 0) -> str:
     """Eleven digits whose K1 leaves ``k1_remainder`` mod 11 (0 classic, 1-3 only
     under the 2032 rule) and whose K2 is right."""
-    s1 = sum(w * int(d) for w, d in zip(K1_WEIGHTS, first_nine))
+    s1 = sum(w * int(d) for w, d in zip(K1_WEIGHTS, first_nine, strict=False))
     k1 = (k1_remainder - s1) % 11
     assert k1 != 10, "pick other digits: K1 would be 10"
-    s2 = sum(w * int(d) for w, d in zip(K2_WEIGHTS, first_nine + str(k1)))
+    s2 = sum(w * int(d) for w, d in zip(K2_WEIGHTS, first_nine + str(k1), strict=False))
     k2 = (-s2) % 11
     assert k2 != 10, "pick other digits: K2 would be 10"
     return f"{first_nine}{k1}{k2}"

@@ -119,10 +119,23 @@ def test_a_duplicate_national_id_in_the_municipality_is_409_and_nothing_is_store
     response = case_officer.post(PERSONS, json={"name": "Andre", "national_id": first["national_id"]})
     body = problem(response, 409)
     assert body["type"] == "urn:tjenestespor:problem:duplicate_national_id"
+    assert body["detail"] == "A person with this national id is already registered in the municipality."
+    assert body["existing_id"] == first["id"]
     assert first["national_id"] not in response.get_data(as_text=True)
     listing = case_officer.get(PERSONS)
     assert total(listing) == 1
     assert [p["name"] for p in listing.get_json()] == ["Første"]
+
+
+def test_a_duplicate_does_not_point_to_a_person_the_caller_may_not_see(case_officer, make_person, problem,
+                                                                      monkeypatch):
+    from service.persons import access
+
+    first = make_person(name="Første")
+    monkeypatch.setattr(access, "SEES_EVERY_PERSON", frozenset())  # the case officer now sees nobody
+    body = problem(case_officer.post(PERSONS, json={"name": "Andre", "national_id": first["national_id"]}), 409)
+    assert body["type"] == "urn:tjenestespor:problem:duplicate_national_id"
+    assert "existing_id" not in body
 
 
 def test_the_same_national_id_in_another_municipality_is_fine(env, make_person):

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from service.common.errors import ValidationFailed
-from service.decisions.services import check_hours
+from service.decisions.rules import check_hours
 from service.decisions.state import active_on, derive_state
 
 D = dt.date

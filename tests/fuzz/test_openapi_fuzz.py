@@ -139,7 +139,7 @@ class World:
             for who in (first, second)]
         offers = [_ok(housing.post(f"{API}/housing/offers", json={
             "unit_id": unit["id"], "need_id": need["id"], "offered_on": "2026-03-02", "respond_by": "2026-03-17"}))
-            for unit, need in zip(units, needs)]
+            for unit, need in zip(units, needs, strict=False)]
         _ok(housing.post(f"{API}/housing/offers/{offers[1]['id']}/accept", json={"start_on": "2026-03-03"}))
         tenancy_id = _ok(housing.get(f"{API}/housing/tenancies"))[0]["id"]
         provider_unit_id = env.provider_unit(town, "Psykisk helseteam")

@@ -71,3 +71,21 @@ def offer(housing_officer, today):
         return response.get_json()
 
     return make
+
+
+@pytest.fixture
+def check_misses_once(monkeypatch):
+    """``check_misses_once(module, name)``: the duplicate check ``module.name`` sees nothing the
+    first time, as when a concurrent request inserts the row right after the check (on SQLite
+    writers are serial, so only this way does the unique index itself catch the duplicate)."""
+    def patch(module, name):
+        real, calls = getattr(module, name), []
+
+        def check(*args):
+            calls.append(args)
+            return None if len(calls) == 1 else real(*args)
+
+        monkeypatch.setattr(module, name, check)
+        return calls
+
+    return patch

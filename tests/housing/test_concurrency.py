@@ -92,7 +92,7 @@ def _capacity_triggers_removed(app):
 
 def _no_code_guard(monkeypatch):
     """Replace the lock-and-count guard and the status bookkeeping by nothing."""
-    monkeypatch.setattr(offers, "claim_slot", lambda unit_id: db.session.get(offers.HousingUnit, unit_id))
+    monkeypatch.setattr(capacity, "claim_slot", lambda unit_id: db.session.get(offers.HousingUnit, unit_id))
     monkeypatch.setattr(capacity, "refresh_status", lambda unit: None)
 
 

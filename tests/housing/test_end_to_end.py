@@ -3,7 +3,7 @@
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.housing.conftest import GREEN, N, O, RED, T, U, YELLOW
+from tests.housing.conftest import GREEN, RED, YELLOW, N, O, T, U
 
 P = "/api/v1/housing/allocation-proposal"
 

@@ -1,6 +1,6 @@
 """Matching (DESIGN §5): hard rules named, score terms explained, optimal proposal beats greedy."""
 
-from tests.housing.conftest import GREEN, N, RED, U, YELLOW
+from tests.housing.conftest import GREEN, RED, YELLOW, N, U
 
 P = "/api/v1/housing/allocation-proposal"
 
@@ -28,6 +28,9 @@ def test_each_hard_rule_is_named(make_unit, make_need, housing_officer, offer):
         closed["id"]: ["not_available"],
         full["id"]: ["no_capacity"],
     }
+    for exclusion in body["excluded"]:  # every rule has its sentence
+        assert [x["rule"] for x in exclusion["explanations"]] == exclusion["reasons"]
+        assert all(x["text"] and x["text"] != x["rule"] for x in exclusion["explanations"])
 
 
 def test_substance_free_required(make_unit, make_need, housing_officer):
@@ -36,14 +39,16 @@ def test_substance_free_required(make_unit, make_need, housing_officer):
     dry = make_unit(unit_type="training_flat", substance_free=True)
     body = housing_officer.get(f"{N}/{need['id']}/candidates").get_json()
     assert [c["unit_id"] for c in body["candidates"]] == [dry["id"]]
-    assert body["excluded"] == [{"unit_id": wet["id"], "reasons": ["substance_free_required"]}]
+    assert [(e["unit_id"], e["reasons"]) for e in body["excluded"]] == [(wet["id"], ["substance_free_required"])]
 
 
 def test_unclassified_unit_cannot_be_matched(make_unit, make_need, housing_officer):
     unit = make_unit(features=["smoke_detector"])
     need = make_need()
     body = housing_officer.get(f"{U}/{unit['id']}/candidates").get_json()
-    assert body["excluded"] == [{"need_id": need["id"], "reasons": ["class_too_low"]}]
+    assert [(e["need_id"], e["reasons"]) for e in body["excluded"]] == [(need["id"], ["class_too_low"])]
+    assert body["excluded"][0]["risk_class"] is None
+    assert body["excluded"][0]["explanations"][0]["text"] == "The unit is without a risk class; the need requires green"
 
 
 def test_co_location_conflict_both_ways(make_unit, make_need, make_person, housing_officer, offer):
@@ -74,7 +79,8 @@ def test_score_terms_hand_computed(make_unit, make_need, housing_officer):
                      needed_by="2026-03-18", preferred_areas=["Sannidal"])
     unit = make_unit(district="Sannidal")
     body = housing_officer.get(f"{U}/{unit['id']}/candidates").get_json()
-    assert body["candidates"] == [{"need_id": need["id"], "score": 83.5, "score_terms": {
+    assert [{k: c[k] for k in ("need_id", "score", "score_terms")} for c in body["candidates"]] == [
+        {"need_id": need["id"], "score": 83.5, "score_terms": {
         "urgency": 20.0,          # high
         "days_waiting": 6.0,      # 60 days x 0.1
         "homelessness": 30.0,     # sleeping rough
@@ -177,3 +183,67 @@ def test_openapi_documents_housing(env):
     spec = env.client.get("/api/v1/openapi.json").get_json()
     assert "/api/v1/housing/allocation-proposal" in spec["paths"]
     assert "/api/v1/housing/units/{unit_id}/candidates" in spec["paths"]
+
+
+# --- answers an officer can read without a second call -------------------------------------
+
+NB = {"Accept-Language": "nb"}
+
+
+def test_candidates_name_the_person_and_the_unit(make_unit, make_need, make_person, housing_officer):
+    person = make_person(name="Ola Nordmann")
+    need = make_need(person)
+    unit = make_unit(label="Tangen 4B", address="Tangenveien 4, 3770 Kragerø")
+    body = housing_officer.get(f"{U}/{unit['id']}/candidates").get_json()
+    [candidate] = body["candidates"]
+    assert candidate["need_id"] == need["id"]
+    assert (candidate["person_id"], candidate["person_name"]) == (person["id"], "Ola Nordmann")
+    assert (candidate["unit_label"], candidate["unit_address"], candidate["risk_class"]) == (
+        "Tangen 4B", "Tangenveien 4, 3770 Kragerø", "green")
+    body = housing_officer.get(f"{N}/{need['id']}/candidates").get_json()
+    assert body["candidates"][0]["person_name"] == "Ola Nordmann"
+    assert body["candidates"][0]["unit_label"] == "Tangen 4B"
+
+
+def test_exclusions_say_why_in_bokmal_with_the_values(make_unit, make_need, housing_officer, offer):
+    need = make_need(category="robust_staff_base", housing_situation="sleeping_rough", active_substance_use=True)
+    make_unit(label="Gul", features=YELLOW, staffing="supervision", unit_type="staffed_complex")
+    make_unit(label="Rusfri", features=RED, staffing="staff_base", unit_type="staffed_complex",
+                    substance_free=True)
+    closed = make_unit(label="Stengt", features=RED, staffing="staff_base", unit_type="staffed_complex")
+    housing_officer.post(f"{U}/{closed['id']}/unavailable", json={"reason": "renovation"})
+    make_unit(label="Leilighet", features=RED, staffing="staff_base")
+    full = make_unit(label="Full", features=RED, staffing="staff_base", unit_type="staffed_complex")
+    offer(full, make_need(category="robust_staff_base", housing_situation="housed"))
+
+    body = housing_officer.get(f"{N}/{need['id']}/candidates", headers=NB).get_json()
+    texts = {e["unit_label"]: [x["text"] for x in e["explanations"]] for e in body["excluded"]}
+    assert texts["Gul"] == ["Boligen er gul; behovet krever rød",
+                            "Boligen har tilsyn; behovet krever personalbase"]
+    assert texts["Rusfri"] == ["Boligen er rusfri; personen har et aktivt rusbruk"]
+    assert texts["Stengt"] == ["Boligen er ute av bruk"]
+    assert texts["Leilighet"] == ["Boligen er en ordinær utleiebolig, som ikke passer et behov for "
+                                  "robust bolig med personalbase"]
+    assert texts["Full"] == ["Boligen har ingen ledig plass"]
+    for exclusion in body["excluded"]:
+        assert [x["rule"] for x in exclusion["explanations"]] == exclusion["reasons"]
+
+
+def test_proposal_names_pairs_and_the_unassigned(make_unit, make_need, make_person, housing_officer):
+    placed = make_need(make_person(name="Kari Plass"))
+    waiting = make_need(make_person(name="Per Venter"), category="robust_staff_base", housing_situation="housed")
+    unit = make_unit(label="Storgata 1")
+    spare = make_unit(label="Ledig", features=YELLOW, unit_type="training_flat")
+    body = housing_officer.post(P, json={}).get_json()
+    [pair] = body["pairs"]
+    assert (pair["person_name"], pair["unit_label"]) == ("Kari Plass", "Storgata 1")
+    assert pair["need_id"] == placed["id"] and pair["unit_id"] == unit["id"]
+    assert [(n["need_id"], n["person_name"]) for n in body["unassigned_needs"]] == [(waiting["id"], "Per Venter")]
+    assert [(u["unit_id"], u["unit_label"]) for u in body["unassigned_units"]] == [(spare["id"], "Ledig")]
+
+
+def test_candidates_schema_is_documented(env):
+    spec = env.client.get("/api/v1/openapi.json").get_json()
+    schemas = spec["components"]["schemas"]
+    exclusion = next(s for name, s in schemas.items() if name.startswith("Exclusion"))
+    assert {"person_name", "unit_label", "unit_address", "reasons", "explanations"} <= set(exclusion["properties"])

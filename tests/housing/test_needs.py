@@ -2,7 +2,8 @@
 
 import pytest
 
-from tests.housing.conftest import N
+from service.housing import needs
+from tests.housing.conftest import N, U
 
 
 def test_register_need_with_category_defaults(make_need):
@@ -34,12 +35,36 @@ def test_contradictory_substance_flags_are_refused(housing_officer, make_person)
     assert "requires_substance_free" in response.get_json()["errors"]
 
 
-def test_one_open_need_per_person(make_need, make_person, housing_officer):
+def test_one_open_need_per_person(make_need, make_person, housing_officer, problem):
     person = make_person()
-    make_need(person)
+    make_need(make_person())  # another person's need is no clash
+    need = make_need(person)
     response = housing_officer.post(N, json={"registered_on": "2026-03-03", "person_id": person["id"], "category": "ordinary",
                                              "housing_situation": "housed"})
-    assert response.status_code == 409
+    body = problem(response, 409)
+    assert (body["type"], body["existing_id"]) == ("urn:tjenestespor:problem:open_need_exists", need["id"])
+    assert body["detail"] == "The person already has an open housing need; update it instead."
+
+
+def test_an_open_need_registered_after_the_check_is_pointed_to(make_need, make_person, housing_officer, problem,
+                                                                check_misses_once):
+    person = make_person()
+    need = make_need(person)
+    calls = check_misses_once(needs, "_open_need_of")
+    response = housing_officer.post(N, json={"registered_on": "2026-03-03", "person_id": person["id"],
+                                             "category": "ordinary", "housing_situation": "housed"})
+    body = problem(response, 409)
+    assert (body["type"], body["existing_id"]) == ("urn:tjenestespor:problem:open_need_exists", need["id"])
+    assert len(calls) == 2  # the check missed; the unique index caught it and the lookup found the need
+    assert [n["id"] for n in housing_officer.get(N, query_string={"person_id": person["id"]}).get_json()] == [
+        need["id"]]
+
+
+def test_a_withdrawn_need_does_not_block_a_new_one(make_need, make_person, housing_officer):
+    person = make_person()
+    old = make_need(person)
+    housing_officer.post(f"{N}/{old['id']}/withdraw", json={"reason": "Flyttet", "withdrawn_on": "2026-03-03"})
+    assert make_need(person)["id"] != old["id"]
 
 
 def test_avoid_list_must_name_registered_persons(housing_officer, make_person):
@@ -48,9 +73,11 @@ def test_avoid_list_must_name_registered_persons(housing_officer, make_person):
                                              "housing_situation": "housed",
                                              "avoid_person_ids": ["7d1b4f55-2a7a-4f0e-9d55-4c1f5e0a0a0a"]})
     assert response.status_code == 422
+    assert response.get_json()["errors"] == {"avoid_person_ids": ["names a person who is not registered"]}
     response = housing_officer.post(N, json={"registered_on": "2026-03-03", "person_id": person["id"], "category": "ordinary",
                                              "housing_situation": "housed", "avoid_person_ids": [person["id"]]})
     assert response.status_code == 422
+    assert response.get_json()["errors"] == {"avoid_person_ids": ["a person cannot avoid themselves"]}
 
 
 def test_avoid_list_can_be_changed_on_an_existing_need(make_need, make_person, housing_officer):
@@ -100,7 +127,7 @@ def test_park_until_date_then_waiting_again(make_need, housing_officer, frozen_c
     assert [n["id"] for n in housing_officer.get(f"{N}?status=waiting").get_json()] == [need["id"]]
 
 
-def test_resume_and_withdraw(make_need, housing_officer):
+def test_resume_and_withdraw(make_need, housing_officer, problem):
     need = make_need()
     housing_officer.post(f"{N}/{need['id']}/park", json={"until": "2026-04-01", "reason": "Utreis"})
     assert housing_officer.post(f"{N}/{need['id']}/resume", json={}).get_json()["status"] == "waiting"
@@ -109,9 +136,40 @@ def test_resume_and_withdraw(make_need, housing_officer):
     response = housing_officer.post(f"{N}/{need['id']}/withdraw", json={"reason": "Fått bolig privat",
                                                                          "withdrawn_on": "2026-03-03"})
     assert (response.get_json()["status"], response.get_json()["withdrawn_on"]) == ("withdrawn", "2026-03-03")
-    response = housing_officer.post(f"{N}/{need['id']}/park", json={"until": "2026-04-01", "reason": "x y z"})
-    assert response.status_code == 409
-    assert "withdrawn" in response.get_json()["detail"]
+    body = problem(housing_officer.post(f"{N}/{need['id']}/park", json={"until": "2026-04-01", "reason": "x y z"}),
+                   409)
+    assert (body["type"], body["state"]) == ("urn:tjenestespor:problem:invalid_state", "withdrawn")
+    assert body["detail"] == "The need cannot be parked in state withdrawn; only a waiting need can."
+    for action, body, sentence in (
+            ("resume", {}, "The need cannot be resumed in state withdrawn; only a parked need can."),
+            ("withdraw", {"reason": "Igjen", "withdrawn_on": "2026-03-03"},
+             "The need cannot be withdrawn in state withdrawn; only an open need can.")):
+        error = problem(housing_officer.post(f"{N}/{need['id']}/{action}", json=body), 409)
+        assert (error["state"], error["detail"]) == ("withdrawn", sentence)
+    error = problem(housing_officer.patch(f"{N}/{need['id']}", json={"urgency": "high"}, headers={"If-Match": "*"}),
+                    409)
+    assert error["state"] == "withdrawn"
+    assert error["detail"] == "The need cannot be changed in state withdrawn; only an open need can."
+
+
+def test_only_a_parked_need_resumes(make_need, housing_officer, problem):
+    need = make_need()
+    error = problem(housing_officer.post(f"{N}/{need['id']}/resume", json={}), 409)
+    assert (error["type"], error["state"]) == ("urn:tjenestespor:problem:invalid_state", "waiting")
+
+
+def test_an_offered_need_is_withdrawn_only_after_its_offer(make_need, make_unit, offer, housing_officer, problem):
+    need = make_need()
+    made = offer(make_unit(), need)
+    error = problem(housing_officer.post(f"{N}/{need['id']}/withdraw",
+                                         json={"reason": "Fått bolig privat", "withdrawn_on": "2026-03-03"}), 409)
+    assert (error["type"], error["state"]) == ("urn:tjenestespor:problem:invalid_state", "offered")
+    assert "withdraw or decline the offer first" in error["detail"]
+    housing_officer.post(f"/api/v1/housing/offers/{made['id']}/withdraw", json={})
+    response = housing_officer.post(f"{N}/{need['id']}/withdraw",
+                                    json={"reason": "Fått bolig privat", "withdrawn_on": "2026-03-03"})
+    assert response.get_json()["status"] == "withdrawn"
+    assert housing_officer.get(f"{U}/{made['unit_id']}").get_json()["status"] == "available"
 
 
 def test_update_needs_if_match_and_open_need(make_need, housing_officer):

@@ -6,7 +6,10 @@ import uuid
 import pytest
 import sqlalchemy as sa
 
-from tests.housing.conftest import GREEN, N, O, RED, T, U, YELLOW
+from service.housing import offers
+from tests.housing.conftest import GREEN, RED, YELLOW, N, O, T, U
+
+INVALID_STATE = "urn:tjenestespor:problem:invalid_state"
 
 
 def test_offer_accept_tenancy_lifecycle(make_unit, make_need, housing_officer, offer):
@@ -31,6 +34,7 @@ def test_offer_accept_tenancy_lifecycle(make_unit, make_need, housing_officer, o
     response = housing_officer.post(f"{T}/{tenancy['id']}/end", json={"ended_on": "2026-03-03",
                                                                       "reason": "moved_to_own_home"})
     assert response.status_code == 422  # before the start
+    assert response.get_json()["errors"] == {"ended_on": ["must not be before the tenancy started"]}
     response = housing_officer.post(f"{T}/{tenancy['id']}/end", json={"ended_on": "2026-03-12",
                                                                       "reason": "moved_to_own_home"})
     assert response.status_code == 422  # in the future (today is 2026-03-03)
@@ -56,7 +60,7 @@ def test_a_start_past_the_calendar_is_422_and_the_last_day_still_counts_the_stay
     assert housing_officer.get(f"{T}/{body['tenancy_id']}").get_json()["planned_end_on"] == "2249-12-31"
 
 
-def test_end_tenancy_frees_the_unit(make_unit, make_need, housing_officer, offer, frozen_clock):
+def test_end_tenancy_frees_the_unit(make_unit, make_need, housing_officer, offer, frozen_clock, problem):
     unit = make_unit()
     made = offer(unit, make_need())
     tenancy_id = housing_officer.post(f"{O}/{made['id']}/accept", json={"start_on": "2026-03-03"}).get_json()[
@@ -66,12 +70,14 @@ def test_end_tenancy_frees_the_unit(make_unit, make_need, housing_officer, offer
     assert response.status_code == 200
     assert (response.get_json()["ended_on"], response.get_json()["end_reason"]) == ("2026-05-19", "evicted")
     assert housing_officer.get(f"{U}/{unit['id']}").get_json()["status"] == "available"
-    assert housing_officer.post(f"{T}/{tenancy_id}/end", json={"ended_on": "2026-05-19",
-                                                                "reason": "other"}).status_code == 409
+    again = problem(housing_officer.post(f"{T}/{tenancy_id}/end", json={"ended_on": "2026-05-19", "reason": "other"}),
+                    409)
+    assert (again["type"], again["state"]) == (INVALID_STATE, "ended")
+    assert again["detail"] == "The tenancy already ended on 2026-05-19."
     assert housing_officer.get(f"{T}?active=false").get_json()[0]["id"] == tenancy_id
 
 
-def test_decline_and_withdraw_free_the_unit(make_unit, make_need, housing_officer, offer):
+def test_decline_and_withdraw_free_the_unit(make_unit, make_need, housing_officer, offer, problem):
     unit, need = make_unit(), make_need()
     made = offer(unit, need)
     assert housing_officer.post(f"{O}/{made['id']}/decline", json={}).status_code == 422
@@ -84,8 +90,13 @@ def test_decline_and_withdraw_free_the_unit(make_unit, make_need, housing_office
     assert housing_officer.post(f"{O}/{again['id']}/withdraw", json={"reason": "Feil enhet"}).get_json()[
         "status"] == "withdrawn"
     response = housing_officer.post(f"{O}/{again['id']}/accept", json={"start_on": "2026-03-03"})
-    assert response.status_code == 409
-    assert "withdrawn" in response.get_json()["detail"]
+    body = problem(response, 409)
+    assert (body["type"], body["state"]) == (INVALID_STATE, "withdrawn")
+    assert body["detail"] == "The offer cannot be accepted in state withdrawn; only a pending offer can."
+    for step, sentence in (("decline", "The offer cannot be declined in state withdrawn; only a pending offer can."),
+                           ("withdraw", "The offer cannot be withdrawn in state withdrawn; only a pending offer can.")):
+        body = problem(housing_officer.post(f"{O}/{again['id']}/{step}", json={"reason": "Igjen"}), 409)
+        assert (body["state"], body["detail"]) == ("withdrawn", sentence)
 
 
 def test_full_unit_refuses_a_second_offer(make_unit, make_need, offer):
@@ -93,6 +104,7 @@ def test_full_unit_refuses_a_second_offer(make_unit, make_need, offer):
     offer(unit, make_need())
     body = offer(unit, make_need(), expect=409)
     assert body["type"].endswith("no_capacity")
+    assert body["detail"] == "The unit has no free place: its capacity (1) is taken by offers and tenancies."
 
 
 def test_shared_unit_takes_up_to_capacity(make_unit, make_need, offer, housing_officer):
@@ -109,13 +121,15 @@ def test_one_pending_offer_per_need(make_unit, make_need, offer):
     need = make_need()
     offer(make_unit(), need)
     body = offer(make_unit(), need, expect=409)
-    assert "offered" in body["detail"]
+    assert (body["type"], body["state"]) == (INVALID_STATE, "offered")
+    assert body["detail"] == "The need cannot be offered a unit in state offered; only a waiting need can."
 
 
 def test_offer_refuses_a_pair_that_breaks_hard_rules(make_unit, make_need, offer):
     need = make_need(category="training_flat", housing_situation="housed")
     body = offer(make_unit(unit_type="ordinary_rental"), need, expect=409)
     assert body["reasons"] == ["unit_type_unsuitable", "substance_free_required"]
+    assert body["detail"] == "The unit does not fit the need: Unit type unsuitable; Needs a substance-free unit."
 
 
 def test_offer_to_unavailable_unit(make_unit, make_need, offer, housing_officer):
@@ -123,13 +137,16 @@ def test_offer_to_unavailable_unit(make_unit, make_need, offer, housing_officer)
     housing_officer.post(f"{U}/{unit['id']}/unavailable", json={"reason": "damage"})
     body = offer(unit, make_need(), expect=409)
     assert body["type"].endswith("not_available")
+    assert body["detail"] == "The unit is out of use because of damage; it cannot be offered."
 
 
 def test_cannot_make_unit_unavailable_while_reserved(make_unit, make_need, offer, housing_officer):
     unit = make_unit()
     offer(unit, make_need())
     response = housing_officer.post(f"{U}/{unit['id']}/unavailable", json={"reason": "damage"})
-    assert response.status_code == 409 and "reserved" in response.get_json()["detail"]
+    assert response.status_code == 409 and response.get_json()["state"] == "reserved"
+    assert response.get_json()["type"] == INVALID_STATE
+    assert "in state reserved" in response.get_json()["detail"]
 
 
 def test_capacity_cannot_drop_below_what_the_unit_holds(make_unit, make_need, offer, housing_officer):
@@ -137,7 +154,8 @@ def test_capacity_cannot_drop_below_what_the_unit_holds(make_unit, make_need, of
     offer(unit, make_need())
     offer(unit, make_need())
     response = housing_officer.patch(f"{U}/{unit['id']}", json={"capacity": 1}, headers={"If-Match": "*"})
-    assert response.status_code == 409
+    assert response.status_code == 409 and response.get_json()["type"].endswith("capacity_in_use")
+    assert response.get_json()["detail"] == "The capacity cannot go below 2: that many places are offered or let."
 
 
 def test_class_mismatch_needs_reason_and_is_recorded(make_unit, make_need, offer, housing_officer, app):
@@ -145,6 +163,7 @@ def test_class_mismatch_needs_reason_and_is_recorded(make_unit, make_need, offer
     unit = make_unit(features=YELLOW, unit_type="ordinary_rental", staffing="supervision")
     body = offer(unit, need, expect=409)
     assert body["reasons"] == ["class_too_low"]
+    assert "class_mismatch_reason" in body["detail"]
     made = offer(unit, need, class_mismatch_reason="Ingen rød bolig ledig; sover ute nå")
     accepted = housing_officer.post(f"{O}/{made['id']}/accept", json={"start_on": "2026-03-03"}).get_json()
     tenancy = housing_officer.get(f"{T}/{accepted['tenancy_id']}").get_json()
@@ -171,16 +190,36 @@ def test_no_mismatch_event_when_class_fits(make_unit, make_need, offer, housing_
         assert db.session.scalar(sa.select(sa.func.count()).select_from(HousingEvent)) == 0
 
 
-def test_person_has_at_most_one_active_tenancy(make_unit, make_need, make_person, offer, housing_officer):
+def test_person_has_at_most_one_active_tenancy(make_unit, make_need, make_person, offer, housing_officer, problem):
     person = make_person()
+    other = offer(make_unit(), make_need())  # another person's tenancy is no clash
+    housing_officer.post(f"{O}/{other['id']}/accept", json={"start_on": "2026-03-03"})
     first = offer(make_unit(), make_need(person))
-    housing_officer.post(f"{O}/{first['id']}/accept", json={"start_on": "2026-03-03"})
+    tenancy_id = housing_officer.post(f"{O}/{first['id']}/accept", json={"start_on": "2026-03-03"}).get_json()[
+        "tenancy_id"]
     # A new need for a move (the old one is housed) cannot become a second live tenancy.
     second_need = make_need(person)
     second = offer(make_unit(), second_need)
     response = housing_officer.post(f"{O}/{second['id']}/accept", json={"start_on": "2026-03-03"})
-    assert response.status_code == 409
-    assert response.get_json()["type"].endswith("active_tenancy_exists")
+    body = problem(response, 409)
+    assert (body["type"], body["existing_id"]) == ("urn:tjenestespor:problem:active_tenancy_exists", tenancy_id)
+    assert body["detail"] == "The person already has an active tenancy; end it first."
+    assert housing_officer.get(f"{O}/{second['id']}").get_json()["status"] == "pending"
+
+
+def test_a_tenancy_accepted_after_the_check_is_pointed_to(make_unit, make_need, make_person, offer, housing_officer,
+                                                          problem, check_misses_once):
+    person = make_person()
+    first = offer(make_unit(), make_need(person))
+    tenancy_id = housing_officer.post(f"{O}/{first['id']}/accept", json={"start_on": "2026-03-03"}).get_json()[
+        "tenancy_id"]
+    second = offer(make_unit(), make_need(person))
+    calls = check_misses_once(offers, "_active_tenancy_of")
+    body = problem(housing_officer.post(f"{O}/{second['id']}/accept", json={"start_on": "2026-03-03"}), 409)
+    assert (body["type"], body["existing_id"]) == ("urn:tjenestespor:problem:active_tenancy_exists", tenancy_id)
+    assert len(calls) == 2  # the check missed; the unique index caught it and the lookup found the tenancy
+    assert [t["id"] for t in housing_officer.get(T, query_string={"person_id": person["id"]}).get_json()] == [
+        tenancy_id]
 
 
 def test_accept_after_respond_by_is_refused_and_job_expires(make_unit, make_need, offer, housing_officer,
@@ -190,6 +229,7 @@ def test_accept_after_respond_by_is_refused_and_job_expires(make_unit, make_need
     frozen_clock.set(dt.datetime(2026, 3, 6, 9, tzinfo=dt.timezone.utc))
     response = housing_officer.post(f"{O}/{made['id']}/accept", json={"start_on": "2026-03-06"})
     assert response.status_code == 409 and response.get_json()["type"].endswith("offer_expired")
+    assert response.get_json()["detail"] == "The offer could be answered until 2026-03-05; make a new offer."
     from service.common.tenancy import tenant_scope
     from service.extensions import db
     from service.housing.models import HousingUnit

@@ -3,8 +3,8 @@
 import pytest
 import sqlalchemy as sa
 
-from service.housing.rules import derive_risk_class
-from tests.housing.conftest import GREEN, RED, U, YELLOW
+from service.housing import units
+from tests.housing.conftest import GREEN, RED, YELLOW, U
 
 
 def test_class_is_derived_from_the_checklist(make_unit):
@@ -27,15 +27,18 @@ def test_unknown_feature_is_refused(housing_officer):
     response = housing_officer.post(U, json={"label": "X", "unit_type": "ordinary_rental",
                                              "features": GREEN + ["jacuzzi"]})
     assert response.status_code == 422
-    assert "features" in response.get_json()["errors"]
+    assert response.get_json()["errors"] == {"features": ["unknown features: jacuzzi"]}
 
 
-def test_rule_table_is_configuration(app):
+def test_rule_table_is_configuration(app, monkeypatch, make_unit, housing_officer, problem):
     rules = [{"class": "green", "features": ["smoke_detector"]},
              {"class": "red", "features": ["robust_materials"]}]
-    with app.app_context():
-        assert derive_risk_class(["smoke_detector", "robust_materials"], "none", rules) == "red"
-        assert derive_risk_class(["robust_materials"], "none", rules) is None
+    monkeypatch.setitem(app.config, "HOUSING_RISK_RULES", rules)
+    assert make_unit(features=["smoke_detector", "robust_materials"])["risk_class"] == "red"
+    assert make_unit(features=["robust_materials"])["risk_class"] is None
+    # A feature of the default table is unknown to this one.
+    response = housing_officer.post(U, json={"label": "X", "unit_type": "ordinary_rental", "features": GREEN})
+    assert problem(response, 422)["errors"] == {"features": ["unknown features: fire_extinguisher"]}
 
 
 def test_manual_class_needs_a_reason_and_stays_visible(make_unit, housing_officer):
@@ -96,15 +99,53 @@ def test_inspection_in_the_future_is_refused(make_unit, housing_officer):
     assert response.status_code == 422
 
 
-def test_unavailable_and_back(make_unit, housing_officer):
+def test_unavailable_and_back(make_unit, housing_officer, problem):
     unit = make_unit()
     response = housing_officer.post(f"{U}/{unit['id']}/unavailable", json={"reason": "damage", "note": "Vannskade"})
     assert response.status_code == 200
     assert (response.get_json()["status"], response.get_json()["unavailable_reason"]) == ("unavailable", "damage")
-    assert housing_officer.post(f"{U}/{unit['id']}/unavailable", json={"reason": "renovation"}).status_code == 409
+    again = problem(housing_officer.post(f"{U}/{unit['id']}/unavailable", json={"reason": "renovation"}), 409)
+    assert (again["type"], again["state"]) == ("urn:tjenestespor:problem:invalid_state", "unavailable")
+    assert again["detail"] == "The unit is already out of use."
     response = housing_officer.post(f"{U}/{unit['id']}/available", json={})
     assert (response.get_json()["status"], response.get_json()["unavailable_reason"]) == ("available", None)
-    assert housing_officer.post(f"{U}/{unit['id']}/available", json={}).status_code == 409
+    again = problem(housing_officer.post(f"{U}/{unit['id']}/available", json={}), 409)
+    assert (again["type"], again["state"]) == ("urn:tjenestespor:problem:invalid_state", "available")
+    assert again["detail"] == "The unit cannot be put back in use in state available; it is not out of use."
+
+
+def test_a_label_is_registered_once(make_unit, housing_officer, problem):
+    first, second = make_unit(label="Tangen 1"), make_unit(label="Tangen 2")
+    body = problem(housing_officer.post(U, json={"label": " Tangen 1 ", "unit_type": "ordinary_rental",
+                                                 "features": GREEN}), 409)
+    assert body["type"] == "urn:tjenestespor:problem:duplicate_label"
+    assert body["existing_id"] == first["id"]
+    assert body["detail"] == "A unit labelled Tangen 1 is already registered."
+    body = problem(housing_officer.patch(f"{U}/{second['id']}", json={"label": "Tangen 1"},
+                                         headers={"If-Match": "*"}), 409)
+    assert (body["type"], body["existing_id"]) == ("urn:tjenestespor:problem:duplicate_label", first["id"])
+    # Keeping its own label is no clash.
+    response = housing_officer.patch(f"{U}/{second['id']}", json={"label": "Tangen 2", "address": "Tangen 2"},
+                                     headers={"If-Match": "*"})
+    assert response.status_code == 200, response.get_json()
+
+
+def test_a_label_taken_after_the_check_points_to_the_unit_that_took_it(make_unit, housing_officer, problem,
+                                                                      check_misses_once):
+    first, second = make_unit(label="Tangen 1"), make_unit(label="Tangen 2")
+    calls = check_misses_once(units, "_unit_labelled")
+    body = problem(housing_officer.post(U, json={"label": "Tangen 1", "unit_type": "ordinary_rental",
+                                                 "features": GREEN}), 409)
+    assert (body["type"], body["existing_id"]) == ("urn:tjenestespor:problem:duplicate_label", first["id"])
+    assert len(calls) == 2  # the check missed; the unique constraint caught it and the lookup found the unit
+    calls.clear()
+    body = problem(housing_officer.patch(f"{U}/{second['id']}", json={"label": "Tangen 1", "capacity": 2},
+                                         headers={"If-Match": '"v1"'}), 409)
+    assert (body["type"], body["existing_id"]) == ("urn:tjenestespor:problem:duplicate_label", first["id"])
+    assert len(calls) == 2
+    unchanged = housing_officer.get(f"{U}/{second['id']}")
+    assert (unchanged.get_json()["label"], unchanged.get_json()["capacity"]) == ("Tangen 2", 1)
+    assert unchanged.headers["ETag"] == '"v1"'
 
 
 def test_filters(make_unit, housing_officer, frozen_clock):

@@ -94,7 +94,7 @@ def test_losing_the_race_at_the_index_is_a_clean_409(request_plan, case_officer,
     monkeypatch.setattr(services, "_open_plan_of", blind_first_time)
     response = case_officer.post(API, json={"person_id": person["id"], "requested_on": "2026-02-01"})
     assert response.status_code == 409, response.get_json()
-    assert response.get_json()["plan_id"] == first["id"]
+    assert response.get_json()["existing_id"] == first["id"]
     assert len(calls) == 2
     # The request's transaction is intact: the person still has exactly the one plan.
     assert [p["id"] for p in ok(case_officer.get(API, query_string={"person_id": person["id"]}))] == [first["id"]]

@@ -86,7 +86,7 @@ def test_second_open_plan_for_the_same_person_is_409(request_plan, case_officer,
     assert response.status_code == 409
     body = response.get_json()
     assert body["type"].endswith("plan_exists")
-    assert body["plan_id"] == first["id"]
+    assert body["existing_id"] == first["id"]
     assert "requested" in body["detail"]
 
 
@@ -133,8 +133,18 @@ def test_declining_keeps_the_coordinator_offer(request_plan, case_officer, make_
     assert plan["coordinator"]["name"] == "Kari Koordinator"
     assert plan["coordinator"]["user_id"] is None
     assert plan["declined_on"] == "2026-03-03"
-    # Still the person's one open arrangement.
-    assert case_officer.post(API, json={"person_id": person["id"], "requested_on": "2026-03-03"}).status_code == 409
+    # Still the person's one open arrangement, and the 409 names it.
+    again = case_officer.post(API, json={"person_id": person["id"], "requested_on": "2026-03-03"})
+    assert again.status_code == 409
+    assert again.get_json()["existing_id"] == plan["id"]
+    assert again.get_json()["detail"] == ("The person already has an open individual plan (status declined "
+                                          "(coordinator only)); there is only one plan per person.")
+    # Declining again names the state, coordinator only included; the state member is the status.
+    refused = case_officer.post(f"{API}/{plan['id']}/decline", json={"coordinator_only": False,
+                                                                     "declined_on": "2026-03-03"})
+    assert refused.status_code == 409
+    assert (refused.get_json()["type"].endswith("invalid_state") and refused.get_json()["state"] == "declined")
+    assert refused.get_json()["detail"] == "The plan is declined (coordinator only); it cannot be declined."
     # The coordinator may still be replaced, but there is no plan to activate.
     assert case_officer.post(f"{API}/{plan['id']}/appoint-coordinator",
                              json={"name": "Per Koordinator", "appointed_on": "2026-03-03"}).status_code == 200
@@ -198,7 +208,9 @@ def test_activating_twice_names_the_state(active_plan, coordinator):
     plan = active_plan()
     response = coordinator.post(f"{API}/{plan['id']}/activate", json={"activated_on": "2026-03-03"})
     assert response.status_code == 409
-    assert response.get_json()["detail"] == "The plan is active; it cannot be activated."
+    body = response.get_json()
+    assert body["detail"] == "The plan is active; it cannot be activated."
+    assert body["type"].endswith("invalid_state") and body["state"] == "active"
 
 
 def test_content_needs_consent_first(request_plan, case_officer, coordinator):
@@ -206,7 +218,9 @@ def test_content_needs_consent_first(request_plan, case_officer, coordinator):
     ok(case_officer.post(f"{API}/{plan['id']}/appoint-coordinator", json={"user_id": str(coordinator.user_id), "appointed_on": "2026-02-01"}))
     response = coordinator.post(f"{API}/{plan['id']}/goals", json={"area": "housing", "text": "Bolig"})
     assert response.status_code == 409
-    assert response.get_json()["type"].endswith("consent_missing")
+    body = response.get_json()
+    assert body["type"].endswith("consent_missing") and body["state"] == "requested"
+    assert body["detail"] == "The plan is requested; record the person's consent before adding goals."
 
 
 def test_evaluations_only_on_active_plans_and_the_latest_sets_next(prepared_plan, active_plan, coordinator):
@@ -244,10 +258,11 @@ def test_evaluation_dates_are_checked(active_plan, coordinator):
 def test_evaluation_due_filter_and_overdue_flag(active_plan, coordinator, case_officer):
     due = active_plan(next_evaluation_on="2026-03-01")  # already passed
     later = active_plan(next_evaluation_on="2026-09-01")
+    assert due["evaluation_overdue"] is True and later["evaluation_overdue"] is False  # the action's answer
     assert ok(coordinator.get(f"{API}/{due['id']}"))["evaluation_overdue"] is True
     assert ok(coordinator.get(f"{API}/{later['id']}"))["evaluation_overdue"] is False
     listed = ok(case_officer.get(API, query_string={"evaluation_due_before": "2026-03-17"}))
-    assert [p["id"] for p in listed] == [due["id"]]
+    assert [(p["id"], p["evaluation_overdue"]) for p in listed] == [(due["id"], True)]
 
 
 def test_list_filters_by_status_and_coordinator(request_plan, active_plan, case_officer, coordinator,

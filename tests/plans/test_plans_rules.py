@@ -8,11 +8,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 from plans_helpers import API, ok
 
+from service.common.deadlines import add_months
 from service.common.tenancy import tenant_scope
 from service.extensions import db
 from service.persons.models import Person
-from service.plans import services
-from service.common.deadlines import add_months
+from service.plans import reports, rules
 
 
 @pytest.mark.parametrize("start, months, expected", [
@@ -81,13 +81,13 @@ def test_deciding_an_ip_decision_links_it_to_the_open_plan(case_officer, request
     plan = request_plan(person)
     _decide(case_officer, person, "psykisk-helse-oppfolging", hours_per_week=2)
     assert ok(case_officer.get(f"{API}/{plan['id']}"))["decision_id"] is None
-    decision = _decide(case_officer, person, services.IP_SERVICE_CODE)
+    decision = _decide(case_officer, person, rules.IP_SERVICE_CODE)
     assert ok(case_officer.get(f"{API}/{plan['id']}"))["decision_id"] == decision["id"]
 
 
 def test_deciding_an_ip_decision_requests_a_plan_when_there_is_none(case_officer, make_person):
     person = make_person()
-    decision = _decide(case_officer, person, services.IP_SERVICE_CODE)
+    decision = _decide(case_officer, person, rules.IP_SERVICE_CODE)
     listed = ok(case_officer.get(API, query_string={"person_id": person["id"]}))
     assert [(p["status"], p["requested_on"], p["decision_id"]) for p in listed] == [
         ("requested", "2026-02-01", decision["id"])]
@@ -95,7 +95,7 @@ def test_deciding_an_ip_decision_requests_a_plan_when_there_is_none(case_officer
 
 def test_a_refused_ip_decision_links_nothing(case_officer, make_person):
     person = make_person()
-    _decide(case_officer, person, services.IP_SERVICE_CODE, outcome="refused",
+    _decide(case_officer, person, rules.IP_SERVICE_CODE, outcome="refused",
             valid_from=None, valid_to=None, reasoning="Vilkårene er ikke oppfylt")
     assert ok(case_officer.get(API, query_string={"person_id": person["id"]})) == []
 
@@ -103,7 +103,7 @@ def test_a_refused_ip_decision_links_nothing(case_officer, make_person):
 def test_plans_and_measures_only_link_the_persons_own_decisions(case_officer, make_person, prepared_plan,
                                                                coordinator):
     person, stranger = make_person(), make_person()
-    ip_decision = _decide(case_officer, person, services.IP_SERVICE_CODE)
+    ip_decision = _decide(case_officer, person, rules.IP_SERVICE_CODE)
     other_service = _decide(case_officer, person, "psykisk-helse-oppfolging", hours_per_week=2)
     strangers = _decide(case_officer, stranger, "psykisk-helse-oppfolging", hours_per_week=2)
 
@@ -130,8 +130,8 @@ def test_worklist_helpers_find_due_and_coordinatorless_plans(app, active_plan, r
     ok(case_officer.post(f"{API}/{lonely['id']}/consent", json={"scope": "Individuell plan", "given_on": "2026-02-01"}))
     request_plan()  # requested without coordinator: not yet a flag
     with app.app_context(), tenant_scope(_municipality_of(due["person_id"])):
-        due_ids = {str(p.id) for p in db.session.scalars(services.evaluation_due_stmt(dt.date(2026, 3, 3)))}
-        missing_ids = {str(p.id) for p in db.session.scalars(services.coordinator_missing_stmt())}
+        due_ids = {str(p.id) for p in db.session.scalars(reports.evaluation_due_stmt(dt.date(2026, 3, 3)))}
+        missing_ids = {str(p.id) for p in db.session.scalars(reports.coordinator_missing_stmt())}
     assert due_ids == {due["id"]}
     assert missing_ids == {lonely["id"]}
 
@@ -152,7 +152,7 @@ def test_plan_counts_for_the_monthly_report(app, active_plan, request_plan, case
         "name": "Annen Kommune", "national_id_missing_reason": "Ukjent", "birth_date": "1980-01-01"}), 201)
     ok(foreign_officer.post(API, json={"person_id": foreign_person["id"], "requested_on": "2026-02-01"}), 201)
     with app.app_context(), tenant_scope(_municipality_of(overdue["person_id"])):
-        counts = services.plan_counts(dt.date(2026, 3, 3))
+        counts = reports.plan_counts(dt.date(2026, 3, 3))
     assert counts == {"requested": 1, "in_preparation": 0, "active": 2, "declined": 1, "closed": 1,
                       "with_coordinator": 3, "coordinator_only": 1, "evaluation_overdue": 1}
 

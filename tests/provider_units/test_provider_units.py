@@ -162,7 +162,7 @@ def test_a_provider_user_names_a_unit_of_the_register(app, env, town):
 
     with app.app_context(), pytest.raises(ValidationFailed) as refused:
         auth.create_user(town, "ny.utforer", "provider", provider_unit="Psykisk helseteam")
-    assert "no provider units yet" in refused.value.detail
+    assert "ingen tjenesteutøvere ennå" in refused.value.detail  # no request: the default language, bokmål
     env.provider_unit(town, "Psykisk helseteam")
     provider = env.caller("provider", town, provider_unit="Psykisk helseteam", username="ny.utforer")
     assert provider.get("/api/v1/me").get_json()["provider_unit"] == "Psykisk helseteam"

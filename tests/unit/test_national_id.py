@@ -48,11 +48,11 @@ ALL_REASONS = (
 # --- independent reference helpers (deliberately not using the module) ------
 
 def ref_checks(first_nine: str) -> tuple[int, int] | None:
-    s1 = sum(w * int(d) for w, d in zip(K1_WEIGHTS, first_nine))
+    s1 = sum(w * int(d) for w, d in zip(K1_WEIGHTS, first_nine, strict=False))
     k1 = (11 - s1 % 11) % 11
     if k1 == 10:
         return None
-    s2 = sum(w * int(d) for w, d in zip(K2_WEIGHTS, first_nine + str(k1)))
+    s2 = sum(w * int(d) for w, d in zip(K2_WEIGHTS, first_nine + str(k1), strict=False))
     k2 = (11 - s2 % 11) % 11
     if k2 == 10:
         return None
@@ -62,11 +62,11 @@ def ref_checks(first_nine: str) -> tuple[int, int] | None:
 def build(first_nine: str, k1_remainder: int = 0) -> str | None:
     """Eleven digits whose K1 leaves ``k1_remainder`` (0 classic, 0-3 from 2032)
     and whose K2 is right; None when K1 or K2 would have to be 10."""
-    s1 = sum(w * int(d) for w, d in zip(K1_WEIGHTS, first_nine))
+    s1 = sum(w * int(d) for w, d in zip(K1_WEIGHTS, first_nine, strict=False))
     k1 = (k1_remainder - s1) % 11
     if k1 == 10:
         return None
-    s2 = sum(w * int(d) for w, d in zip(K2_WEIGHTS, first_nine + str(k1)))
+    s2 = sum(w * int(d) for w, d in zip(K2_WEIGHTS, first_nine + str(k1), strict=False))
     k2 = (-s2) % 11
     if k2 == 10:
         return None
@@ -411,7 +411,7 @@ def test_compute_check_digits_matches_stdnum(first_nine):
 #     clock -> numbers we accept with a future birth date are skipped.
 
 def _k1_remainder(value: str) -> int:
-    return (sum(w * int(d) for w, d in zip(K1_WEIGHTS, value)) + int(value[9])) % 11
+    return (sum(w * int(d) for w, d in zip(K1_WEIGHTS, value, strict=False)) + int(value[9])) % 11
 
 
 def _classic_table_date_is_real(value: str) -> bool:

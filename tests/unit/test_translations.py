@@ -13,7 +13,7 @@ from babel.messages.pofile import read_po
 from service.common.i18n import TRANSLATIONS_DIR
 
 SERVICE_DIR = Path(__file__).resolve().parents[2] / "service"
-KEYWORDS = {"_": None, "N_": None, "lazy_gettext": None}
+KEYWORDS = {"_": None, "N_": None, "NP_": ((1, "c"), 2), "lazy_gettext": None}
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 
 

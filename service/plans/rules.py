@@ -1,0 +1,103 @@
+"""What every plan module shares: need-to-know, loading a plan, its state conflicts,
+date order, the decision link, the derived fields of a plan's answer and its audit events.
+
+Need-to-know: case officers see every plan of the municipality, a coordinator only the
+plans they coordinate, a provider the plans of the persons it serves
+(``visible_persons_clause``); nobody else sees plans.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+import sqlalchemy as sa
+
+from service.audit.services import record
+from service.auth.identity import current_user
+from service.auth.policy import SEES_EVERY_PLAN
+from service.auth.roles import COORDINATOR, PROVIDER
+from service.common import clock
+from service.common.errors import InvalidState, NotFound, ValidationFailed
+from service.common.i18n import _
+from service.decisions.services import persons_decision
+from service.extensions import db
+from service.persons.access import visible_persons_clause
+from service.persons.models import Person
+from service.plans.models import DECLINED, IndividualPlan
+
+# The catalogue code of the service "individuell plan og koordinator".
+IP_SERVICE_CODE = "individuell-plan-koordinator"
+
+# Audit object types.
+OBJECT_PLAN = "individual_plan"
+OBJECT_MEMBER = "plan_member"
+OBJECT_GOAL = "plan_goal"
+OBJECT_MEASURE = "plan_measure"
+OBJECT_EVALUATION = "plan_evaluation"
+
+COORDINATOR_ONLY = "declined (coordinator only)"  # the state's name in audit details
+
+
+def visible_plans_clause(user) -> sa.ColumnElement[bool]:
+    """Plans ``user`` may read (the CLI and jobs, without a user, see all)."""
+    if user is None or user.role in SEES_EVERY_PLAN:
+        return sa.true()
+    if user.role == COORDINATOR:
+        return IndividualPlan.coordinator_user_id == user.id
+    if user.role == PROVIDER:
+        return IndividualPlan.person_id.in_(sa.select(Person.id).where(visible_persons_clause(user)))
+    return sa.false()
+
+
+def load_plan(plan_id: uuid.UUID) -> IndividualPlan:
+    """The plan, if the caller may read it; 404 otherwise (another row is simply not found)."""
+    plan = db.session.scalar(
+        sa.select(IndividualPlan).where(IndividualPlan.id == plan_id, visible_plans_clause(current_user())))
+    if plan is None:
+        raise NotFound(_("No such plan."))
+    return plan
+
+
+def with_derived(plan: IndividualPlan, today: dt.date | None = None) -> IndividualPlan:
+    """Attach what a plan's answer derives (``evaluation_overdue``): schemas never read the clock."""
+    plan.evaluation_overdue = plan.evaluation_overdue_on(today or clock.today())
+    return plan
+
+
+def audit_plan(action: str, plan: IndividualPlan, detail: str | None = None) -> None:
+    record(action, OBJECT_PLAN, object_id=plan.id, person_id=plan.person_id, detail=detail)
+
+
+def audit_state(plan: IndividualPlan) -> str:
+    """The plan's state as audit details name it (stored, so never translated)."""
+    return COORDINATOR_ONLY if plan.status == DECLINED and plan.coordinator_only else plan.status
+
+
+def state_name(plan: IndividualPlan) -> str:
+    """The plan's state in a problem text: its status, and whether a declined plan keeps the coordinator."""
+    if plan.status == DECLINED and plan.coordinator_only:
+        return _("%(state)s (coordinator only)", state=plan.status)
+    return plan.status
+
+
+def state_conflict(plan: IndividualPlan, message: str, **params) -> InvalidState:
+    """409 ``invalid_state``; ``message`` is an ``N_()`` text with ``%(state)s``, translated here."""
+    return InvalidState(_(message, state=state_name(plan), **params), state=plan.status)
+
+
+def require_not_before(field: str, value: dt.date | None, earliest: dt.date | None, message: str) -> None:
+    """422 on ``field`` when ``value`` is before ``earliest``; ``message`` is an ``N_()`` text with
+    ``%(date)s`` (the earliest date), translated here."""
+    if value is not None and earliest is not None and value < earliest:
+        raise ValidationFailed.field(field, _(message, date=earliest.isoformat()))
+
+
+def check_decision(decision_id: uuid.UUID | None, person_id: uuid.UUID, *, plan: bool) -> None:
+    """A plan may only point at this person's decision on the IP service; a measure at any of theirs."""
+    if decision_id is None:
+        return
+    decision = persons_decision(decision_id, person_id)
+    if plan and decision.service_code != IP_SERVICE_CODE:
+        raise ValidationFailed.field("decision_id", _("must be a decision on the service %(code)s",
+                                                      code=IP_SERVICE_CODE))
