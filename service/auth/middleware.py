@@ -7,7 +7,7 @@ from flask import Flask, abort, g, request
 from service.auth import policy
 from service.auth.services import authenticate
 from service.common.errors import Forbidden
-from service.common.i18n import _
+from service.common.i18n import _, label
 from service.common.tenancy import set_current_municipality
 from service.extensions import db
 
@@ -38,7 +38,7 @@ def init_auth(app: Flask) -> None:
         roles = policy.allowed_roles(method, rule.rule)
         if roles is None or user.role not in roles:
             _record_denied(method, rule.rule)
-            raise Forbidden(_("The role %(role)s may not %(method)s this resource.", role=user.role, method=method))
+            raise Forbidden(_("The role %(role)s may not %(method)s this resource.", role=label("role", user.role), method=method))
         return None
 
 

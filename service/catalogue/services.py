@@ -12,7 +12,7 @@ from service.catalogue import seed_data
 from service.catalogue.models import REPORT_GROUPS, LegalBasis, ServiceType
 from service.common.concurrency import check_version
 from service.common.errors import Duplicate, NotFound, ValidationFailed
-from service.common.i18n import _
+from service.common.i18n import _, format_day
 from service.common.tenancy import current_municipality_id, tenant_scope
 from service.extensions import db
 
@@ -82,9 +82,9 @@ def check_in_force(basis: LegalBasis, on: dt.date, *, field: str = "legal_basis"
         return
     if basis.replaced_by:
         message = _("legal basis %(code)s is not in force on %(date)s; it was replaced by %(replaced_by)s",
-                    code=repr(basis.code), date=on.isoformat(), replaced_by=repr(basis.replaced_by))
+                    code=repr(basis.code), date=format_day(on), replaced_by=repr(basis.replaced_by))
     else:
-        message = _("legal basis %(code)s is not in force on %(date)s", code=repr(basis.code), date=on.isoformat())
+        message = _("legal basis %(code)s is not in force on %(date)s", code=repr(basis.code), date=format_day(on))
     raise ValidationFailed.field(field, message)
 
 

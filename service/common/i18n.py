@@ -23,17 +23,20 @@ bokmål, and English is what an ``Accept-Language: en`` client gets.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from flask import Flask, current_app, has_request_context, request
-from flask_babel import Babel, gettext, lazy_gettext
+from flask_babel import Babel, get_locale, gettext, lazy_gettext, pgettext
+
+from service.common import contributions
 
 TRANSLATIONS_DIR = Path(__file__).resolve().parent.parent / "translations"
 SOURCE_LOCALE = "en"  # the message ids are English
 
 babel = Babel()
 
-__all__ = ["NP_", "N_", "_", "available_locales", "babel", "init_i18n", "lazy_gettext"]
+__all__ = ["NP_", "N_", "_", "available_locales", "babel", "format_day", "init_i18n", "label", "lazy_gettext"]
 
 
 def _(message: str, **params) -> str:
@@ -49,6 +52,30 @@ def N_(message: str) -> str:  # noqa: N802 (the conventional name for the marker
 def NP_(context: str, message: str) -> str:  # noqa: N802 (like N_, with a gettext context)
     """Mark a text with a context (e.g. a label domain) for extraction; translate with ``pgettext``."""
     return message
+
+
+def label(domain: str, code: str | None) -> str:
+    """The label of a code inside a sentence, in the caller's language ("… i status «avgjort»").
+
+    It is the label ``GET /labels`` gives, with the capital that starts a label standing
+    alone lowered (not in an abbreviation such as "DPS" or "NAV"). Problem texts use it to
+    name a state or category; the problem's own members keep the code. A code no feature
+    labels is shown as it is.
+    """
+    if code is None:
+        return ""
+    text = contributions.current().labels.get(domain, {}).get(code)
+    if not text:
+        return code
+    shown = pgettext(domain, text)
+    return shown[0].lower() + shown[1:] if len(shown) > 1 and shown[1].islower() else shown
+
+
+def format_day(day: dt.date | None) -> str:
+    """A date as a person reads it: dd.mm.åååå in Norwegian, ISO 8601 (the API's format) in English."""
+    if day is None:
+        return ""
+    return day.isoformat() if str(get_locale()).startswith(SOURCE_LOCALE) else day.strftime("%d.%m.%Y")
 
 
 def available_locales() -> list[str]:

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from service.audit.services import record, record_many
 from service.common.concurrency import check_version
 from service.common.errors import InvalidState, NotFound, ValidationFailed, require_not_future
-from service.common.i18n import N_, _
+from service.common.i18n import N_, _, format_day, label
 from service.common.tenancy import current_municipality_id
 from service.decisions.loading import fetch_decision, state_conflict
 from service.decisions.models import Appeal, Decision
@@ -126,16 +126,17 @@ def change_appeal_status(decision_id: uuid.UUID, appeal_id: uuid.UUID, data: dic
         allowed = APPEAL_TRANSITIONS.get(appeal.status, ())
         if allowed:
             message = _("The appeal cannot move to %(target)s from state %(state)s (next: %(allowed)s).",
-                        target=target, state=appeal.status, allowed=", ".join(allowed))
+                        target=label("appeal_status", target), state=label("appeal_status", appeal.status),
+                        allowed=", ".join(label("appeal_status", step) for step in allowed))
         else:
             message = _("The appeal cannot move to %(target)s: state %(state)s is final.",
-                        target=target, state=appeal.status)
+                        target=label("appeal_status", target), state=label("appeal_status", appeal.status))
         raise InvalidState(message, state=appeal.status)
     on = data["on"]
     require_not_future("on", on)
     last = max(d for d in (appeal.received_on, appeal.reassessment_started_on, appeal.forwarded_on) if d)
     if on < last:
-        raise ValidationFailed.field("on", _("must not be before the previous step (%(date)s)", date=last.isoformat()))
+        raise ValidationFailed.field("on", _("must not be before the previous step (%(date)s)", date=format_day(last)))
     if target == "reassessing":
         appeal.reassessment_started_on = on
     elif target == "forwarded":

@@ -22,7 +22,7 @@ from service.auth.roles import PROVIDER
 from service.catalogue.models import LegalBasis
 from service.common import clock
 from service.common.errors import InvalidState, NotFound
-from service.common.i18n import _
+from service.common.i18n import _, label
 from service.decisions.models import Decision
 from service.decisions.state import state_expression, superseded_by_expression
 from service.decisions.timeliness import appeal_deadline
@@ -108,4 +108,4 @@ def audit(action: str, decision: Decision, detail: str | None = None) -> None:
 
 def state_conflict(decision: Decision, message: str) -> InvalidState:
     """``message`` is an ``N_()`` text with ``%(state)s``, translated here."""
-    return InvalidState(_(message, state=decision.state), state=decision.state)
+    return InvalidState(_(message, state=label("decision_state", decision.state)), state=decision.state)

@@ -11,7 +11,7 @@ import uuid
 
 from service.common.concurrency import check_version
 from service.common.errors import Conflict, ValidationFailed, require_not_future
-from service.common.i18n import N_, _
+from service.common.i18n import N_, _, format_day
 from service.decisions.loading import audit, fetch_decision, refresh, state_conflict
 from service.decisions.models import Decision
 from service.decisions.timeliness import recompute_for_decision
@@ -27,7 +27,7 @@ def notify(decision_id: uuid.UUID, data: dict, *, expected_version: int | None =
     correction = (data.get("correction_reason") or "").strip() or None
     if decision.notified_on is not None and correction is None:
         raise Conflict(_("The decision was already notified on %(date)s; send correction_reason to correct it.",
-                         date=decision.notified_on.isoformat()), code="already_notified", state=decision.state)
+                         date=format_day(decision.notified_on)), code="already_notified", state=decision.state)
     _check_dates(decision, data["notified_on"], data.get("sent_on"))
     decision.notified_on = data["notified_on"]
     decision.notification_sent_on = data.get("sent_on")

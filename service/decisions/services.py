@@ -18,7 +18,7 @@ from service.audit.services import record_many
 from service.common import clock
 from service.common.concurrency import check_version
 from service.common.errors import InvalidState, NotFound, ValidationFailed
-from service.common.i18n import N_, _
+from service.common.i18n import N_, _, label
 from service.common.pagination import page_offset
 from service.decisions.drafting import FIELDS, decide_draft, default_basis, new_decision, set_unit
 from service.decisions.loading import (
@@ -67,7 +67,8 @@ def _check_referral(referral_id: uuid.UUID, person_id: uuid.UUID) -> None:
     if referral.person_id != person_id:
         raise ValidationFailed.field("referral_id", _("the referral is about another person"))
     if referral.status in ("withdrawn", "forwarded"):
-        raise InvalidState(_("The referral cannot be decided on in state %(state)s.", state=referral.status),
+        raise InvalidState(_("The referral cannot be decided on in state %(state)s.",
+                             state=label("referral_status", referral.status)),
                            state=referral.status)
 
 
@@ -112,7 +113,7 @@ def update_draft(decision_id: uuid.UUID, data: dict, *, expected_version: int | 
     if decision.state != "draft":
         raise InvalidState(_("The decision cannot be edited in state %(state)s; a decided decision is changed "
                              "only by its actions or by a new decision that supersedes it.",
-                             state=decision.state), state=decision.state)
+                             state=label("decision_state", decision.state)), state=decision.state)
     for field in FIELDS:
         if field in data:
             value = data[field]

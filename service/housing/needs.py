@@ -14,7 +14,7 @@ from service.auth.identity import current_user
 from service.common import clock
 from service.common.concurrency import check_version
 from service.common.errors import Duplicate, InvalidState, NotFound, ValidationFailed, require_not_future
-from service.common.i18n import _
+from service.common.i18n import _, label
 from service.common.pagination import page_of
 from service.common.tenancy import current_municipality_id
 from service.decisions.services import persons_decision
@@ -141,7 +141,7 @@ def update_need(need_id: uuid.UUID, data: dict, *, expected_version: int | None 
     check_version(need, expected_version)
     if need.status not in OPEN_NEED_STATUSES:
         raise InvalidState(_("The need cannot be changed in state %(state)s; only an open need can.",
-                             state=need.status), state=need.status)
+                             state=label("need_status", need.status)), state=need.status)
     changed = sorted(k for k in data if getattr(need, k, None) != data[k])
     for field in _EDITABLE:
         if field in data:
@@ -162,7 +162,7 @@ def park_need(need_id: uuid.UUID, data: dict, *, expected_version: int | None = 
     check_version(need, expected_version)
     if need.status not in ("waiting", "parked"):
         raise InvalidState(_("The need cannot be parked in state %(state)s; only a waiting need can.",
-                             state=need.status), state=need.status)
+                             state=label("need_status", need.status)), state=need.status)
     if data["until"] <= clock.today():
         raise ValidationFailed.field("until", _("must be after today"))
     need.status, need.parked_until, need.park_reason = "parked", data["until"], data["reason"].strip()
@@ -176,7 +176,7 @@ def resume_need(need_id: uuid.UUID, *, expected_version: int | None = None) -> H
     check_version(need, expected_version)
     if need.status != "parked":
         raise InvalidState(_("The need cannot be resumed in state %(state)s; only a parked need can.",
-                             state=need.status), state=need.status)
+                             state=label("need_status", need.status)), state=need.status)
     need.status, need.parked_until = "waiting", None
     db.session.flush()
     record("update", "housing_need", object_id=need.id, person_id=need.person_id, detail="resumed")
@@ -191,7 +191,7 @@ def withdraw_need(need_id: uuid.UUID, data: dict, *, expected_version: int | Non
                              "offer first."), state=need.status)
     if need.status not in OPEN_NEED_STATUSES:
         raise InvalidState(_("The need cannot be withdrawn in state %(state)s; only an open need can.",
-                             state=need.status), state=need.status)
+                             state=label("need_status", need.status)), state=need.status)
     require_not_future("withdrawn_on", data["withdrawn_on"])
     if data["withdrawn_on"] < need.registered_on:
         raise ValidationFailed.field("withdrawn_on", _("must not be before the need was registered"))

@@ -22,7 +22,7 @@ from service.common import clock
 from service.common.concurrency import check_version
 from service.common.deadlines import add_months
 from service.common.errors import Conflict, Duplicate, InvalidState, NotFound, ValidationFailed, require_not_future
-from service.common.i18n import N_, _
+from service.common.i18n import N_, _, format_day, label
 from service.common.pagination import page_of
 from service.common.tenancy import current_municipality_id
 from service.extensions import db
@@ -70,7 +70,7 @@ def create_offer(data: dict) -> HousingOffer:
         raise ValidationFailed.field("offered_on", _("must not be before the need was registered"))
     if not is_waiting(need, today):
         raise InvalidState(_("The need cannot be offered a unit in state %(state)s; only a waiting need can.",
-                             state=need.status), state=need.status)
+                             state=label("need_status", need.status)), state=need.status)
     unit = capacity.claim_slot(data["unit_id"])
     reasons = [r for r in matching.pair_check(unit.id, need.id)[0] if r not in _GUARDED]
     mismatch_reason = (data.get("class_mismatch_reason") or "").strip() or None
@@ -119,7 +119,7 @@ def _lock_offer(offer_id: uuid.UUID) -> tuple[HousingOffer, HousingUnit]:
 def _ensure_pending(offer: HousingOffer, step: str) -> None:
     """``step`` is the status the offer would take (a key of ``_NOT_PENDING``)."""
     if offer.status != "pending":
-        raise InvalidState(_(_NOT_PENDING[step], state=offer.status), state=offer.status)
+        raise InvalidState(_(_NOT_PENDING[step], state=label("offer_status", offer.status)), state=offer.status)
 
 
 def _active_tenancy_of(person_id: uuid.UUID) -> uuid.UUID | None:
@@ -139,7 +139,7 @@ def accept_offer(offer_id: uuid.UUID, data: dict, *, expected_version: int | Non
     _ensure_pending(offer, "accepted")
     if today > offer.respond_by:
         raise Conflict(_("The offer could be answered until %(respond_by)s; make a new offer.",
-                         respond_by=offer.respond_by.isoformat()), code="offer_expired")
+                         respond_by=format_day(offer.respond_by)), code="offer_expired")
     start_on = data["start_on"]
     if start_on < offer.offered_on:
         raise ValidationFailed.field("start_on", _("must not be before the offer was made"))
@@ -297,7 +297,7 @@ def end_tenancy(tenancy_id: uuid.UUID, data: dict, *, expected_version: int | No
     db.session.refresh(tenancy)
     check_version(tenancy, expected_version)
     if tenancy.ended_on is not None:
-        raise InvalidState(_("The tenancy already ended on %(ended_on)s.", ended_on=tenancy.ended_on.isoformat()),
+        raise InvalidState(_("The tenancy already ended on %(ended_on)s.", ended_on=format_day(tenancy.ended_on)),
                            state="ended")
     ended_on = data["ended_on"]
     if ended_on < tenancy.start_on:

@@ -19,7 +19,7 @@ from service.common import clock
 from service.common.concurrency import check_version
 from service.common.deadlines import add_months
 from service.common.errors import Conflict, Duplicate, InvalidState, NotFound, ValidationFailed, require_not_future
-from service.common.i18n import _
+from service.common.i18n import _, label
 from service.common.pagination import page_of
 from service.common.tenancy import current_municipality_id
 from service.extensions import db
@@ -195,7 +195,7 @@ def mark_unavailable(unit_id: uuid.UUID, data: dict, *, expected_version: int | 
         raise InvalidState(_("The unit is already out of use."), state=unit.status)
     if capacity.slots_taken(unit.id):
         raise InvalidState(_("The unit cannot be taken out of use in state %(state)s; end its tenancies and "
-                             "withdraw its offers first.", state=unit.status), state=unit.status)
+                             "withdraw its offers first.", state=label("unit_status", unit.status)), state=unit.status)
     unit.status, unit.unavailable_reason = "unavailable", data["reason"]
     unit.unavailable_note = data.get("note")
     db.session.flush()
@@ -208,7 +208,7 @@ def mark_available(unit_id: uuid.UUID, *, expected_version: int | None = None) -
     check_version(unit, expected_version)
     if unit.status != "unavailable":
         raise InvalidState(_("The unit cannot be put back in use in state %(state)s; it is not out of use.",
-                             state=unit.status), state=unit.status)
+                             state=label("unit_status", unit.status)), state=unit.status)
     unit.status, unit.unavailable_reason, unit.unavailable_note = "available", None, None
     capacity.refresh_status(unit)
     db.session.flush()

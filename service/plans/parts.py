@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from service.audit.services import record, record_many
 from service.common.concurrency import check_version
 from service.common.errors import Conflict, NotFound, ValidationFailed
-from service.common.i18n import _
+from service.common.i18n import _, label
 from service.common.pagination import page_of
 from service.extensions import db
 from service.plans.models import ACTIVE, IN_PREPARATION, REQUESTED, IndividualPlan
@@ -33,7 +33,7 @@ def load_for_content(plan_id: uuid.UUID, expected_version: int | None, *, before
     check_version(plan, expected_version)
     if plan.status not in WORKING_STATES:
         if plan.status == REQUESTED:
-            raise Conflict(_(before_consent, state=plan.status), code="consent_missing", state=plan.status)
+            raise Conflict(_(before_consent, state=label("plan_status", plan.status)), code="consent_missing", state=plan.status)
         raise state_conflict(plan, not_open)
     return plan
 

@@ -19,7 +19,7 @@ from service.auth.policy import SEES_EVERY_PLAN
 from service.auth.roles import COORDINATOR, PROVIDER
 from service.common import clock
 from service.common.errors import InvalidState, NotFound, ValidationFailed
-from service.common.i18n import _
+from service.common.i18n import _, format_day, label
 from service.decisions.services import persons_decision
 from service.extensions import db
 from service.persons.access import visible_persons_clause
@@ -77,8 +77,8 @@ def audit_state(plan: IndividualPlan) -> str:
 def state_name(plan: IndividualPlan) -> str:
     """The plan's state in a problem text: its status, and whether a declined plan keeps the coordinator."""
     if plan.status == DECLINED and plan.coordinator_only:
-        return _("%(state)s (coordinator only)", state=plan.status)
-    return plan.status
+        return _("%(state)s (coordinator only)", state=label("plan_status", plan.status))
+    return label("plan_status", plan.status)
 
 
 def state_conflict(plan: IndividualPlan, message: str, **params) -> InvalidState:
@@ -90,7 +90,7 @@ def require_not_before(field: str, value: dt.date | None, earliest: dt.date | No
     """422 on ``field`` when ``value`` is before ``earliest``; ``message`` is an ``N_()`` text with
     ``%(date)s`` (the earliest date), translated here."""
     if value is not None and earliest is not None and value < earliest:
-        raise ValidationFailed.field(field, _(message, date=earliest.isoformat()))
+        raise ValidationFailed.field(field, _(message, date=format_day(earliest)))
 
 
 def check_decision(decision_id: uuid.UUID | None, person_id: uuid.UUID, *, plan: bool) -> None:

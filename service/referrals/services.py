@@ -21,7 +21,7 @@ from service.common import clock
 from service.common.concurrency import check_version
 from service.common.deadlines import add_months
 from service.common.errors import InvalidState, NotFound, ValidationFailed, require_not_future
-from service.common.i18n import N_, _
+from service.common.i18n import N_, _, label
 from service.common.pagination import page_of
 from service.common.tenancy import current_municipality_id
 from service.extensions import db
@@ -39,7 +39,7 @@ def answer_due_on(received_on: dt.date) -> dt.date:
 def _require_open(referral: Referral, message: str) -> None:
     """``message`` is an ``N_()`` text with ``%(state)s``, translated here."""
     if referral.status not in OPEN_STATUSES:
-        raise InvalidState(_(message, state=referral.status), state=referral.status)
+        raise InvalidState(_(message, state=label("referral_status", referral.status)), state=referral.status)
 
 
 def _check_services(codes: list[str]) -> list[str]:
@@ -138,7 +138,7 @@ def start_assessment(referral_id: uuid.UUID, data: dict, *, expected_version: in
     check_version(referral, expected_version)
     if referral.status != "received":
         raise InvalidState(_("The assessment cannot be started for a referral in state %(state)s.",
-                             state=referral.status), state=referral.status)
+                             state=label("referral_status", referral.status)), state=referral.status)
     on = data.get("on") or clock.today()
     require_not_future("on", on)
     if on < referral.received_on:

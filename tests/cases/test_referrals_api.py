@@ -13,7 +13,7 @@ def test_register_and_move_through_assessment(case_officer, new_referral):
     assert body["status"] == "assessing" and body["assessment_started_on"] == "2026-03-03"
     assert body["assigned_to"] == str(case_officer.user_id)
     again = problem(case_officer.post(f"/api/v1/referrals/{referral['id']}/start-assessment", json={}), 409)
-    assert again["state"] == "assessing" and "assessing" in again["detail"]
+    assert again["state"] == "assessing" and "in state under assessment" in again["detail"]
 
 
 def test_preliminary_reply(case_officer, new_referral):
