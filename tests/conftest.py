@@ -18,12 +18,14 @@ import uuid
 import flask_migrate
 import pytest
 import sqlalchemy as sa
+from flask_limiter import Limiter
 from hypothesis import HealthCheck, settings
 
+import service
 from service import create_app
 from service.auth import services as auth
 from service.common.clock import set_clock
-from service.extensions import db
+from service.extensions import ProblemApi, _rate_limit_key, db
 from tests.helpers import assert_problem, pagination_total, session_in_outer_transaction
 
 # Property tests talk to a real database: no per-example deadline, and in CI the
@@ -122,7 +124,7 @@ class Caller:
 
     def _headers(self, headers):
         # Tests read the English texts (the message ids) unless they ask for a language:
-        # tests/api/test_language.py checks that no header gives bokmål.
+        # tests/common/test_language.py checks that no header gives bokmål.
         merged = {"Authorization": f"Bearer {self.token}"} if self.token else {}
         merged["Accept-Language"] = "en"
         merged.update(headers or {})
@@ -239,3 +241,58 @@ def make_person(case_officer, synthetic_id):
         return response.get_json()
 
     return make
+
+
+# --- the allocation office's rows (referrals, decisions, and what builds on them) ---
+
+@pytest.fixture
+def person(make_person):
+    return make_person(name="Per Saksen")
+
+
+@pytest.fixture
+def new_referral(case_officer, person):
+    def make(caller=None, **fields):
+        body = {"person_id": person["id"], "received_on": "2026-02-10", "source": "gp",
+                "channel": "electronic_message", "requested_services": ["psykisk-helse-oppfolging"]}
+        body.update(fields)
+        response = (caller or case_officer).post("/api/v1/referrals", json=body)
+        assert response.status_code == 201, response.get_json()
+        return response.get_json()
+
+    return make
+
+
+@pytest.fixture
+def new_decision(env, town, case_officer, person):
+    """``new_decision(caller=None, **fields)``: a decision in ``town``, by default decided and
+    delivered by "Psykisk helseteam"; the unit named is added to town's register first."""
+    def make(caller=None, **fields):
+        body = {"person_id": person["id"], "service_code": "psykisk-helse-oppfolging",
+                "hours_per_week": 2, "valid_from": "2026-01-01", "valid_to": "2026-12-31",
+                "provider_unit": "Psykisk helseteam", "decided_on": "2025-12-15"}
+        body.update(fields)
+        body = {k: v for k, v in body.items() if v is not None}
+        if "provider_unit" in body:
+            env.provider_unit(town, body["provider_unit"])
+        response = (caller or case_officer).post("/api/v1/decisions", json=body)
+        assert response.status_code == 201, response.get_json()
+        return response.get_json()
+
+    return make
+
+
+@pytest.fixture
+def fresh_app(monkeypatch):
+    """Build another app in this process without disturbing the session's app.
+
+    flask-smorest's ``Api`` and flask-limiter's ``Limiter`` keep per-app state on
+    the module-level singletons, so each throw-away app gets its own instances.
+    """
+
+    def build(config_name: str = "testing", overrides: dict | None = None):
+        monkeypatch.setattr(service, "api", ProblemApi())
+        monkeypatch.setattr(service, "limiter", Limiter(key_func=_rate_limit_key))
+        return service.create_app(config_name, overrides)
+
+    return build

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import json
 
 from service.extensions import AppSession, db
@@ -55,3 +56,8 @@ def session_in_outer_transaction(app):
             db.session = original
             outer.rollback()
             connection.close()
+
+
+def at(day: str) -> dt.datetime:
+    """09:00 UTC on an ISO date (10:00 in Oslo: the same date), for ``frozen_clock.set``."""
+    return dt.datetime.fromisoformat(day).replace(hour=9, tzinfo=dt.timezone.utc)

@@ -40,7 +40,7 @@ renewal ``valid_from``          old ``valid_to`` + 1 day            no
 The holiday calendar is the legal list above with Easter from ``dateutil.easter``
 (the Gregorian computus). The ``holidays`` package has the same list but only for
 1901–2100 and answers an empty calendar outside it, while the service accepts dates
-from 1850 to 2199; ``tests/unit/test_statutory_periods.py`` checks this calendar against
+from 1850 to 2199; ``tests/common/test_statutory_periods.py`` checks this calendar against
 hand-computed dates for 2024–2028 and against ``holidays`` for every year it covers.
 """
 

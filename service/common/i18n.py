@@ -17,7 +17,7 @@ bokmål, and English is what an ``Accept-Language: en`` client gets.
   Jobs and CLI commands have no request and use ``DEFAULT_LOCALE``.
 * ``scripts/i18n`` extracts, updates and compiles; the compiled ``.mo`` files are
   committed and installed with the package, so running the service needs no step.
-  ``tests/unit/test_translations.py`` fails when a marked text has no bokmål or a
+  ``tests/common/test_translations.py`` fails when a marked text has no bokmål or a
   compiled catalogue is stale.
 """
 

@@ -11,7 +11,6 @@ import pytest
 import sqlalchemy as sa
 
 from service.extensions import db
-from tests.api.conftest import fresh_app  # noqa: F401  (fixture)
 
 NOW = "2026-03-01 09:00:00"
 

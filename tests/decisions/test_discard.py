@@ -3,7 +3,7 @@ gone from lists and the person overview, and nothing more can be done with it.""
 
 from __future__ import annotations
 
-from tests.cases.conftest import problem
+from tests.helpers import assert_problem as problem
 
 DECISIONS = "/api/v1/decisions"
 

@@ -1,7 +1,7 @@
 """The allocation office's whole path through the API alone, with every step in the audit log,
 and the person overview."""
 
-from tests.cases.conftest import at
+from tests.helpers import at
 
 
 def test_referral_to_notified_decision_and_appeal(env, town, case_officer, person, frozen_clock):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.cases.conftest import problem
+from tests.helpers import assert_problem as problem
 
 
 def test_draft_then_decide_moves_the_referral_to_decided(case_officer, person, new_referral):

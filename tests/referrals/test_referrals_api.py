@@ -1,6 +1,6 @@
 """Referrals through the API: register, assess, assign, preliminary reply, close, filters."""
 
-from tests.cases.conftest import problem
+from tests.helpers import assert_problem as problem
 
 
 def test_register_and_move_through_assessment(case_officer, new_referral):

@@ -7,7 +7,7 @@ import uuid
 
 import pytest
 
-from tests.cases.conftest import problem
+from tests.helpers import assert_problem as problem
 
 ANY = str(uuid.uuid4())  # the body is refused before the row is looked for
 

@@ -7,7 +7,7 @@ import pytest
 
 from service.decisions.timeliness import appeal_deadline, deadline_met
 from service.referrals.services import answer_due_on
-from tests.cases.conftest import at
+from tests.helpers import at
 
 D = dt.date
 

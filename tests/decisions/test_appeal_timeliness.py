@@ -8,7 +8,8 @@ a decision uses the legal basis in force on the day it is made.
 
 import pytest
 
-from tests.cases.conftest import at, problem
+from tests.helpers import assert_problem as problem
+from tests.helpers import at
 
 # midlertidig-botilbud is decided under sosialtjenesteloven § 27: 3 weeks, forvaltningsloven § 29.
 FVL_SERVICE = {"service_code": "midlertidig-botilbud", "hours_per_week": None}

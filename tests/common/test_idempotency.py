@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from service.common import clock
 from service.common.idempotency import IdempotencyKey
 from service.extensions import db
-from tests.cases.conftest import problem
 from tests.conftest import Caller
+from tests.helpers import assert_problem as problem
 
 
 def _person_body(synthetic_id, name="Idem Potent"):

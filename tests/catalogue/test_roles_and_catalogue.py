@@ -3,7 +3,7 @@ decisions; planners read no person-level data; admins edit the catalogue."""
 
 import pytest
 
-from tests.cases.conftest import problem
+from tests.helpers import assert_problem as problem
 
 
 @pytest.mark.parametrize("role", ["provider", "planner", "coordinator", "housing_officer", "auditor"])
