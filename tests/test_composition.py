@@ -96,9 +96,9 @@ def test_a_contribution_is_registered_once():
     registry.add_municipality_initializer(seed_new_municipality)
     assert registry.scopes_for("coordinator") == [coordinator_person_scope]
     assert registry.municipality_initializers == [seed_new_municipality]
-    registry.add_labels("risk_class", {"green": "grønn"})
+    registry.add_labels({"risk_class": {"green": "Green"}})
     with pytest.raises(ValueError):
-        registry.add_labels("risk_class", {"green": "grønn"})
+        registry.add_labels({"risk_class": {"green": "Green"}})
 
 
 def test_test_folders_mirror_the_service_packages():

@@ -10,5 +10,4 @@ def init_app(app: Flask) -> None:
     for_app(app).add_municipality_initializer(seed_new_municipality)
     # The labels of its codes (GET /api/v1/labels).
     from service.catalogue.labels import DOMAINS as LABELS
-    for domain, labels in LABELS.items():
-        for_app(app).add_labels(domain, labels)
+    for_app(app).add_labels(LABELS)

@@ -1,7 +1,4 @@
-"""Labels of the catalogue's report groups: code → English label, marked with its domain as context.
-
-Contributed to ``GET /api/v1/labels`` in this feature's ``init_app``; the bokmål is in the
-catalogue under the same context (``pgettext(domain, label)``)."""
+"""Labels of the catalogue's report groups (the pattern: docs/architecture.md, "Labels")."""
 
 from service.common.i18n import NP_
 

@@ -13,7 +13,7 @@ import datetime as dt
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from service.common.models import EntityMixin, TenantMixin
+from service.common.models import EntityMixin, TenantMixin, sql_in
 from service.extensions import db
 
 # The rows of report tables T1/T2 (Kristiansund table 1 and 2), plus two groups
@@ -27,10 +27,6 @@ REPORT_GROUPS = (
     "institution",          # opphold i institusjon (not in Kristiansund's table)
     "other",                # coordination and the rest (not in Kristiansund's table)
 )
-
-
-def _in(column: str, values) -> str:
-    return f"{column} IN (" + ", ".join(f"'{v}'" for v in values) + ")"
 
 
 class LegalBasis(EntityMixin, TenantMixin, db.Model):
@@ -80,5 +76,5 @@ class ServiceType(EntityMixin, TenantMixin, db.Model):
 
     __table_args__ = (
         sa.UniqueConstraint("municipality_id", "code"),
-        sa.CheckConstraint(_in("report_group", REPORT_GROUPS), name="report_group_known"),
+        sa.CheckConstraint(sql_in("report_group", REPORT_GROUPS), name="report_group_known"),
     )

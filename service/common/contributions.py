@@ -51,8 +51,10 @@ class Contributions:
     def add_report_table(self, code: str, table: object) -> None:
         _add_once(self.report_tables, code, table, "report table")
 
-    def add_labels(self, domain: str, labels: dict[str, str]) -> None:
-        _add_once(self.labels, domain, dict(labels), "label domain")
+    def add_labels(self, domains: dict[str, dict[str, str]]) -> None:
+        """``{domain: {code: English label}}`` (a feature's ``labels.DOMAINS``); a domain once."""
+        for domain, labels in domains.items():
+            _add_once(self.labels, domain, dict(labels), "label domain")
 
 
 def _add_once(registry: dict, key: str, value: object, what: str) -> None:

@@ -33,5 +33,4 @@ def init_app(app: Flask) -> None:
     for_app(app).add_person_scope(PROVIDER, provider_person_scope)
     # The labels of its codes (GET /api/v1/labels).
     from service.decisions.labels import DOMAINS as LABELS
-    for domain, labels in LABELS.items():
-        for_app(app).add_labels(domain, labels)
+    for_app(app).add_labels(LABELS)

@@ -3,8 +3,10 @@
 Need-to-know: the roles in ``SEES_EVERY_DECISION`` see every decision; a provider sees the
 decided decisions delivered by their own unit (and, through ``provider_person_scope``, the
 persons those are about); everyone else sees the decisions of the persons they may see.
-A decision is loaded with ``state`` (``decisions.state``), the appeal deadline and the id
-of the decision superseding it attached.
+A decision an answer shows is loaded through ``select_with_state``: the database derives its
+``state`` (``decisions.state``), the id of the decision superseding it and its legal basis'
+appeal period (``query_expression`` attributes of ``Decision``; the appeal deadline is a
+property computed from them).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import uuid
 
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.orm import with_expression
 
 from service.audit.services import record
 from service.auth.identity import current_user
@@ -25,7 +28,6 @@ from service.common.errors import InvalidState, NotFound
 from service.common.i18n import _, label
 from service.decisions.models import Decision
 from service.decisions.state import state_expression, superseded_by_expression
-from service.decisions.timeliness import appeal_deadline
 from service.extensions import db
 from service.persons.access import visible_persons_clause
 from service.persons.models import Person
@@ -63,24 +65,21 @@ def provider_person_scope(user) -> sa.ColumnElement[bool]:
 # --- loading with the derived state -----------------------------------------------------
 
 def select_with_state(today: dt.date | None = None) -> sa.Select:
-    """Rows of (decision, state, appeal period, whether it moves, superseded_by_id) for ``attach_state``."""
+    """Decisions with ``state`` on ``today`` (the clock's by default), ``superseded_by_id`` and the
+    legal basis' ``appeal_period_days``/``appeal_period_moves``, derived by the database.
+
+    A decision already in the session is populated anew (``populate_existing``): one read or
+    written earlier in the transaction gets the state of now, never a stale or null one.
+    """
     today = today or clock.today()
-    return (sa.select(Decision, state_expression(today, window_days()).label("state"),
-                      LegalBasis.appeal_period_days, LegalBasis.appeal_period_moves,
-                      superseded_by_expression().label("superseded_by_id"))
+    return (sa.select(Decision)
             .join(LegalBasis, sa.and_(LegalBasis.code == Decision.legal_basis,
-                                      LegalBasis.municipality_id == Decision.municipality_id)))
-
-
-def attach_state(rows) -> list[Decision]:
-    items = []
-    for decision, state, period, moves, superseded_by_id in rows:
-        decision.state = state
-        decision.appeal_period_days = period
-        decision.appeal_deadline_on = appeal_deadline(decision.notified_on, period, moves)
-        decision.superseded_by_id = superseded_by_id
-        items.append(decision)
-    return items
+                                      LegalBasis.municipality_id == Decision.municipality_id))
+            .options(with_expression(Decision.state, state_expression(today, window_days())),
+                     with_expression(Decision.superseded_by_id, superseded_by_expression()),
+                     with_expression(Decision.appeal_period_days, LegalBasis.appeal_period_days),
+                     with_expression(Decision.appeal_period_moves, LegalBasis.appeal_period_moves))
+            .execution_options(populate_existing=True))
 
 
 def fetch_decision(decision_id: uuid.UUID, *, scoped: bool = True) -> Decision:
@@ -88,14 +87,14 @@ def fetch_decision(decision_id: uuid.UUID, *, scoped: bool = True) -> Decision:
     stmt = select_with_state().where(Decision.id == decision_id)
     if scoped:
         stmt = scope(stmt)
-    rows = db.session.execute(stmt).all()
-    if not rows:
+    decision = db.session.scalar(stmt)
+    if decision is None:
         raise NotFound(_("No such decision."))
-    return attach_state(rows)[0]
+    return decision
 
 
 def refresh(decision: Decision) -> Decision:
-    """The decision again after a write, with its new derived state."""
+    """The decision again after a write: the flush expired what the database derives, it is loaded anew."""
     db.session.flush()
     return fetch_decision(decision.id, scoped=False)
 

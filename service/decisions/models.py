@@ -1,6 +1,8 @@
 """Decisions (enkeltvedtak) and appeals (klager) (DESIGN §3).
 
-A decision's ``state`` is never stored: see ``service.decisions.state``.
+A decision's ``state`` is never stored: see ``service.decisions.state``. It, the id of the
+decision superseding it and its legal basis' appeal period are derived by the database when
+a decision is loaded for an answer (``loading.select_with_state``, ``query_expression``).
 """
 
 from __future__ import annotations
@@ -10,9 +12,9 @@ import decimal
 import uuid
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
-from service.common.models import EntityMixin, TenantMixin
+from service.common.models import EntityMixin, TenantMixin, sql_in
 from service.extensions import db
 from service.provider_units.models import ProviderUnit
 
@@ -21,10 +23,6 @@ STATES = ("draft", "discarded", "refused", "upcoming", "active", "expiring", "ex
 # How the decision was sent (forvaltningsloven § 27); notified_on is when it reached the person.
 NOTIFICATION_CHANNELS = ("letter", "digital_mailbox", "in_person")
 APPEAL_STATUSES = ("received", "reassessing", "reversed", "forwarded", "upheld", "overturned", "returned")
-
-
-def _in(column: str, values) -> str:
-    return f"{column} IN (" + ", ".join(f"'{v}'" for v in values) + ")"
 
 
 class Decision(EntityMixin, TenantMixin, db.Model):
@@ -57,6 +55,13 @@ class Decision(EntityMixin, TenantMixin, db.Model):
 
     provider_unit: Mapped[ProviderUnit | None] = relationship(lazy="joined")
 
+    # Derived by the database on the day of the answer, never stored; filled by
+    # ``loading.select_with_state`` on every load an answer is made of (null otherwise).
+    state: Mapped[str | None] = query_expression()
+    superseded_by_id: Mapped[uuid.UUID | None] = query_expression()
+    appeal_period_days: Mapped[int | None] = query_expression()  # of the legal basis
+    appeal_period_moves: Mapped[bool | None] = query_expression()
+
     __table_args__ = (
         sa.ForeignKeyConstraint(["municipality_id", "service_code"],
                                 ["service_types.municipality_id", "service_types.code"],
@@ -64,8 +69,8 @@ class Decision(EntityMixin, TenantMixin, db.Model):
         sa.ForeignKeyConstraint(["municipality_id", "legal_basis"],
                                 ["legal_bases.municipality_id", "legal_bases.code"],
                                 name="fk_decisions_legal_basis_legal_bases"),
-        sa.CheckConstraint(_in("outcome", OUTCOMES), name="outcome_known"),
-        sa.CheckConstraint("notification_channel IS NULL OR " + _in("notification_channel", NOTIFICATION_CHANNELS),
+        sa.CheckConstraint(sql_in("outcome", OUTCOMES), name="outcome_known"),
+        sa.CheckConstraint("notification_channel IS NULL OR " + sql_in("notification_channel", NOTIFICATION_CHANNELS),
                            name="notification_channel_known"),
         sa.CheckConstraint("notification_sent_on IS NULL OR notified_on IS NULL OR notification_sent_on <= notified_on",
                            name="notification_sent_before_notified"),
@@ -88,6 +93,16 @@ class Decision(EntityMixin, TenantMixin, db.Model):
                  sqlite_where=sa.text("supersedes_id IS NOT NULL AND discarded_at IS NULL")),
         sa.Index("ix_decisions_municipality_valid_to", "municipality_id", "valid_to"),
     )
+
+    @property
+    def appeal_deadline_on(self) -> dt.date | None:
+        """Last day to appeal (``timeliness.appeal_deadline``: the holiday calendar), from the
+        appeal period loaded with the decision; None while it is not notified."""
+        from service.decisions.timeliness import appeal_deadline  # timeliness imports this module
+
+        if self.notified_on is not None and (self.appeal_period_days is None or self.appeal_period_moves is None):
+            raise RuntimeError("decision loaded without its appeal period: load it with loading.select_with_state")
+        return appeal_deadline(self.notified_on, self.appeal_period_days, self.appeal_period_moves)
 
 
 class Appeal(EntityMixin, TenantMixin, db.Model):
@@ -116,6 +131,6 @@ class Appeal(EntityMixin, TenantMixin, db.Model):
     resolved_on: Mapped[dt.date | None] = mapped_column(sa.Date)
 
     __table_args__ = (
-        sa.CheckConstraint(_in("status", APPEAL_STATUSES), name="status_known"),
+        sa.CheckConstraint(sql_in("status", APPEAL_STATUSES), name="status_known"),
         sa.CheckConstraint("sent_on IS NULL OR sent_on <= received_on", name="sent_before_received"),
     )

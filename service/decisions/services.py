@@ -22,7 +22,6 @@ from service.common.i18n import N_, _, label
 from service.common.pagination import page_offset
 from service.decisions.drafting import FIELDS, decide_draft, default_basis, new_decision, set_unit
 from service.decisions.loading import (
-    attach_state,
     audit,
     fetch_decision,
     refresh,
@@ -99,10 +98,9 @@ def list_decisions(filters: dict, page: int, page_size: int) -> tuple[list[Decis
         stmt = stmt.where(state.in_(("active", "expiring")), Decision.valid_to.is_not(None),
                           Decision.valid_to <= horizon)
     total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery()))
-    rows = db.session.execute(
+    items = list(db.session.scalars(
         stmt.order_by(Decision.valid_to.is_(None), Decision.valid_to, Decision.created_at, Decision.id)
-        .limit(page_size).offset(page_offset(page, page_size))).all()
-    items = attach_state(rows)
+        .limit(page_size).offset(page_offset(page, page_size))))
     record_many("read", "decision", [(d.id, d.person_id) for d in items], detail="list")
     return items, int(total or 0)
 
@@ -187,11 +185,10 @@ def persons_decision(decision_id: uuid.UUID, person_id: uuid.UUID) -> Decision:
 
 
 def decisions_of(person_id: uuid.UUID) -> list[Decision]:
-    """The person's decisions the caller may see, with the derived state attached, by period (person overview).
+    """The person's decisions the caller may see, with their derived state, by period (person overview).
 
     Not audited: the caller audits what it shows.
     """
-    rows = db.session.execute(scope(select_with_state()).where(Decision.person_id == person_id,
-                                                                Decision.discarded_at.is_(None))
-                              .order_by(Decision.valid_from, Decision.created_at)).all()
-    return attach_state(rows)
+    return list(db.session.scalars(scope(select_with_state()).where(Decision.person_id == person_id,
+                                                                     Decision.discarded_at.is_(None))
+                                   .order_by(Decision.valid_from, Decision.created_at)))

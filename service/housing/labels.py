@@ -1,8 +1,5 @@
 """Labels of the housing codes (units, needs, offers, tenancies, matching rules and score
-terms): code → English label, marked with its domain as context.
-
-Contributed to ``GET /api/v1/labels`` in this feature's ``init_app``; the bokmål is in the
-catalogue under the same context (``pgettext(domain, label)``)."""
+terms) (the pattern: docs/architecture.md, "Labels")."""
 
 from service.common.i18n import NP_
 

@@ -15,7 +15,7 @@ import uuid
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from service.common.models import EntityMixin, TenantMixin
+from service.common.models import EntityMixin, TenantMixin, sql_in
 from service.extensions import db
 
 RISK_CLASSES = ("green", "yellow", "red")
@@ -38,10 +38,6 @@ OPEN_NEED_STATUSES = ("waiting", "offered", "parked")
 OFFER_STATUSES = ("pending", "accepted", "declined", "expired", "withdrawn")
 TENANCY_END_REASONS = ("moved_to_own_home", "evicted", "institution", "deceased", "other")
 EVENT_KINDS = ("need_class_mismatch",)
-
-
-def _in(column: str, values) -> str:
-    return f"{column} IN (" + ", ".join(f"'{v}'" for v in values) + ")"
 
 
 class HousingUnit(EntityMixin, TenantMixin, db.Model):
@@ -70,17 +66,17 @@ class HousingUnit(EntityMixin, TenantMixin, db.Model):
 
     __table_args__ = (
         sa.UniqueConstraint("municipality_id", "label"),
-        sa.CheckConstraint(_in("unit_type", UNIT_TYPES), name="unit_type_known"),
-        sa.CheckConstraint("risk_class IS NULL OR " + _in("risk_class", RISK_CLASSES), name="risk_class_known"),
-        sa.CheckConstraint("derived_risk_class IS NULL OR " + _in("derived_risk_class", RISK_CLASSES),
+        sa.CheckConstraint(sql_in("unit_type", UNIT_TYPES), name="unit_type_known"),
+        sa.CheckConstraint("risk_class IS NULL OR " + sql_in("risk_class", RISK_CLASSES), name="risk_class_known"),
+        sa.CheckConstraint("derived_risk_class IS NULL OR " + sql_in("derived_risk_class", RISK_CLASSES),
                            name="derived_risk_class_known"),
         sa.CheckConstraint(
             "risk_class = derived_risk_class OR (risk_class IS NULL AND derived_risk_class IS NULL) "
             "OR class_override_reason IS NOT NULL",
             name="override_has_reason"),
-        sa.CheckConstraint(_in("staffing", STAFFING_LEVELS), name="staffing_known"),
-        sa.CheckConstraint(_in("owner", OWNERS), name="owner_known"),
-        sa.CheckConstraint(_in("status", UNIT_STATUSES), name="status_known"),
+        sa.CheckConstraint(sql_in("staffing", STAFFING_LEVELS), name="staffing_known"),
+        sa.CheckConstraint(sql_in("owner", OWNERS), name="owner_known"),
+        sa.CheckConstraint(sql_in("status", UNIT_STATUSES), name="status_known"),
         sa.CheckConstraint("capacity >= 1", name="capacity_positive"),
         sa.CheckConstraint("max_stay_months IS NULL OR max_stay_months > 0", name="max_stay_positive"),
         sa.CheckConstraint("(status = 'unavailable') = (unavailable_reason IS NOT NULL)",
@@ -101,7 +97,7 @@ class HousingInspection(EntityMixin, TenantMixin, db.Model):
     inspected_by: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid, sa.ForeignKey("users.id"))
 
     __table_args__ = (
-        sa.CheckConstraint(_in("result", INSPECTION_RESULTS), name="result_known"),
+        sa.CheckConstraint(sql_in("result", INSPECTION_RESULTS), name="result_known"),
     )
 
 
@@ -130,12 +126,12 @@ class HousingNeed(EntityMixin, TenantMixin, db.Model):
     withdraw_reason: Mapped[str | None] = mapped_column(sa.String(500))
 
     __table_args__ = (
-        sa.CheckConstraint(_in("category", NEED_CATEGORIES), name="category_known"),
-        sa.CheckConstraint(_in("required_risk_class", RISK_CLASSES), name="required_class_known"),
-        sa.CheckConstraint(_in("required_staffing", STAFFING_LEVELS), name="required_staffing_known"),
-        sa.CheckConstraint(_in("housing_situation", HOUSING_SITUATIONS), name="housing_situation_known"),
-        sa.CheckConstraint(_in("urgency", URGENCIES), name="urgency_known"),
-        sa.CheckConstraint(_in("status", NEED_STATUSES), name="status_known"),
+        sa.CheckConstraint(sql_in("category", NEED_CATEGORIES), name="category_known"),
+        sa.CheckConstraint(sql_in("required_risk_class", RISK_CLASSES), name="required_class_known"),
+        sa.CheckConstraint(sql_in("required_staffing", STAFFING_LEVELS), name="required_staffing_known"),
+        sa.CheckConstraint(sql_in("housing_situation", HOUSING_SITUATIONS), name="housing_situation_known"),
+        sa.CheckConstraint(sql_in("urgency", URGENCIES), name="urgency_known"),
+        sa.CheckConstraint(sql_in("status", NEED_STATUSES), name="status_known"),
         sa.CheckConstraint("NOT (active_substance_use AND requires_substance_free)", name="substance_consistent"),
         sa.CheckConstraint("(status = 'parked') = (parked_until IS NOT NULL)", name="parked_has_date"),
         sa.Index("uq_housing_needs_open_person", "person_id", unique=True,
@@ -166,7 +162,7 @@ class HousingOffer(EntityMixin, TenantMixin, db.Model):
         primaryjoin="HousingOffer.id == foreign(Tenancy.offer_id)", viewonly=True, uselist=False)
 
     __table_args__ = (
-        sa.CheckConstraint(_in("status", OFFER_STATUSES), name="status_known"),
+        sa.CheckConstraint(sql_in("status", OFFER_STATUSES), name="status_known"),
         sa.CheckConstraint("respond_by >= offered_on", name="respond_after_offer"),
         sa.Index("uq_housing_offers_pending_need", "need_id", unique=True,
                  postgresql_where=sa.text("status = 'pending'"),
@@ -192,7 +188,7 @@ class Tenancy(EntityMixin, TenantMixin, db.Model):
     unit: Mapped[HousingUnit] = relationship(viewonly=True)  # read-only, for the unit's label
 
     __table_args__ = (
-        sa.CheckConstraint("end_reason IS NULL OR " + _in("end_reason", TENANCY_END_REASONS), name="end_reason_known"),
+        sa.CheckConstraint("end_reason IS NULL OR " + sql_in("end_reason", TENANCY_END_REASONS), name="end_reason_known"),
         sa.CheckConstraint("(ended_on IS NULL) = (end_reason IS NULL)", name="ended_has_reason"),
         sa.CheckConstraint("ended_on IS NULL OR ended_on >= start_on", name="ends_after_start"),
         sa.Index("uq_housing_tenancies_active_person", "person_id", unique=True,
@@ -218,5 +214,5 @@ class HousingEvent(EntityMixin, TenantMixin, db.Model):
     reason: Mapped[str | None] = mapped_column(sa.String(500))
 
     __table_args__ = (
-        sa.CheckConstraint(_in("kind", EVENT_KINDS), name="kind_known"),
+        sa.CheckConstraint(sql_in("kind", EVENT_KINDS), name="kind_known"),
     )

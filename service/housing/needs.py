@@ -7,12 +7,11 @@ import uuid
 
 import sqlalchemy as sa
 from flask import current_app
-from sqlalchemy.exc import IntegrityError
 
 from service.audit.services import record, record_many
 from service.auth.identity import current_user
 from service.common import clock
-from service.common.concurrency import check_version
+from service.common.concurrency import check_version, unique_or_duplicate
 from service.common.errors import Duplicate, InvalidState, NotFound, ValidationFailed, require_not_future
 from service.common.i18n import _, label
 from service.common.pagination import page_of
@@ -103,17 +102,9 @@ def create_need(data: dict) -> HousingNeed:
     _check_consistency(need)
     _check_avoid(need)
     _check_decision(need)
-    try:
-        # A savepoint: a concurrent request that registered a need for the person after the
-        # check above loses to the unique index, and the answer points to the need that won.
-        with db.session.begin_nested():
-            db.session.add(need)
-            db.session.flush()
-    except IntegrityError:
-        existing_id = _open_need_of(person.id)
-        if existing_id is None:
-            raise
-        raise _open_need_exists(existing_id) from None
+    # A need registered concurrently for the person after the check above wins the unique index.
+    with unique_or_duplicate(lambda: _open_need_of(person.id), _open_need_exists):
+        db.session.add(need)
     record("create", "housing_need", object_id=need.id, person_id=need.person_id)
     return need
 

@@ -7,19 +7,17 @@ status (available/reserved/occupied) is always computed under the lock.
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 
 import sqlalchemy as sa
 from flask_babel import pgettext
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from service.audit.services import record, record_many
 from service.auth.identity import current_user
 from service.common import clock
-from service.common.concurrency import check_version
+from service.common.concurrency import check_version, unique_or_duplicate
 from service.common.deadlines import add_months
 from service.common.errors import Conflict, Duplicate, InvalidState, NotFound, ValidationFailed, require_not_future
 from service.common.i18n import N_, _, format_day, label
@@ -158,17 +156,10 @@ def accept_offer(offer_id: uuid.UUID, data: dict, *, expected_version: int | Non
                       person_id=offer.person_id, need_id=need.id, offer_id=offer.id, start_on=start_on,
                       planned_end_on=add_months(start_on, unit.max_stay_months) if unit.max_stay_months else None,
                       class_mismatch_reason=reason if mismatch else None)
-    try:
-        # A savepoint: a tenancy of the person accepted concurrently (another unit, so another
-        # lock) after the check above loses to the unique index; the answer points to it.
-        with db.session.begin_nested():
-            db.session.add(tenancy)
-            db.session.flush()
-    except IntegrityError:
-        existing_id = _active_tenancy_of(offer.person_id)
-        if existing_id is None:
-            raise
-        raise _active_tenancy_exists(existing_id) from None
+    # A tenancy of the person accepted concurrently (another unit, so another lock) after the
+    # check above wins the unique index.
+    with unique_or_duplicate(lambda: _active_tenancy_of(offer.person_id), _active_tenancy_exists):
+        db.session.add(tenancy)
     need.status = "housed"
     db.session.flush()
     capacity.refresh_status(unit)
@@ -212,16 +203,6 @@ def decline_offer(offer_id: uuid.UUID, data: dict, *, expected_version: int | No
 
 def withdraw_offer(offer_id: uuid.UUID, data: dict, *, expected_version: int | None = None) -> HousingOffer:
     return _release(offer_id, "withdrawn", (data.get("reason") or "").strip() or None, expected_version)
-
-
-def expire_offers(as_of: dt.date | None = None) -> int:
-    """Expire pending offers past ``respond_by`` and free their units (the offer_expired job)."""
-    as_of = as_of or clock.today()
-    ids = db.session.scalars(sa.select(HousingOffer.id).where(
-        HousingOffer.status == "pending", HousingOffer.respond_by < as_of)).all()
-    for offer_id in ids:
-        _release(offer_id, "expired", None)
-    return len(ids)
 
 
 def get_offer(offer_id: uuid.UUID) -> HousingOffer:

@@ -5,18 +5,16 @@ Units are not person data, but every write is audited (object_type ``housing_uni
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import uuid
 
 import sqlalchemy as sa
 from flask import current_app
-from sqlalchemy.exc import IntegrityError
 
 from service.audit.services import record
 from service.auth.identity import current_user
 from service.common import clock
-from service.common.concurrency import check_version
+from service.common.concurrency import check_version, unique_or_duplicate
 from service.common.deadlines import add_months
 from service.common.errors import Conflict, Duplicate, InvalidState, NotFound, ValidationFailed, require_not_future
 from service.common.i18n import _, label
@@ -79,19 +77,12 @@ def _ensure_label_free(label: str, unit_id: uuid.UUID) -> None:
         raise _duplicate_label(label, existing_id)
 
 
-@contextlib.contextmanager
 def _writing_label(label: str, unit_id: uuid.UUID):
-    """Write the unit in a savepoint, so that losing a race for the label (the unique
-    constraint; the check before only sees committed units) is a clean 409 that points
-    to the unit that won. Change the unit only inside the block: entering it flushes."""
-    try:
-        with db.session.begin_nested():
-            yield
-    except IntegrityError:
-        existing_id = _unit_labelled(label, unit_id)
-        if existing_id is None:
-            raise
-        raise _duplicate_label(label, existing_id) from None
+    """Write the unit so that losing a race for the label (the check before only sees
+    committed units) is the 409 pointing to the unit that won. Change the unit only
+    inside the block."""
+    return unique_or_duplicate(lambda: _unit_labelled(label, unit_id),
+                               lambda existing_id: _duplicate_label(label, existing_id))
 
 
 def create_unit(data: dict) -> HousingUnit:
@@ -107,7 +98,6 @@ def create_unit(data: dict) -> HousingUnit:
     _ensure_label_free(unit.label, unit.id)
     with _writing_label(unit.label, unit.id):
         db.session.add(unit)
-        db.session.flush()
     record("create", "housing_unit", object_id=unit.id)
     return unit
 

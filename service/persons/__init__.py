@@ -7,5 +7,4 @@ def init_app(app: Flask) -> None:
     """Contributes the labels of its codes."""
     from service.common.contributions import for_app
     from service.persons.labels import DOMAINS as LABELS
-    for domain, labels in LABELS.items():
-        for_app(app).add_labels(domain, labels)
+    for_app(app).add_labels(LABELS)

@@ -31,5 +31,4 @@ def init_app(app: Flask) -> None:
     decision_decided.connect(on_decision_decided, sender=app)
     # The labels of its codes (GET /api/v1/labels).
     from service.plans.labels import DOMAINS as LABELS
-    for domain, labels in LABELS.items():
-        for_app(app).add_labels(domain, labels)
+    for_app(app).add_labels(LABELS)

@@ -15,7 +15,7 @@ from service.common.errors import require_not_future
 from service.common.i18n import N_
 from service.extensions import db
 from service.plans.models import DECLINED, IN_PREPARATION, REQUESTED, IndividualPlan
-from service.plans.rules import audit_plan, load_plan, state_conflict, with_derived
+from service.plans.rules import audit_plan, load_plan, reloaded, state_conflict
 
 
 def give_consent(plan_id: uuid.UUID, data: dict, *, expected_version: int | None = None) -> IndividualPlan:
@@ -39,4 +39,4 @@ def give_consent(plan_id: uuid.UUID, data: dict, *, expected_version: int | None
     plan.consent_information_sharing = bool(data.get("information_sharing", False))
     db.session.flush()
     audit_plan("update", plan, detail)
-    return with_derived(plan)
+    return reloaded(plan)

@@ -13,7 +13,7 @@ import datetime as dt
 import uuid
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
 from service.auth.models import User
 from service.common.models import EntityMixin, TenantMixin, sql_in
@@ -84,6 +84,10 @@ class IndividualPlan(EntityMixin, TenantMixin, db.Model):
 
     coordinator_user: Mapped[User | None] = relationship(lazy="joined")
 
+    # Derived by the database on the day of the answer, never stored: ``evaluation_overdue_clause``,
+    # filled by ``rules.select_plans`` on every load an answer is made of (null otherwise).
+    evaluation_overdue: Mapped[bool | None] = query_expression()
+
     __table_args__ = (
         sa.Index(
             "uq_individual_plans_one_open_per_person", "person_id", unique=True,
@@ -117,9 +121,12 @@ class IndividualPlan(EntityMixin, TenantMixin, db.Model):
     def has_coordinator(self) -> bool:
         return self.coordinator_user_id is not None or self.coordinator_name is not None
 
-    def evaluation_overdue_on(self, today: dt.date) -> bool:
-        """An active plan whose next evaluation is before ``today``."""
-        return bool(self.status == ACTIVE and self.next_evaluation_on and self.next_evaluation_on < today)
+    @classmethod
+    def evaluation_overdue_clause(cls, today: dt.date) -> sa.ColumnElement[bool]:
+        """An active plan whose next evaluation is before ``today`` (never NULL: false without a date).
+
+        The one home of the rule: the answers' ``evaluation_overdue`` and report T7's count."""
+        return sa.and_(cls.status == ACTIVE, cls.next_evaluation_on.is_not(None), cls.next_evaluation_on < today)
 
 
 class _PlanPart(EntityMixin, TenantMixin):

@@ -42,6 +42,6 @@ def plan_counts(as_of: dt.date) -> dict[str, int]:
           for status in (REQUESTED, IN_PREPARATION, ACTIVE, DECLINED, CLOSED)),
         sa.func.count().filter(plan.open_clause(), has_coordinator).label("with_coordinator"),
         sa.func.count().filter(plan.status == DECLINED, plan.coordinator_only.is_(True)).label("coordinator_only"),
-        sa.func.count().filter(plan.status == ACTIVE, plan.next_evaluation_on < as_of).label("evaluation_overdue"),
+        sa.func.count().filter(plan.evaluation_overdue_clause(as_of)).label("evaluation_overdue"),
     ).select_from(plan)).one()
     return {key: int(value or 0) for key, value in row._mapping.items()}

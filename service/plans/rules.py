@@ -1,5 +1,5 @@
 """What every plan module shares: need-to-know, loading a plan, its state conflicts,
-date order, the decision link, the derived fields of a plan's answer and its audit events.
+date order, the decision link, loading a plan with what its answer derives, and its audit events.
 
 Need-to-know: case officers see every plan of the municipality, a coordinator only the
 plans they coordinate, a provider the plans of the persons it serves
@@ -12,6 +12,7 @@ import datetime as dt
 import uuid
 
 import sqlalchemy as sa
+from sqlalchemy.orm import with_expression
 
 from service.audit.services import record
 from service.auth.identity import current_user
@@ -50,19 +51,36 @@ def visible_plans_clause(user) -> sa.ColumnElement[bool]:
     return sa.false()
 
 
+def select_plans(today: dt.date | None = None) -> sa.Select:
+    """Plans with ``evaluation_overdue`` derived by the database on ``today`` (the clock's by default).
+
+    Every plan an answer shows is loaded through here (schemas never read the clock). A plan
+    already in the session is populated anew (``populate_existing``), so one read or written
+    earlier in the transaction gets today's value, never a stale or null one.
+    """
+    today = today or clock.today()
+    return (sa.select(IndividualPlan)
+            .options(with_expression(IndividualPlan.evaluation_overdue,
+                                     IndividualPlan.evaluation_overdue_clause(today)))
+            .execution_options(populate_existing=True))
+
+
 def load_plan(plan_id: uuid.UUID) -> IndividualPlan:
     """The plan, if the caller may read it; 404 otherwise (another row is simply not found)."""
     plan = db.session.scalar(
-        sa.select(IndividualPlan).where(IndividualPlan.id == plan_id, visible_plans_clause(current_user())))
+        select_plans().where(IndividualPlan.id == plan_id, visible_plans_clause(current_user())))
     if plan is None:
         raise NotFound(_("No such plan."))
     return plan
 
 
-def with_derived(plan: IndividualPlan, today: dt.date | None = None) -> IndividualPlan:
-    """Attach what a plan's answer derives (``evaluation_overdue``): schemas never read the clock."""
-    plan.evaluation_overdue = plan.evaluation_overdue_on(today or clock.today())
-    return plan
+def reloaded(plan: IndividualPlan) -> IndividualPlan:
+    """The plan again after a write, for its answer: the flush expired ``evaluation_overdue``.
+
+    Not need-to-know scoped: the caller was allowed the write (appointing another coordinator
+    may take the plan out of a coordinator's sight, the answer is still the plan written)."""
+    db.session.flush()
+    return db.session.scalars(select_plans().where(IndividualPlan.id == plan.id)).one()
 
 
 def audit_plan(action: str, plan: IndividualPlan, detail: str | None = None) -> None:

@@ -58,7 +58,7 @@ class PlanSchema(ma.Schema):
     decision_id = ma.fields.UUID(dump_only=True, allow_none=True)
     next_evaluation_on = Date(dump_only=True, allow_none=True)
     evaluation_overdue = ma.fields.Boolean(
-        dump_only=True, metadata={"description": "Active and next_evaluation_on before today (derived by the service)"})
+        dump_only=True, metadata={"description": "Active and next_evaluation_on before today (derived by the database)"})
     activated_on = Date(dump_only=True, allow_none=True)
     declined_on = Date(dump_only=True, allow_none=True)
     decline_reason = ma.fields.String(dump_only=True, allow_none=True)

@@ -17,7 +17,6 @@ import datetime as dt
 import uuid
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
 
 from service.audit.services import record_many
 from service.auth.identity import current_user
@@ -25,7 +24,7 @@ from service.auth.models import User
 from service.auth.policy import PLAN_COORDINATOR_ROLES
 from service.auth.roles import CASE_OFFICER
 from service.common import clock
-from service.common.concurrency import check_version
+from service.common.concurrency import check_version, unique_or_duplicate
 from service.common.errors import Conflict, Duplicate, Forbidden, ValidationFailed, require_not_future
 from service.common.i18n import N_, _
 from service.common.pagination import page_of
@@ -42,11 +41,12 @@ from service.plans.rules import (
     audit_state,
     check_decision,
     load_plan,
+    reloaded,
     require_not_before,
+    select_plans,
     state_conflict,
     state_name,
     visible_plans_clause,
-    with_derived,
 )
 
 _AFTER_REQUEST = N_("must not be before the request (%(date)s)")
@@ -59,23 +59,16 @@ def _open_plan_of(person_id: uuid.UUID) -> IndividualPlan | None:
         sa.select(IndividualPlan).where(IndividualPlan.person_id == person_id, IndividualPlan.open_clause()))
 
 
-def _duplicate(existing: IndividualPlan | None) -> Duplicate:
-    if existing is None:
-        return Duplicate(_("The person already has an open individual plan."), existing_id=None,
-                         code="plan_exists")
+def _duplicate(existing: IndividualPlan) -> Duplicate:
     return Duplicate(_("The person already has an open individual plan (status %(state)s); "
                        "there is only one plan per person.", state=state_name(existing)),
                      existing_id=existing.id, code="plan_exists")
 
 
 def _insert_plan(plan: IndividualPlan) -> None:
-    """Insert in a savepoint so that losing the race on the unique index is a clean 409."""
-    try:
-        with db.session.begin_nested():
-            db.session.add(plan)
-            db.session.flush()
-    except IntegrityError:
-        raise _duplicate(_open_plan_of(plan.person_id)) from None
+    """Insert; a plan opened concurrently for the person after the check wins the unique index."""
+    with unique_or_duplicate(lambda: _open_plan_of(plan.person_id), _duplicate):
+        db.session.add(plan)
 
 
 # --------------------------------------------------------------------------- plans
@@ -97,17 +90,17 @@ def create_plan(data: dict) -> IndividualPlan:
     )
     _insert_plan(plan)
     audit_plan("create", plan)
-    return with_derived(plan)
+    return reloaded(plan)
 
 
 def get_plan(plan_id: uuid.UUID) -> IndividualPlan:
     plan = load_plan(plan_id)
     audit_plan("read", plan)
-    return with_derived(plan)
+    return plan
 
 
 def list_plans(filters: dict, page: int, page_size: int) -> tuple[list[IndividualPlan], int]:
-    stmt = sa.select(IndividualPlan).where(visible_plans_clause(current_user()))
+    stmt = select_plans().where(visible_plans_clause(current_user()))
     if filters.get("status"):
         stmt = stmt.where(IndividualPlan.status == filters["status"])
     if filters.get("person_id"):
@@ -122,8 +115,7 @@ def list_plans(filters: dict, page: int, page_size: int) -> tuple[list[Individua
     stmt = stmt.order_by(IndividualPlan.requested_on.desc(), IndividualPlan.id)
     items, total = page_of(stmt, page, page_size)
     record_many("read", OBJECT_PLAN, [(p.id, p.person_id) for p in items], detail="list")
-    today = clock.today()
-    return [with_derived(p, today) for p in items], total
+    return items, total
 
 
 _CONTENT_FIELDS = ("request_note", "needs", "person_contribution", "relatives_contribution",
@@ -158,7 +150,7 @@ def update_plan(plan_id: uuid.UUID, data: dict, *, expected_version: int | None 
         raise ValidationFailed.field("period_to", _("must not be before period_from"))
     db.session.flush()
     audit_plan("update", plan, ("fields: " + ",".join(changed))[:200] if changed else None)
-    return with_derived(plan)
+    return reloaded(plan)
 
 
 def activate(plan_id: uuid.UUID, data: dict, *, expected_version: int | None = None) -> IndividualPlan:
@@ -184,7 +176,7 @@ def activate(plan_id: uuid.UUID, data: dict, *, expected_version: int | None = N
         plan.period_from = activated_on
     db.session.flush()
     audit_plan("update", plan, "in_preparation -> active")
-    return with_derived(plan)
+    return reloaded(plan)
 
 
 def decline(plan_id: uuid.UUID, data: dict, *, expected_version: int | None = None) -> IndividualPlan:
@@ -201,7 +193,7 @@ def decline(plan_id: uuid.UUID, data: dict, *, expected_version: int | None = No
     plan.declined_on, plan.decline_reason = declined_on, data.get("reason")
     db.session.flush()
     audit_plan("update", plan, f"{before} -> {audit_state(plan)}")
-    return with_derived(plan)
+    return reloaded(plan)
 
 
 def close(plan_id: uuid.UUID, data: dict, *, expected_version: int | None = None) -> IndividualPlan:
@@ -217,7 +209,7 @@ def close(plan_id: uuid.UUID, data: dict, *, expected_version: int | None = None
     plan.status, plan.closed_on, plan.close_reason = CLOSED, closed_on, data["reason"].strip()
     db.session.flush()
     audit_plan("update", plan, f"{before} -> closed")
-    return with_derived(plan)
+    return reloaded(plan)
 
 
 # --------------------------------------------------------------------------- coordinator
@@ -259,7 +251,7 @@ def appoint_coordinator(plan_id: uuid.UUID, data: dict, *, expected_version: int
     plan.coordinator_appointed_on = appointed_on
     db.session.flush()
     audit_plan("update", plan, "coordinator appointed")
-    return with_derived(plan)
+    return reloaded(plan)
 
 
 # --------------------------------------------------------------------------- decisions
@@ -306,7 +298,7 @@ def plan_of(person_id: uuid.UUID) -> IndividualPlan | None:
     ``last_evaluation``. Not audited: the caller audits what it shows.
     """
     plan = db.session.scalar(
-        sa.select(IndividualPlan)
+        select_plans()
         .where(IndividualPlan.person_id == person_id, visible_plans_clause(current_user()))
         .order_by(sa.case((IndividualPlan.open_clause(), 0), else_=1),
                   IndividualPlan.requested_on.desc(), IndividualPlan.created_at.desc())
@@ -317,4 +309,4 @@ def plan_of(person_id: uuid.UUID) -> IndividualPlan | None:
     plan.goals = goals.goals_of(plan.id)
     plan.measures = goals.current_measures(plan.id)
     plan.last_evaluation = evaluations.last_evaluation(plan.id)
-    return with_derived(plan)
+    return plan

@@ -6,9 +6,9 @@ import datetime as dt
 import uuid
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, query_expression
 
-from service.common.models import EntityMixin, TenantMixin
+from service.common.models import EntityMixin, TenantMixin, sql_in
 from service.extensions import db
 
 SOURCES = ("gp", "dps", "specialist", "self", "nav", "relative", "police", "school", "other")
@@ -16,10 +16,6 @@ CHANNELS = ("electronic_message", "form", "letter", "phone", "in_person")
 URGENCIES = ("routine", "urgent")
 STATUSES = ("received", "assessing", "decided", "withdrawn", "forwarded")
 OPEN_STATUSES = ("received", "assessing")
-
-
-def _in(column: str, values) -> str:
-    return f"{column} IN (" + ", ".join(f"'{v}'" for v in values) + ")"
 
 
 class Referral(EntityMixin, TenantMixin, db.Model):
@@ -46,13 +42,23 @@ class Referral(EntityMixin, TenantMixin, db.Model):
     close_reason: Mapped[str | None] = mapped_column(sa.Text)
     forwarded_to: Mapped[str | None] = mapped_column(sa.String(200))
 
+    # Derived by the database on the day of the answer, never stored: ``reply_overdue_clause``,
+    # filled by ``services.select_referrals`` on every load an answer is made of (null otherwise).
+    reply_overdue: Mapped[bool | None] = query_expression()
+
     __table_args__ = (
-        sa.CheckConstraint(_in("source", SOURCES), name="source_known"),
-        sa.CheckConstraint(_in("channel", CHANNELS), name="channel_known"),
-        sa.CheckConstraint(_in("urgency", URGENCIES), name="urgency_known"),
-        sa.CheckConstraint(_in("status", STATUSES), name="status_known"),
+        sa.CheckConstraint(sql_in("source", SOURCES), name="source_known"),
+        sa.CheckConstraint(sql_in("channel", CHANNELS), name="channel_known"),
+        sa.CheckConstraint(sql_in("urgency", URGENCIES), name="urgency_known"),
+        sa.CheckConstraint(sql_in("status", STATUSES), name="status_known"),
         sa.CheckConstraint("care_pathway IS NULL OR care_pathway IN (1, 2, 3)", name="care_pathway_known"),
         sa.CheckConstraint("answer_due_on > received_on", name="answer_due_after_receipt"),
         sa.CheckConstraint("status <> 'decided' OR decided_on IS NOT NULL", name="decided_has_date"),
         sa.Index("ix_referrals_municipality_status_due", "municipality_id", "status", "answer_due_on"),
     )
+
+    @classmethod
+    def reply_overdue_clause(cls, today: dt.date) -> sa.ColumnElement[bool]:
+        """Open, no preliminary reply (forvaltningsloven § 11 a), and ``answer_due_on`` before ``today``."""
+        return sa.and_(cls.status.in_(OPEN_STATUSES), cls.preliminary_reply_sent_on.is_(None),
+                       cls.answer_due_on < today)

@@ -1,10 +1,9 @@
 import marshmallow as ma
 from marshmallow import validate
 
-from service.common import clock
 from service.common.fields import Date
 from service.common.i18n import N_
-from service.referrals.models import CHANNELS, OPEN_STATUSES, SOURCES, STATUSES, URGENCIES
+from service.referrals.models import CHANNELS, SOURCES, STATUSES, URGENCIES
 
 _TEXT = validate.Length(max=10000)
 
@@ -23,8 +22,8 @@ class ReferralSchema(ma.Schema):
     status = ma.fields.String(dump_only=True)
     answer_due_on = Date(dump_only=True, metadata={
         "description": "received_on + 1 calendar month (forvaltningsloven § 11 a)"})
-    reply_overdue = ma.fields.Method("_reply_overdue", dump_only=True, metadata={
-        "description": "open, no preliminary reply, and answer_due_on has passed"})
+    reply_overdue = ma.fields.Boolean(dump_only=True, metadata={
+        "description": "open, no preliminary reply, and answer_due_on has passed (derived by the database)"})
     preliminary_reply = ma.fields.Method("_preliminary_reply", dump_only=True, allow_none=True)
     assessment_started_on = Date(dump_only=True, allow_none=True)
     decided_on = Date(dump_only=True, allow_none=True)
@@ -34,10 +33,6 @@ class ReferralSchema(ma.Schema):
     version = ma.fields.Integer(dump_only=True)
     created_at = ma.fields.DateTime(dump_only=True)
     updated_at = ma.fields.DateTime(dump_only=True)
-
-    def _reply_overdue(self, referral) -> bool:
-        return (referral.status in OPEN_STATUSES and referral.preliminary_reply_sent_on is None
-                and referral.answer_due_on < clock.today())
 
     def _preliminary_reply(self, referral):
         if referral.preliminary_reply_sent_on is None:

@@ -3,6 +3,9 @@
 Deadline: a referral must be answered within one calendar month of receipt
 (``answer_due_on``), or a preliminary reply (foreløpig svar) must say why and
 when to expect an answer (forvaltningsloven § 11 a). Every read and write is audited.
+
+Whether the answer is overdue (``reply_overdue``) is derived by the database on the day
+of the answer: every referral an answer shows is loaded through ``select_referrals``.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ import datetime as dt
 import uuid
 
 import sqlalchemy as sa
+from sqlalchemy.orm import with_expression
 
 from service.audit.services import record, record_many
 from service.auth.identity import current_user
@@ -79,14 +83,32 @@ def create_referral(data: dict) -> Referral:
     db.session.add(referral)
     db.session.flush()
     _audit("create", referral)
-    return referral
+    return _reloaded(referral)
+
+
+def select_referrals(today: dt.date | None = None) -> sa.Select:
+    """Referrals with ``reply_overdue`` derived by the database on ``today`` (the clock's by default).
+
+    Loading populates a referral already in the session anew (``populate_existing``), so a
+    row read or written earlier in the transaction gets today's value, never a stale or null one.
+    """
+    today = today or clock.today()
+    return (sa.select(Referral)
+            .options(with_expression(Referral.reply_overdue, Referral.reply_overdue_clause(today)))
+            .execution_options(populate_existing=True))
 
 
 def load(referral_id: uuid.UUID) -> Referral:
-    referral = db.session.get(Referral, referral_id)
+    referral = db.session.scalar(select_referrals().where(Referral.id == referral_id))
     if referral is None or referral.municipality_id != current_municipality_id():
         raise NotFound(_("No such referral."))
     return referral
+
+
+def _reloaded(referral: Referral) -> Referral:
+    """The referral again after a write: the flush expired ``reply_overdue``, the database derives it anew."""
+    db.session.flush()
+    return load(referral.id)
 
 
 def get_referral(referral_id: uuid.UUID) -> Referral:
@@ -96,7 +118,7 @@ def get_referral(referral_id: uuid.UUID) -> Referral:
 
 
 def list_referrals(filters: dict, page: int, page_size: int) -> tuple[list[Referral], int]:
-    stmt = sa.select(Referral)
+    stmt = select_referrals()
     for column in ("status", "source", "person_id", "assigned_to", "urgency"):
         if filters.get(column) is not None:
             stmt = stmt.where(getattr(Referral, column) == filters[column])
@@ -130,7 +152,7 @@ def update_referral(referral_id: uuid.UUID, data: dict, *, expected_version: int
             setattr(referral, field, data[field])
     db.session.flush()
     _audit("update", referral, detail=("fields: " + ",".join(sorted(data)))[:200])
-    return referral
+    return _reloaded(referral)
 
 
 def start_assessment(referral_id: uuid.UUID, data: dict, *, expected_version: int | None = None) -> Referral:
@@ -149,7 +171,7 @@ def start_assessment(referral_id: uuid.UUID, data: dict, *, expected_version: in
         referral.assigned_to = user.id
     db.session.flush()
     _audit("update", referral, detail="start_assessment")
-    return referral
+    return _reloaded(referral)
 
 
 def assign(referral_id: uuid.UUID, data: dict, *, expected_version: int | None = None) -> Referral:
@@ -160,7 +182,7 @@ def assign(referral_id: uuid.UUID, data: dict, *, expected_version: int | None =
     referral.assigned_to = data["user_id"]
     db.session.flush()
     _audit("update", referral, detail="assign")
-    return referral
+    return _reloaded(referral)
 
 
 def preliminary_reply(referral_id: uuid.UUID, data: dict, *, expected_version: int | None = None) -> Referral:
@@ -179,7 +201,7 @@ def preliminary_reply(referral_id: uuid.UUID, data: dict, *, expected_version: i
     referral.preliminary_reply_expected_by = data["expected_by"]
     db.session.flush()
     _audit("update", referral, detail="preliminary_reply")
-    return referral
+    return _reloaded(referral)
 
 
 def _close(referral: Referral, status: str, data: dict) -> Referral:
@@ -199,7 +221,7 @@ def withdraw(referral_id: uuid.UUID, data: dict, *, expected_version: int | None
     _require_open(referral, N_("The referral cannot be withdrawn in state %(state)s."))
     _close(referral, "withdrawn", data)
     _audit("update", referral, detail="withdraw")
-    return referral
+    return _reloaded(referral)
 
 
 def forward(referral_id: uuid.UUID, data: dict, *, expected_version: int | None = None) -> Referral:
@@ -209,7 +231,7 @@ def forward(referral_id: uuid.UUID, data: dict, *, expected_version: int | None 
     referral.forwarded_to = data["to"].strip()
     _close(referral, "forwarded", data)
     _audit("update", referral, detail="forward")
-    return referral
+    return _reloaded(referral)
 
 
 def mark_decided(referral: Referral, decided_on: dt.date) -> None:
@@ -226,6 +248,6 @@ def mark_decided(referral: Referral, decided_on: dt.date) -> None:
 
 def open_referrals_of(person_id: uuid.UUID) -> list[Referral]:
     """The person's open referrals, oldest first (not audited: the caller audits what it shows)."""
-    return list(db.session.scalars(sa.select(Referral).where(
+    return list(db.session.scalars(select_referrals().where(
         Referral.person_id == person_id, Referral.status.in_(OPEN_STATUSES))
         .order_by(Referral.received_on, Referral.id)))
