@@ -39,7 +39,10 @@ from service.auth import services as auth  # noqa: E402
 from service.common.clock import set_clock  # noqa: E402
 from service.extensions import db  # noqa: E402
 from service.housing.models import (  # noqa: E402
-    HOUSING_SITUATIONS, NEED_CATEGORIES, HousingNeed, HousingUnit,
+    HOUSING_SITUATIONS,
+    NEED_CATEGORIES,
+    HousingNeed,
+    HousingUnit,
 )
 from service.housing.rules import derive_risk_class  # noqa: E402
 from service.persons.models import Person  # noqa: E402

@@ -25,8 +25,8 @@ from service import (
     provider_units,
     referrals,
 )
-from service.common import contributions
-from service.common import sqlite as _sqlite_events  # noqa: F401  (registers engine events)
+from service.common import contributions, tenancy
+from service.common import sqlite as sqlite_events
 from service.common.errors import register_error_handlers
 from service.common.http import init_http
 from service.common.i18n import init_i18n
@@ -68,6 +68,10 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     _prepare_sqlite_file(app)
     configure_logging(app.config["LOG_LEVEL"])
 
+    # Database behaviour every session relies on: SQLite's locking and foreign keys, and the
+    # municipality scope of every ORM statement (service/common/tenancy.py).
+    sqlite_events.install()
+    tenancy.install()
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True, compare_type=True)
     init_i18n(app)

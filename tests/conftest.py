@@ -5,7 +5,10 @@ suite twice: SQLite and PostgreSQL). The schema is built by running the Alembic
 migrations from empty, so every run also proves the migrations. Each test runs
 inside a transaction that is rolled back; requests commit into savepoints of it.
 Tests marked ``committed`` need real commits (concurrency) and instead work in a
-municipality of their own.
+municipality of their own. A module that seeds its rows once for all its tests uses
+``module_connection`` instead, and ``pristine`` for a savepoint per test.
+
+Helpers that are not fixtures live in tests/helpers.py.
 """
 
 from __future__ import annotations
@@ -101,6 +104,32 @@ def db_connection(app, request):
         return
     with session_in_outer_transaction(app) as connection:
         yield connection
+
+
+@pytest.fixture(scope="module")
+def module_connection(app):
+    """One outer transaction for a whole module (seeded once), rolled back at the end.
+
+    The same arrangement as ``db_connection``, module-wide: requests commit into
+    savepoints of it. Use it with ``pristine`` (``pytestmark = pytest.mark.usefixtures("pristine")``).
+    """
+    with session_in_outer_transaction(app) as connection:
+        yield connection
+
+
+@pytest.fixture
+def pristine(module_connection):
+    """Each test meets the module's rows as seeded: what the previous one changed is rolled back."""
+    savepoint = module_connection.begin_nested()
+    yield
+    savepoint.rollback()
+
+
+@pytest.fixture
+def cli(app, db_connection):
+    """``cli(*args)``: run a ``flask`` command inside the test's transaction."""
+    runner = app.test_cli_runner()
+    return lambda *args: runner.invoke(args=list(args))
 
 
 @pytest.fixture
@@ -215,6 +244,11 @@ def town(env) -> str:
 @pytest.fixture
 def case_officer(env, town) -> Caller:
     return env.caller("case_officer", town)
+
+
+@pytest.fixture
+def housing_officer(env, town) -> Caller:
+    return env.caller("housing_officer", town)
 
 
 @pytest.fixture

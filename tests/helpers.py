@@ -4,8 +4,13 @@
   ``problem`` fixture of tests/conftest.py);
 - ``pagination_total``: the total from a list's ``X-Pagination`` header (also the
   ``total`` fixture);
+- ``ok``: the response has the expected status (200 unless told; ``OK_OR_CREATED``
+  for seeding code that takes either), return its JSON body;
+- ``etag``: the response's ``ETag`` header;
+- ``openapi_path``: a Flask URL rule spelled as the OpenAPI document spells its path;
 - ``session_in_outer_transaction``: every session joins one outer transaction that
-  is rolled back afterwards (``db_connection`` per test, the fuzz suite per module).
+  is rolled back afterwards (the ``db_connection`` fixture per test, ``module_connection``
+  per module).
 """
 
 from __future__ import annotations
@@ -13,10 +18,31 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
+import re
+from collections.abc import Collection
 
 from service.extensions import AppSession, db
 
 PROBLEM = "application/problem+json"
+OK_OR_CREATED = (200, 201)
+_RULE_PARAM = re.compile(r"<(?:\w+(?:\([^)]*\))?:)?(\w+)>")
+
+
+def ok(response, status: int | Collection[int] = 200):
+    """The response has the status (or one of the statuses) given; return its JSON body."""
+    expected = (status,) if isinstance(status, int) else status
+    assert response.status_code in expected, (response.status_code, response.get_json(), response.request.path)
+    return response.get_json()
+
+
+def etag(response) -> str:
+    """The response's ``ETag`` header."""
+    return response.headers["ETag"]
+
+
+def openapi_path(rule: str) -> str:
+    """A URL rule as the OpenAPI document spells it: ``<uuid:person_id>`` -> ``{person_id}``."""
+    return _RULE_PARAM.sub(r"{\1}", rule)
 
 
 def assert_problem(response, status: int) -> dict:

@@ -113,3 +113,31 @@ def test_test_folders_mirror_the_service_packages():
     assert folders - cross_cutting <= packages, f"not a service package: {sorted(folders - cross_cutting - packages)}"
     with_routes = {p.parent.name for p in (root / "service").glob("*/routes.py")}
     assert with_routes <= folders, f"features without tests: {sorted(with_routes - folders)}"
+
+
+def test_importing_registers_no_database_events():
+    """The SQLite and municipality-scope listeners are installed by create_app, not by an import
+    (checked in a fresh interpreter: this one has built apps already)."""
+    import subprocess
+    import sys
+
+    code = """
+import importlib, pkgutil
+import service
+for info in pkgutil.walk_packages(service.__path__, prefix="service."):
+    importlib.import_module(info.name)
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from service.common import sqlite, tenancy
+from service.extensions import AppSession
+before = [event.contains(Engine, "connect", sqlite._sqlite_on_connect),
+          event.contains(Engine, "begin", sqlite._sqlite_begin_immediate),
+          event.contains(AppSession, "do_orm_execute", tenancy._scope_to_municipality)]
+service.create_app("testing", {"SQLALCHEMY_DATABASE_URI": "sqlite://"})
+after = [event.contains(Engine, "connect", sqlite._sqlite_on_connect),
+         event.contains(Engine, "begin", sqlite._sqlite_begin_immediate),
+         event.contains(AppSession, "do_orm_execute", tenancy._scope_to_municipality)]
+print(before, after)
+"""
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip().splitlines()[-1] == "[False, False, False] [True, True, True]"

@@ -12,9 +12,8 @@ Create Date: 2026-11-22 14:01:08.658352
 import datetime
 import uuid
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0002_cases"

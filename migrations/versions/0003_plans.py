@@ -9,9 +9,8 @@ Revises: 0002_cases
 Create Date: 2026-11-22 14:00:35.802618
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0003_plans"

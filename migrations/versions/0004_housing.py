@@ -5,9 +5,8 @@ Revises: 0003_plans
 Create Date: 2026-11-22 14:01:34.528155
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0004_housing"

@@ -8,10 +8,27 @@ import uuid
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, query_expression
 
-from service.common.models import TenantMixin, UTCDateTime, new_uuid
+from service.auth.roles import ALL_ROLES
+from service.common.models import TenantMixin, UTCDateTime, new_uuid, sql_in
 from service.extensions import db
 
 ACTIONS = ("read", "create", "update", "delete", "export", "login", "denied")
+# What an event is about: every object type a feature records (``record_many`` refuses
+# any other, so the listings' OpenAPI enum holds). Each has a label in ``audit/labels.py``.
+OBJECT_TYPES = (
+    "person", "person_search",
+    "referral", "decision", "appeal",
+    "individual_plan", "plan_member", "plan_goal", "plan_measure", "plan_evaluation",
+    "housing_unit", "housing_inspection", "housing_need", "housing_offer", "housing_tenancy",
+    "housing_event", "housing_allocation_proposal",
+    "provider_unit", "service_type", "legal_basis",
+    "route",  # a refused request (action "denied"): object_id is "METHOD rule"
+    "access_log", "audit_log", "idempotent_replay",
+)
+OUTCOMES = ("ok", "denied", "no_match")
+# The role an event was recorded under: the user's, or "system" for jobs, the CLI and seeding.
+SYSTEM_ROLE = "system"
+ACTOR_ROLES = (*ALL_ROLES, SYSTEM_ROLE)
 GENESIS_HASH = "0" * 64
 
 
@@ -40,9 +57,7 @@ class AuditEvent(TenantMixin, db.Model):
 
     __table_args__ = (
         sa.UniqueConstraint("municipality_id", "seq"),
-        sa.CheckConstraint(
-            "action IN (" + ", ".join(f"'{a}'" for a in ACTIONS) + ")", name="action_known"
-        ),
+        sa.CheckConstraint(sql_in("action", ACTIONS), name="action_known"),
         sa.Index("ix_audit_events_municipality_at", "municipality_id", "at"),
     )
 

@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from flask import g
 from sqlalchemy import orm
 
-from service.audit.models import GENESIS_HASH, AuditChainHead, AuditEvent
+from service.audit.models import GENESIS_HASH, OBJECT_TYPES, OUTCOMES, SYSTEM_ROLE, AuditChainHead, AuditEvent
 from service.auth.identity import current_user
 from service.common import clock
 from service.common.errors import NotFound
@@ -26,8 +26,6 @@ from service.common.i18n import _
 from service.common.pagination import page_of
 from service.common.tenancy import current_municipality_id
 from service.extensions import db
-
-SYSTEM_ROLE = "system"
 
 
 def event_hash(event: AuditEvent) -> str:
@@ -69,7 +67,18 @@ def record(action: str, object_type: str, *, object_id=None, person_id=None,
 
 def record_many(action: str, object_type: str, subjects: Iterable[tuple[object, object]], *,
                 outcome: str = "ok", detail: str | None = None) -> list[AuditEvent]:
-    """Append one event per ``(object_id, person_id)`` pair, chained in order."""
+    """Append one event per ``(object_id, person_id)`` pair, chained in order.
+
+    The object type and outcome must be among ``OBJECT_TYPES`` and ``OUTCOMES`` (each with
+    its label): the listings declare them as enums, so an unknown code is a programming
+    error, refused before anything is written (the action has its CHECK constraint).
+    """
+    if object_type not in OBJECT_TYPES:
+        raise ValueError(f"unknown audit object type {object_type!r}: add it to "
+                         "service.audit.models.OBJECT_TYPES and label it in service/audit/labels.py")
+    if outcome not in OUTCOMES:
+        raise ValueError(f"unknown audit outcome {outcome!r}: add it to "
+                         "service.audit.models.OUTCOMES and label it in service/audit/labels.py")
     subjects = list(subjects)
     if not subjects:
         return []
@@ -130,7 +139,13 @@ def list_events(filters: dict, page: int, page_size: int) -> tuple[list[AuditEve
 
 
 def access_log(person_id: uuid.UUID, page: int, page_size: int) -> tuple[list[AuditEvent], int]:
-    """Who touched this person's data; reading the log is itself recorded."""
+    """Who touched this person's data; reading the log is itself recorded.
+
+    The person is the path's resource, so an unknown one is a 404, and the auditor may read
+    the log of any person of the municipality: ``persons.access.referenced_person`` (a 422
+    on a body field, limited to the caller's need-to-know, which gives the auditor nobody)
+    means something else.
+    """
     from service.persons.models import Person
 
     if db.session.get(Person, person_id) is None:

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from service.auth.roles import ALL_ROLES
-from service.common.models import EntityMixin, UTCDateTime
+from service.common.models import EntityMixin, UTCDateTime, sql_in
 from service.extensions import db
 from service.provider_units.models import ProviderUnit
 
@@ -46,9 +46,7 @@ class User(EntityMixin, db.Model):
     provider_unit: Mapped[ProviderUnit | None] = relationship(lazy="joined")
 
     __table_args__ = (
-        sa.CheckConstraint(
-            "role IN (" + ", ".join(f"'{r}'" for r in ALL_ROLES) + ")", name="role_known"
-        ),
+        sa.CheckConstraint(sql_in("role", ALL_ROLES), name="role_known"),
     )
 
 

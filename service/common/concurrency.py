@@ -2,8 +2,9 @@
 
 The route reads ``If-Match`` (``service/common/http.py``, ``if_match``) and hands the
 service ``expected_version`` (``None``: no precondition). The service calls
-``check_version`` right after loading the entity, before any rule, so a stale
-copy is always 412 and never changes anything. Free of the request: jobs, the CLI and
+``check_version`` right after loading the entity, before any rule of its own, so a
+stale copy is 412 and never changes anything. (A body that fails its schema is refused
+first, with 422, before the service runs: fixing the body then meets the 412.) Free of the request: jobs, the CLI and
 the web application call the same services without a request.
 """
 

@@ -28,9 +28,8 @@ MunicipalityInitializer = Callable[[object], None]
 class Contributions:
     person_scopes: dict[str, list[ScopeRule]] = field(default_factory=dict)
     municipality_initializers: list[MunicipalityInitializer] = field(default_factory=list)
-    # Empty until the features that fill them exist (worklist flags, report tables, labels).
-    flag_kinds: dict[str, object] = field(default_factory=dict)
-    report_tables: dict[str, object] = field(default_factory=dict)
+    # {domain: {code: English label}}, for GET /labels and the names in problem texts.
+    # Worklist flag kinds and report tables will be contributed here the same way.
     labels: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def add_person_scope(self, role: str, rule: ScopeRule) -> None:
@@ -44,12 +43,6 @@ class Contributions:
     def add_municipality_initializer(self, initializer: MunicipalityInitializer) -> None:
         if initializer not in self.municipality_initializers:
             self.municipality_initializers.append(initializer)
-
-    def add_flag_kind(self, kind: str, spec: object) -> None:
-        _add_once(self.flag_kinds, kind, spec, "flag kind")
-
-    def add_report_table(self, code: str, table: object) -> None:
-        _add_once(self.report_tables, code, table, "report table")
 
     def add_labels(self, domains: dict[str, dict[str, str]]) -> None:
         """``{domain: {code: English label}}`` (a feature's ``labels.DOMAINS``); a domain once."""

@@ -47,7 +47,7 @@ PROBLEM_TYPES: dict[str, tuple[int, str]] = {
     "duplicate_label": (409, N_("Label already in use")),
     "plan_exists": (409, N_("The person already has a plan")),
     "open_need_exists": (409, N_("The person already has an open housing need")),
-    "active_tenancy_exists": (409, N_("The need already has an active tenancy")),
+    "active_tenancy_exists": (409, N_("The person already has an active tenancy")),
     "already_notified": (409, N_("Already notified")),
     "already_superseded": (409, N_("Already renewed or corrected")),
     "consent_missing": (409, N_("Consent missing")),

@@ -32,3 +32,17 @@ class Date(ma.fields.Date):
         super().__init__(*args, **kwargs)
         self.validators.insert(0, validate.Range(min=EARLIEST, max=LATEST, error=N_(
             "must be between 1850-01-01 and 2199-12-31")))
+
+
+class Section(ma.fields.Nested):
+    """Some of the object's own columns shown as one nested object, null while ``present(obj)``
+    is false (e.g. a plan's consent: ``consent_given_on``, ``consent_scope``, … as
+    ``consent: {given_on, scope, …}``). The nested schema reads the same object, so the
+    answer is typed in the OpenAPI document and no query or copy is needed."""
+
+    def __init__(self, nested, present, **kwargs):
+        super().__init__(nested, dump_only=True, allow_none=True, **kwargs)
+        self._present = present
+
+    def serialize(self, attr, obj, accessor=None, **kwargs):
+        return self._serialize(obj, attr, obj, **kwargs) if self._present(obj) else None

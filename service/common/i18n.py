@@ -54,13 +54,15 @@ def NP_(context: str, message: str) -> str:  # noqa: N802 (like N_, with a gette
     return message
 
 
-def label(domain: str, code: str | None) -> str:
+def label(domain: str, code: str | None, *, standalone: bool = False) -> str:
     """The label of a code inside a sentence, in the caller's language ("… i status «avgjort»").
 
     It is the label ``GET /labels`` gives, with the capital that starts a label standing
     alone lowered (not in an abbreviation such as "DPS" or "NAV"). Problem texts use it to
-    name a state or category; the problem's own members keep the code. A code no feature
-    labels is shown as it is.
+    name a state or category; the problem's own members keep the code. With
+    ``standalone=True`` it is the label exactly as ``GET /labels`` gives it, for a field or
+    column of its own (e.g. an audit event's ``action_label``). A code no feature labels is
+    shown as it is.
     """
     if code is None:
         return ""
@@ -68,6 +70,8 @@ def label(domain: str, code: str | None) -> str:
     if not text:
         return code
     shown = pgettext(domain, text)
+    if standalone:
+        return shown
     return shown[0].lower() + shown[1:] if len(shown) > 1 and shown[1].islower() else shown
 
 

@@ -17,7 +17,13 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 
-@event.listens_for(Engine, "connect")
+def install() -> None:
+    """Listen on every engine (called by ``create_app``; once per process, importing does nothing)."""
+    for name, listener in (("connect", _sqlite_on_connect), ("begin", _sqlite_begin_immediate)):
+        if not event.contains(Engine, name, listener):
+            event.listen(Engine, name, listener)
+
+
 def _sqlite_on_connect(dbapi_connection, connection_record) -> None:
     if not isinstance(dbapi_connection, sqlite3.Connection):
         return
@@ -28,7 +34,6 @@ def _sqlite_on_connect(dbapi_connection, connection_record) -> None:
     cursor.close()
 
 
-@event.listens_for(Engine, "begin")
 def _sqlite_begin_immediate(connection) -> None:
     if connection.dialect.name == "sqlite":
         connection.exec_driver_sql("BEGIN IMMEDIATE")

@@ -49,7 +49,13 @@ def tenant_scope(municipality_id: uuid.UUID | None):
         g.municipality_id = previous
 
 
-@event.listens_for(AppSession, "do_orm_execute")
+def install() -> None:
+    """Scope every ORM statement of the app's sessions (called by ``create_app``, once per
+    process; importing this module registers nothing)."""
+    if not event.contains(AppSession, "do_orm_execute", _scope_to_municipality):
+        event.listen(AppSession, "do_orm_execute", _scope_to_municipality)
+
+
 def _scope_to_municipality(state) -> None:
     if not (state.is_select or state.is_update or state.is_delete):
         return

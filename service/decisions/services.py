@@ -12,14 +12,12 @@ import datetime as dt
 import decimal
 import uuid
 
-import sqlalchemy as sa
-
 from service.audit.services import record_many
 from service.common import clock
 from service.common.concurrency import check_version
 from service.common.errors import InvalidState, NotFound, ValidationFailed
 from service.common.i18n import N_, _, label
-from service.common.pagination import page_offset
+from service.common.pagination import page_of
 from service.decisions.drafting import FIELDS, decide_draft, default_basis, new_decision, set_unit
 from service.decisions.loading import (
     audit,
@@ -97,12 +95,11 @@ def list_decisions(filters: dict, page: int, page_size: int) -> tuple[list[Decis
         horizon = today + dt.timedelta(days=filters["expiring_within"])
         stmt = stmt.where(state.in_(("active", "expiring")), Decision.valid_to.is_not(None),
                           Decision.valid_to <= horizon)
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery()))
-    items = list(db.session.scalars(
-        stmt.order_by(Decision.valid_to.is_(None), Decision.valid_to, Decision.created_at, Decision.id)
-        .limit(page_size).offset(page_offset(page, page_size))))
+    items, total = page_of(
+        stmt.order_by(Decision.valid_to.is_(None), Decision.valid_to, Decision.created_at, Decision.id),
+        page, page_size)
     record_many("read", "decision", [(d.id, d.person_id) for d in items], detail="list")
-    return items, int(total or 0)
+    return items, total
 
 
 def update_draft(decision_id: uuid.UUID, data: dict, *, expected_version: int | None = None) -> Decision:

@@ -6,7 +6,8 @@ from importlib import metadata
 
 from flask import current_app
 
-API = "/api/v1"
+from service.auth.policy import API
+from service.common.i18n import _
 
 # The lists an officer starts from; every path is a GET that needs a bearer token.
 COLLECTIONS = {
@@ -21,7 +22,9 @@ COLLECTIONS = {
     "housing_tenancies": f"{API}/housing/tenancies",
     "service_catalogue": f"{API}/service-catalogue",
     "legal_bases": f"{API}/service-catalogue/legal-bases",
+    "provider_units": f"{API}/provider-units",
     "users": f"{API}/users",
+    "labels": f"{API}/labels",
     "audit": f"{API}/audit",
 }
 
@@ -38,12 +41,12 @@ def api_index() -> dict:
     config = current_app.config
     return {
         "name": config["API_TITLE"],
-        "description": "Case tracking for Norwegian municipal mental-health and substance-use "
-                       "services and the housing that goes with them.",
+        "description": _("Case tracking for Norwegian municipal mental-health and substance-use "
+                         "services and the housing that goes with them."),
         "version": _package_version(),
         "api_version": config["API_VERSION"],
-        "authentication": "Every link except openapi, docs and health needs "
-                          "'Authorization: Bearer <token>'.",
+        "authentication": _("Every link except openapi, docs and health needs "
+                            "'Authorization: Bearer <token>'."),
         "links": {
             "self": API,
             "openapi": f"{API}/{config['OPENAPI_JSON_PATH']}",

@@ -6,13 +6,16 @@ audit of its own rows:
 
 * ``units.py`` — register, correct and inspect units, take them out of use and back;
 * ``needs.py`` — the needs register (waiting list): register, correct, park, resume, withdraw;
-* ``offers.py`` — offers (make, accept, decline, withdraw, expire) and tenancies (list, end);
+* ``offers.py`` — offers (make, accept, decline, withdraw) and tenancies (list, end);
 * ``capacity.py`` — the capacity guard the offer and tenancy services go through (lock the
   unit, count its places, refresh its status);
 * ``matching.py`` — hard rules, the explained score, candidates and the allocation proposal.
 
-Beside them: ``rules.py`` (pure rules: risk class from the checklist, orderings),
-``labels.py`` (labels of the codes), ``demo.py`` (demo data, through the services above).
+Beside them: ``frames.py`` (the units, needs and residents matching loads, as arrays),
+``explanations.py`` (why a rule excludes a pair, one sentence with the values), ``rules.py``
+(pure rules: risk class from the checklist, orderings), ``labels.py`` (labels of the codes),
+``demo.py`` (demo data, through the services above). Imports go one way:
+matching → explanations → frames → rules → models.
 """
 
 from flask import Flask

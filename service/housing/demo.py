@@ -22,11 +22,11 @@ from service.extensions import db
 from service.housing import needs as needs_service
 from service.housing import offers as offers_service
 from service.housing import units as units_service
+from service.housing.models import HOMELESS_SITUATIONS
 from service.persons.models import Person
 
 GREEN = ["smoke_detector", "fire_extinguisher"]
 YELLOW = GREEN + ["enhanced_fire_safety", "water_leak_protection", "stove_guard", "systematic_supervision"]
-HOMELESS = ("temporary_accommodation", "with_friends_family", "institution_release", "sleeping_rough")
 
 
 def seed_housing(rng: random.Random, districts) -> None:
@@ -107,8 +107,8 @@ def _seed_waiting_list(rng, units, people, districts, today) -> None:
     created = []
     for count, category, extra in groups:
         for _ in range(count):
-            situation = rng.choice(HOMELESS + ("housed_insecure",)) if category != "ordinary" else rng.choice(
-                ("housed_insecure", "with_friends_family"))
+            situation = (rng.choice(HOMELESS_SITUATIONS + ("housed_insecure",)) if category != "ordinary"
+                         else rng.choice(("housed_insecure", "with_friends_family")))
             need = needs_service.create_need({
                 "person_id": next(people).id, "category": category, "housing_situation": situation,
                 "registered_on": today - dt.timedelta(days=rng.randint(5, 420)),

@@ -35,6 +35,8 @@ URGENCIES = ("normal", "high", "acute")
 NEED_STATUSES = ("waiting", "offered", "housed", "withdrawn", "parked")
 OPEN_NEED_STATUSES = ("waiting", "offered", "parked")
 
+# No service sets "expired" yet: the offer_expired job (with the scheduler's worklist) will
+# expire pending offers past respond_by; until then an officer withdraws them.
 OFFER_STATUSES = ("pending", "accepted", "declined", "expired", "withdrawn")
 TENANCY_END_REASONS = ("moved_to_own_home", "evicted", "institution", "deceased", "other")
 EVENT_KINDS = ("need_class_mismatch",)
@@ -135,8 +137,8 @@ class HousingNeed(EntityMixin, TenantMixin, db.Model):
         sa.CheckConstraint("NOT (active_substance_use AND requires_substance_free)", name="substance_consistent"),
         sa.CheckConstraint("(status = 'parked') = (parked_until IS NOT NULL)", name="parked_has_date"),
         sa.Index("uq_housing_needs_open_person", "person_id", unique=True,
-                 postgresql_where=sa.text("status IN ('waiting', 'offered', 'parked')"),
-                 sqlite_where=sa.text("status IN ('waiting', 'offered', 'parked')")),
+                 postgresql_where=sa.text(sql_in("status", OPEN_NEED_STATUSES)),
+                 sqlite_where=sa.text(sql_in("status", OPEN_NEED_STATUSES))),
     )
 
 

@@ -1,4 +1,4 @@
-"""Offers and tenancies (DESIGN §3 Offer, Tenancy): reserve, accept, decline, withdraw, expire, end.
+"""Offers and tenancies (DESIGN §3 Offer, Tenancy): reserve, accept, decline, withdraw, end.
 
 Every change that adds to what a unit holds goes through ``capacity.claim_slot``
 (row lock + count); changes that free a place lock the unit too, so the unit's
@@ -7,6 +7,7 @@ status (available/reserved/occupied) is always computed under the lock.
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 import sqlalchemy as sa
@@ -45,7 +46,6 @@ _NOT_PENDING = {
     "accepted": N_("The offer cannot be accepted in state %(state)s; only a pending offer can."),
     "declined": N_("The offer cannot be declined in state %(state)s; only a pending offer can."),
     "withdrawn": N_("The offer cannot be withdrawn in state %(state)s; only a pending offer can."),
-    "expired": N_("The offer cannot expire in state %(state)s; only a pending offer can."),
 }
 
 
@@ -130,12 +130,24 @@ def _active_tenancy_exists(existing_id: uuid.UUID) -> Duplicate:
                      existing_id=existing_id, code="active_tenancy_exists")
 
 
+def _responded_on(offer: HousingOffer, data: dict) -> dt.date:
+    """The day the person answered: as given (not in the future, not before the offer was made),
+    else the day the answer is recorded. Whether the offer was answered in time is judged by it."""
+    responded_on = data.get("responded_on")
+    if responded_on is None:
+        return clock.today()
+    require_not_future("responded_on", responded_on)
+    if responded_on < offer.offered_on:
+        raise ValidationFailed.field("responded_on", _("must not be before the offer was made"))
+    return responded_on
+
+
 def accept_offer(offer_id: uuid.UUID, data: dict, *, expected_version: int | None = None) -> HousingOffer:
-    today = clock.today()
     offer, unit = _lock_offer(offer_id)
     check_version(offer, expected_version)
     _ensure_pending(offer, "accepted")
-    if today > offer.respond_by:
+    responded_on = _responded_on(offer, data)
+    if responded_on > offer.respond_by:
         raise Conflict(_("The offer could be answered until %(respond_by)s; make a new offer.",
                          respond_by=format_day(offer.respond_by)), code="offer_expired")
     start_on = data["start_on"]
@@ -150,7 +162,7 @@ def accept_offer(offer_id: uuid.UUID, data: dict, *, expected_version: int | Non
     if mismatch and reason is None:
         raise ValidationFailed.field("class_mismatch_reason",
                                      _("the unit's class is lower than the need requires; give the reason"))
-    offer.status, offer.responded_on = "accepted", today
+    offer.status, offer.responded_on = "accepted", responded_on
     db.session.flush()  # the pending place becomes the tenancy's place: never both at once
     tenancy = Tenancy(id=uuid.uuid4(), municipality_id=offer.municipality_id, unit_id=unit.id,
                       person_id=offer.person_id, need_id=need.id, offer_id=offer.id, start_on=start_on,
@@ -178,12 +190,15 @@ def accept_offer(offer_id: uuid.UUID, data: dict, *, expected_version: int | Non
     return offer
 
 
-def _release(offer_id: uuid.UUID, status: str, reason: str | None,
+def _release(offer_id: uuid.UUID, status: str, reason: str | None, answer: dict | None,
              expected_version: int | None = None) -> HousingOffer:
+    """``answer``: the person's answer (its ``responded_on``); None for the officer's own step
+    (a withdrawal), which is dated the day it is recorded."""
     offer, unit = _lock_offer(offer_id)
     check_version(offer, expected_version)
     _ensure_pending(offer, status)
-    offer.status, offer.responded_on = status, clock.today()
+    offer.status = status
+    offer.responded_on = _responded_on(offer, answer) if answer is not None else clock.today()
     if status == "declined":
         offer.decline_reason = reason
     elif status == "withdrawn":
@@ -198,11 +213,11 @@ def _release(offer_id: uuid.UUID, status: str, reason: str | None,
 
 
 def decline_offer(offer_id: uuid.UUID, data: dict, *, expected_version: int | None = None) -> HousingOffer:
-    return _release(offer_id, "declined", data["reason"].strip(), expected_version)
+    return _release(offer_id, "declined", data["reason"].strip(), data, expected_version)
 
 
 def withdraw_offer(offer_id: uuid.UUID, data: dict, *, expected_version: int | None = None) -> HousingOffer:
-    return _release(offer_id, "withdrawn", (data.get("reason") or "").strip() or None, expected_version)
+    return _release(offer_id, "withdrawn", (data.get("reason") or "").strip() or None, None, expected_version)
 
 
 def get_offer(offer_id: uuid.UUID) -> HousingOffer:

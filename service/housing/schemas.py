@@ -3,6 +3,7 @@ from marshmallow import validate
 
 from service.common.fields import Date
 from service.housing.models import (
+    HOMELESS_SITUATIONS,
     HOUSING_SITUATIONS,
     INSPECTION_RESULTS,
     NEED_CATEGORIES,
@@ -191,7 +192,7 @@ class NeedSchema(ma.Schema):
     active_substance_use = ma.fields.Boolean()
     requires_substance_free = ma.fields.Boolean()
     housing_situation = ma.fields.String()
-    homeless = ma.fields.Function(lambda n: n.housing_situation in HOUSING_SITUATIONS[:4])
+    homeless = ma.fields.Function(lambda n: n.housing_situation in HOMELESS_SITUATIONS)
     urgency = ma.fields.String()
     needed_by = Date(allow_none=True)
     preferred_areas = ma.fields.List(ma.fields.String())
@@ -305,13 +306,19 @@ class OfferQuerySchema(ma.Schema):
     person_id = ma.fields.UUID()
 
 
+_RESPONDED_ON = {"description": "When the person answered (not in the future, not before offered_on); "
+                                "judged against respond_by. Default: the day the answer is recorded"}
+
+
 class AcceptSchema(ma.Schema):
     start_on = Date(required=True)
+    responded_on = Date(allow_none=True, metadata=_RESPONDED_ON)
     class_mismatch_reason = ma.fields.String(allow_none=True, validate=_REASON)
 
 
 class DeclineSchema(ma.Schema):
     reason = ma.fields.String(required=True, validate=_REASON)
+    responded_on = Date(allow_none=True, metadata=_RESPONDED_ON)
 
 
 class WithdrawOfferSchema(ma.Schema):

@@ -1,7 +1,7 @@
 import marshmallow as ma
 from marshmallow import validate
 
-from service.common.fields import Date
+from service.common.fields import Date, Section
 from service.common.i18n import N_
 from service.plans.models import GOAL_AREAS, GOAL_STATUSES, MEASURE_STATUSES, STATUSES
 
@@ -16,23 +16,20 @@ class _Strict(ma.Schema):
 
 # --------------------------------------------------------------------------- plan
 
-def _consent(plan):
-    if plan.consent_given_on is None:
-        return None
-    return {"given_on": plan.consent_given_on.isoformat(), "scope": plan.consent_scope,
-            "information_sharing": plan.consent_information_sharing}
+class ConsentSchema(ma.Schema):
+    given_on = Date(attribute="consent_given_on")
+    scope = ma.fields.String(attribute="consent_scope", allow_none=True)
+    information_sharing = ma.fields.Boolean(attribute="consent_information_sharing")
 
 
-def _coordinator(plan):
-    if not plan.has_coordinator:
-        return None
-    user = plan.coordinator_user
-    return {
-        "user_id": str(plan.coordinator_user_id) if plan.coordinator_user_id else None,
-        "name": (user.display_name or user.username) if user is not None else plan.coordinator_name,
-        "contact": plan.coordinator_contact,
-        "appointed_on": plan.coordinator_appointed_on.isoformat() if plan.coordinator_appointed_on else None,
-    }
+class CoordinatorSchema(ma.Schema):
+    user_id = ma.fields.UUID(attribute="coordinator_user_id", allow_none=True,
+                             metadata={"description": "null for a named person outside the system"})
+    name = ma.fields.Function(lambda plan: (plan.coordinator_user.display_name or plan.coordinator_user.username)
+                              if plan.coordinator_user is not None else plan.coordinator_name,
+                              metadata={"type": "string", "description": "the user's display name, or the named person"})
+    contact = ma.fields.String(attribute="coordinator_contact", allow_none=True)
+    appointed_on = Date(attribute="coordinator_appointed_on", allow_none=True)
 
 
 class PlanSchema(ma.Schema):
@@ -50,11 +47,10 @@ class PlanSchema(ma.Schema):
     cooperation = ma.fields.String(dump_only=True, allow_none=True)
     period_from = Date(dump_only=True, allow_none=True)
     period_to = Date(dump_only=True, allow_none=True)
-    consent = ma.fields.Function(_consent, dump_only=True, allow_none=True,
-                                 metadata={"description": "given_on, scope, information_sharing; null until given"})
-    coordinator = ma.fields.Function(_coordinator, dump_only=True, allow_none=True,
-                                     metadata={"description": "user_id (or null for a named person), name, "
-                                                              "contact, appointed_on; null until appointed"})
+    consent = Section(ConsentSchema, lambda plan: plan.consent_given_on is not None,
+                      metadata={"description": "null until given"})
+    coordinator = Section(CoordinatorSchema, lambda plan: plan.has_coordinator,
+                          metadata={"description": "null until appointed"})
     decision_id = ma.fields.UUID(dump_only=True, allow_none=True)
     next_evaluation_on = Date(dump_only=True, allow_none=True)
     evaluation_overdue = ma.fields.Boolean(

@@ -1,12 +1,18 @@
 import marshmallow as ma
 from marshmallow import validate
 
-from service.common.fields import Date
+from service.common.fields import Date, Section
 from service.common.i18n import N_
 from service.referrals.models import CHANNELS, SOURCES, STATUSES, URGENCIES
 
 _TEXT = validate.Length(max=10000)
 
+
+
+class PreliminaryReplySentSchema(ma.Schema):
+    sent_on = Date(attribute="preliminary_reply_sent_on")
+    reason = ma.fields.String(attribute="preliminary_reply_reason")
+    expected_by = Date(attribute="preliminary_reply_expected_by")
 
 class ReferralSchema(ma.Schema):
     id = ma.fields.UUID(dump_only=True)
@@ -24,7 +30,8 @@ class ReferralSchema(ma.Schema):
         "description": "received_on + 1 calendar month (forvaltningsloven § 11 a)"})
     reply_overdue = ma.fields.Boolean(dump_only=True, metadata={
         "description": "open, no preliminary reply, and answer_due_on has passed (derived by the database)"})
-    preliminary_reply = ma.fields.Method("_preliminary_reply", dump_only=True, allow_none=True)
+    preliminary_reply = Section(PreliminaryReplySentSchema, lambda referral: referral.preliminary_reply_sent_on is not None,
+                                metadata={"description": "null until sent (forvaltningsloven § 11 a)"})
     assessment_started_on = Date(dump_only=True, allow_none=True)
     decided_on = Date(dump_only=True, allow_none=True)
     closed_on = Date(dump_only=True, allow_none=True)
@@ -33,13 +40,6 @@ class ReferralSchema(ma.Schema):
     version = ma.fields.Integer(dump_only=True)
     created_at = ma.fields.DateTime(dump_only=True)
     updated_at = ma.fields.DateTime(dump_only=True)
-
-    def _preliminary_reply(self, referral):
-        if referral.preliminary_reply_sent_on is None:
-            return None
-        return {"sent_on": referral.preliminary_reply_sent_on.isoformat(),
-                "reason": referral.preliminary_reply_reason,
-                "expected_by": referral.preliminary_reply_expected_by.isoformat()}
 
 
 class _ReferralFields(ma.Schema):

@@ -15,13 +15,6 @@ DEFAULT_NOW = dt.datetime(2026, 3, 3, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def cli(app, db_connection):
-    """Run a ``flask`` command inside the test's transaction."""
-    runner = app.test_cli_runner()
-    return lambda *args: runner.invoke(args=list(args))
-
-
-@pytest.fixture
 def unused_number(app, db_connection):
     with app.app_context():
         used = set(db.session.scalars(sa.select(Municipality.number)))

@@ -27,18 +27,14 @@ from service.auth import policy
 from service.common.clock import set_clock
 from service.persons.national_id import generate_synthetic_national_id
 from tests.conftest import DEFAULT_NOW, Env
-from tests.helpers import assert_problem, session_in_outer_transaction
+from tests.helpers import OK_OR_CREATED, assert_problem, ok
 
 API = "/api/v1"
 TODAY = DEFAULT_NOW.date().isoformat()
 ROLE_ORDER = ("case_officer", "housing_officer", "coordinator", "admin")
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def _ok(response, status=(200, 201)) -> dict:
-    assert response.status_code in ((status,) if isinstance(status, int) else status), (
-        response.status_code, response.get_json(), response.request.path)
-    return response.get_json()
+# The world is seeded once (``module_connection``); each test meets its rows as seeded.
+pytestmark = pytest.mark.usefixtures("pristine")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -138,68 +134,76 @@ class World:
         coordinator, admin = self.callers["coordinator"], self.callers["admin"]
 
         def person(name):
-            return _ok(officer.post(f"{API}/persons", json={
+            return ok(officer.post(f"{API}/persons", json={
                 "name": name, "national_id": generate_synthetic_national_id(dt.date(1980, 5, 17), next(serials)),
-                "sex": "male", "has_minor_children": "no"}))["id"]
+                "sex": "male", "has_minor_children": "no"}), OK_OR_CREATED)["id"]
 
         people = [person(f"Ola Nummer{n}") for n in range(5)]
         ids = {"person": people[0], "case_officer_user": str(officer.user_id)}
-        ids["provider_unit"] = _ok(admin.post(f"{API}/provider-units", json={"name": "Psykisk helseteam"}))["id"]
-        ids["referral"] = _ok(officer.post(f"{API}/referrals", json={
+        ids["provider_unit"] = ok(admin.post(f"{API}/provider-units", json={"name": "Psykisk helseteam"}),
+                                  OK_OR_CREATED)["id"]
+        ids["referral"] = ok(officer.post(f"{API}/referrals", json={
             "person_id": people[0], "received_on": "2026-02-10", "source": "gp", "channel": "letter",
-            "requested_services": ["psykisk-helse-oppfolging"]}))["id"]
+            "requested_services": ["psykisk-helse-oppfolging"]}), OK_OR_CREATED)["id"]
         decision = {"person_id": people[0], "service_code": "psykisk-helse-oppfolging", "hours_per_week": 2,
                     "valid_from": "2026-01-01", "valid_to": "2026-12-31", "provider_unit": "Psykisk helseteam"}
-        ids["draft"] = _ok(officer.post(f"{API}/decisions", json=decision))["id"]
-        ids["decision"] = _ok(officer.post(f"{API}/decisions", json={**decision, "decided_on": "2025-12-15"}))["id"]
-        ids["appeal"] = _ok(officer.post(f"{API}/decisions/{ids['decision']}/appeals",
-                                         json={"received_on": "2026-01-10"}))["id"]
+        ids["draft"] = ok(officer.post(f"{API}/decisions", json=decision), OK_OR_CREATED)["id"]
+        ids["decision"] = ok(officer.post(f"{API}/decisions", json={**decision, "decided_on": "2025-12-15"}),
+                             OK_OR_CREATED)["id"]
+        ids["appeal"] = ok(officer.post(f"{API}/decisions/{ids['decision']}/appeals",
+                                        json={"received_on": "2026-01-10"}), OK_OR_CREATED)["id"]
 
         def plan(person_id, *steps):
-            plan_id = _ok(officer.post(f"{API}/plans", json={"person_id": person_id,
-                                                             "requested_on": "2026-01-15"}))["id"]
-            _ok(officer.post(f"{API}/plans/{plan_id}/appoint-coordinator", json={
-                "user_id": str(coordinator.user_id), "appointed_on": "2026-02-01"}))
+            plan_id = ok(officer.post(f"{API}/plans", json={"person_id": person_id, "requested_on": "2026-01-15"}),
+                         OK_OR_CREATED)["id"]
+            ok(officer.post(f"{API}/plans/{plan_id}/appoint-coordinator", json={
+                "user_id": str(coordinator.user_id), "appointed_on": "2026-02-01"}), OK_OR_CREATED)
             if "consent" in steps:
-                _ok(coordinator.post(f"{API}/plans/{plan_id}/consent",
-                                     json={"given_on": "2026-02-02", "scope": "Individuell plan"}))
+                ok(coordinator.post(f"{API}/plans/{plan_id}/consent",
+                                    json={"given_on": "2026-02-02", "scope": "Individuell plan"}), OK_OR_CREATED)
             if "activate" in steps:
-                _ok(coordinator.post(f"{API}/plans/{plan_id}/activate", json={"activated_on": "2026-02-10"}))
+                ok(coordinator.post(f"{API}/plans/{plan_id}/activate", json={"activated_on": "2026-02-10"}),
+                   OK_OR_CREATED)
             return plan_id
 
         ids["requested_plan"] = plan(people[0])
         ids["prepared_plan"] = plan(people[1], "consent")
         ids["active_plan"] = active = plan(people[2], "consent", "activate")
-        ids["member"] = _ok(coordinator.post(f"{API}/plans/{active}/members", json={
-            "organisation": "NAV", "role": "veileder", "name": "Nina Nav", "joined_on": "2026-02-12"}))["id"]
-        ids["goal"] = _ok(coordinator.post(f"{API}/plans/{active}/goals",
-                                           json={"area": "housing", "text": "Egen bolig"}))["id"]
-        ids["measure"] = _ok(coordinator.post(f"{API}/plans/{active}/measures", json={
-            "description": "Boveiledning", "responsible_organisation": "Psykisk helseteam"}))["id"]
+        ids["member"] = ok(coordinator.post(f"{API}/plans/{active}/members", json={
+            "organisation": "NAV", "role": "veileder", "name": "Nina Nav", "joined_on": "2026-02-12"}),
+            OK_OR_CREATED)["id"]
+        ids["goal"] = ok(coordinator.post(f"{API}/plans/{active}/goals",
+                                          json={"area": "housing", "text": "Egen bolig"}), OK_OR_CREATED)["id"]
+        ids["measure"] = ok(coordinator.post(f"{API}/plans/{active}/measures", json={
+            "description": "Boveiledning", "responsible_organisation": "Psykisk helseteam"}), OK_OR_CREATED)["id"]
 
         def unit(label):
-            return _ok(housing.post(f"{API}/housing/units", json={
-                "label": label, "unit_type": "ordinary_rental", "features": ["smoke_detector", "fire_extinguisher"]}))
+            return ok(housing.post(f"{API}/housing/units", json={
+                "label": label, "unit_type": "ordinary_rental", "features": ["smoke_detector", "fire_extinguisher"]}),
+                OK_OR_CREATED)
 
         def need(person_id):
-            return _ok(housing.post(f"{API}/housing/needs", json={
+            return ok(housing.post(f"{API}/housing/needs", json={
                 "person_id": person_id, "registered_on": "2026-01-20", "category": "ordinary",
-                "housing_situation": "housed_insecure"}))["id"]
+                "housing_situation": "housed_insecure"}), OK_OR_CREATED)["id"]
 
         ids["unit"] = unit("Presis 1")["id"]
         ids["unavailable_unit"] = unit("Presis 2")["id"]
-        _ok(housing.post(f"{API}/housing/units/{ids['unavailable_unit']}/unavailable", json={"reason": "renovation"}))
+        ok(housing.post(f"{API}/housing/units/{ids['unavailable_unit']}/unavailable", json={"reason": "renovation"}),
+           OK_OR_CREATED)
         ids["need"] = need(people[0])
         ids["parked_need"] = need(people[1])
-        _ok(housing.post(f"{API}/housing/needs/{ids['parked_need']}/park",
-                         json={"until": "2026-06-01", "reason": "Innlagt"}))
+        ok(housing.post(f"{API}/housing/needs/{ids['parked_need']}/park",
+                        json={"until": "2026-06-01", "reason": "Innlagt"}), OK_OR_CREATED)
         offered, let = unit("Presis 3")["id"], unit("Presis 4")["id"]
-        ids["offer"] = _ok(housing.post(f"{API}/housing/offers", json={
-            "unit_id": offered, "need_id": need(people[2]), "offered_on": TODAY, "respond_by": "2026-03-17"}))["id"]
-        accepted = _ok(housing.post(f"{API}/housing/offers", json={
-            "unit_id": let, "need_id": need(people[3]), "offered_on": TODAY, "respond_by": "2026-03-17"}))["id"]
-        ids["tenancy"] = _ok(housing.post(f"{API}/housing/offers/{accepted}/accept",
-                                          json={"start_on": TODAY}))["tenancy_id"]
+        ids["offer"] = ok(housing.post(f"{API}/housing/offers", json={
+            "unit_id": offered, "need_id": need(people[2]), "offered_on": TODAY, "respond_by": "2026-03-17"}),
+            OK_OR_CREATED)["id"]
+        accepted = ok(housing.post(f"{API}/housing/offers", json={
+            "unit_id": let, "need_id": need(people[3]), "offered_on": TODAY, "respond_by": "2026-03-17"}),
+            OK_OR_CREATED)["id"]
+        ids["tenancy"] = ok(housing.post(f"{API}/housing/offers/{accepted}/accept",
+                                         json={"start_on": TODAY}), OK_OR_CREATED)["tenancy_id"]
         self.ids = ids
 
     def caller(self, method: str, rule: str):
@@ -215,24 +219,10 @@ class World:
 
 
 @pytest.fixture(scope="module")
-def world_connection(app):
-    with session_in_outer_transaction(app) as connection:
-        yield connection
-
-
-@pytest.fixture(scope="module")
-def world(app, world_connection):
+def world(app, module_connection):
     with app.app_context():
         set_clock(app, DEFAULT_NOW)
     return World(Env(app))
-
-
-@pytest.fixture(autouse=True)
-def pristine(world_connection):
-    """Each test meets the rows as seeded."""
-    savepoint = world_connection.begin_nested()
-    yield
-    savepoint.rollback()
 
 
 def _resource(method: str, url: str) -> str:

@@ -9,20 +9,15 @@ schema refuse parameters too.
 
 from __future__ import annotations
 
-import re
 import uuid
 
 import pytest
 
 from service.auth import policy
+from tests.helpers import openapi_path
 
 API = "/api/v1"
 UNKNOWN = "unknown query parameter"
-_RULE_PARAM = re.compile(r"<(?:\w+(?:\([^)]*\))?:)?(\w+)>")
-
-
-def openapi_path(rule: str) -> str:
-    return _RULE_PARAM.sub(r"{\1}", rule)
 
 
 def _operations(app) -> list[tuple[str, str]]:

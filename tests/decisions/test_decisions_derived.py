@@ -13,14 +13,9 @@ from service.common.tenancy import tenant_scope
 from service.decisions import loading
 from service.decisions.models import STATES, Decision
 from service.extensions import db
-from tests.helpers import at
+from tests.helpers import at, ok
 
 API = "/api/v1/decisions"
-
-
-def _ok(response, status=200) -> dict:
-    assert response.status_code == status, response.get_json()
-    return response.get_json()
 
 
 def _derived(body: dict) -> str:
@@ -34,7 +29,7 @@ def _derived(body: dict) -> str:
 
 
 def _overview_states(caller, person_id: str) -> dict[str, str]:
-    sections = _ok(caller.get(f"/api/v1/persons/{person_id}/overview"))["decisions"]
+    sections = ok(caller.get(f"/api/v1/persons/{person_id}/overview"))["decisions"]
     states = {}
     for state, decisions in sections.items():
         for decision in decisions:
@@ -44,38 +39,38 @@ def _overview_states(caller, person_id: str) -> dict[str, str]:
 
 
 def test_every_answer_carries_the_derived_fields(case_officer, person, new_decision):
-    draft = _ok(case_officer.post(API, json={
+    draft = ok(case_officer.post(API, json={
         "person_id": person["id"], "service_code": "psykisk-helse-oppfolging", "hours_per_week": 2,
         "valid_from": "2026-01-01", "valid_to": "2026-12-31"}), 201)
     assert _derived(draft) == "draft" and draft["appeal_deadline_on"] is None  # POST
     url = f"{API}/{draft['id']}"
-    assert _derived(_ok(case_officer.get(url))) == "draft"
-    patched = _ok(case_officer.patch(url, json={"hours_per_week": 3}, headers={"If-Match": f'"v{draft["version"]}"'}))
+    assert _derived(ok(case_officer.get(url))) == "draft"
+    patched = ok(case_officer.patch(url, json={"hours_per_week": 3}, headers={"If-Match": f'"v{draft["version"]}"'}))
     assert _derived(patched) == "draft"
-    decided = _ok(case_officer.post(f"{url}/decide", json={"decided_on": "2025-12-15"}))
+    decided = ok(case_officer.post(f"{url}/decide", json={"decided_on": "2025-12-15"}))
     assert _derived(decided) == "active"  # loaded as a draft in the same request, answered as decided
-    notified = _ok(case_officer.post(f"{url}/notify", json={"notified_on": "2026-03-02", "channel": "letter"}))
+    notified = ok(case_officer.post(f"{url}/notify", json={"notified_on": "2026-03-02", "channel": "letter"}))
     assert _derived(notified) == "active"
     assert notified["appeal_period_days"] == 28 and notified["appeal_deadline_on"] == "2026-03-30"
-    assert _ok(case_officer.get(url))["appeal_deadline_on"] == "2026-03-30"
+    assert ok(case_officer.get(url))["appeal_deadline_on"] == "2026-03-30"
 
-    renewal = _ok(case_officer.post(f"{url}/renew", json={"decided_on": "2026-03-03"}), 201)
+    renewal = ok(case_officer.post(f"{url}/renew", json={"decided_on": "2026-03-03"}), 201)
     assert _derived(renewal) == "upcoming" and renewal["valid_from"] == "2027-01-01"
-    old = _ok(case_officer.get(url))
+    old = ok(case_officer.get(url))
     assert _derived(old) == "superseded" and old["superseded_by_id"] == renewal["id"]
 
     running = new_decision()
-    ended = _ok(case_officer.post(f"{API}/{running['id']}/end", json={"ended_on": "2026-03-03",
-                                                                      "end_reason": "Flyttet"}))
+    ended = ok(case_officer.post(f"{API}/{running['id']}/end", json={"ended_on": "2026-03-03",
+                                                                     "end_reason": "Flyttet"}))
     assert _derived(ended) == "ended"
-    mistake = _ok(case_officer.post(API, json={"person_id": person["id"], "service_code": "kpr-1",
-                                               "outcome": "refused"}), 201)
-    discarded = _ok(case_officer.post(f"{API}/{mistake['id']}/discard", json={"reason": "Feil person"}))
+    mistake = ok(case_officer.post(API, json={"person_id": person["id"], "service_code": "kpr-1",
+                                              "outcome": "refused"}), 201)
+    discarded = ok(case_officer.post(f"{API}/{mistake['id']}/discard", json={"reason": "Feil person"}))
     assert _derived(discarded) == "discarded"
 
-    listed = {d["id"]: _derived(d) for d in _ok(case_officer.get(API))}
+    listed = {d["id"]: _derived(d) for d in ok(case_officer.get(API))}
     assert listed == {draft["id"]: "superseded", renewal["id"]: "upcoming", running["id"]: "ended"}
-    assert [_derived(d) for d in _ok(case_officer.get(API, query_string={"state": "discarded"}))] == ["discarded"]
+    assert [_derived(d) for d in ok(case_officer.get(API, query_string={"state": "discarded"}))] == ["discarded"]
     assert _overview_states(case_officer, person["id"]) == listed
 
 
@@ -88,9 +83,9 @@ def test_state_follows_the_clock_without_a_write(env, town, person, new_decision
     assert _derived(decision) == "upcoming"
     frozen_clock.set(at(day))
     reader = env.caller("case_officer", town)  # a token of that day
-    body = _ok(reader.get(f"{API}/{decision['id']}"))
+    body = ok(reader.get(f"{API}/{decision['id']}"))
     assert _derived(body) == state and body["version"] == decision["version"]  # nothing was written
-    assert [_derived(d) for d in _ok(reader.get(API, query_string={"state": state}))] == [state]
+    assert [_derived(d) for d in ok(reader.get(API, query_string={"state": state}))] == [state]
     assert _overview_states(reader, person["id"]) == {decision["id"]: state}
 
 
@@ -111,7 +106,7 @@ def test_a_decision_already_in_the_session_is_derived_anew(app, new_decision, fr
 
 def test_the_appeal_deadline_refuses_a_decision_loaded_without_its_period(app, case_officer, new_decision):
     decision = new_decision()
-    _ok(case_officer.post(f"{API}/{decision['id']}/notify", json={"notified_on": "2026-03-02"}))
+    ok(case_officer.post(f"{API}/{decision['id']}/notify", json={"notified_on": "2026-03-02"}))
     with app.app_context():
         plain = db.session.get(Decision, uuid.UUID(decision["id"]))
         with pytest.raises(RuntimeError, match="select_with_state"):

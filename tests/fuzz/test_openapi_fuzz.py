@@ -47,7 +47,7 @@ from service.common.clock import set_clock
 from service.common.fields import EARLIEST, LATEST
 from service.persons.national_id import generate_synthetic_national_id
 from tests.conftest import DEFAULT_NOW, Env
-from tests.helpers import PROBLEM, session_in_outer_transaction
+from tests.helpers import OK_OR_CREATED, PROBLEM, ok, openapi_path
 
 API = "/api/v1"
 ELEVEN_DIGITS = re.compile(r"(?<!\d)\d{11}(?!\d)")
@@ -56,12 +56,9 @@ ELEVEN_DIGITS = re.compile(r"(?<!\d)\d{11}(?!\d)")
 SERVER_TOKENS = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
                            r"|(?<![0-9a-zA-Z])(?:[0-9a-f]{64}|[0-9a-f]{32})(?![0-9a-zA-Z])")
 ROLE_PREFERENCE = ("admin", "case_officer", "housing_officer", "coordinator", "auditor", "provider", "planner")
-_RULE_PARAM = re.compile(r"<(?:\w+(?:\([^)]*\))?:)?(\w+)>")
 MAX_EXAMPLES = int(os.environ.get("FUZZ_MAX_EXAMPLES", "20"))
-
-
-def openapi_path(rule: str) -> str:
-    return _RULE_PARAM.sub(r"{\1}", rule)
+# The world is seeded once (``module_connection``); each operation meets its rows as seeded.
+pytestmark = pytest.mark.usefixtures("pristine")
 
 
 # (METHOD, OpenAPI path) -> allowed roles in preference order.
@@ -75,12 +72,6 @@ OPERATIONS = sorted(set(ROLES) | {(method, openapi_path(rule)) for method, rule 
 @pytest.fixture(scope="module")
 def openapi_schema(app):
     return schemathesis.openapi.from_wsgi(f"{API}/openapi.json", app)
-
-
-def _ok(response, status=(200, 201)):
-    assert response.status_code in ((status,) if isinstance(status, int) else status), (
-        response.status_code, response.get_json(), response.request.path)
-    return response.get_json()
 
 
 class World:
@@ -101,47 +92,53 @@ class World:
         def person(name):
             national_id = synthetic_id()
             self.national_ids.add(national_id)
-            return _ok(officer.post(f"{API}/persons", json={
+            return ok(officer.post(f"{API}/persons", json={
                 "name": name, "national_id": national_id, "sex": "female", "has_minor_children": "no",
-                "district": "Sentrum"}))
+                "district": "Sentrum"}), OK_OR_CREATED)
 
         first, second = person("Fuzz Først"), person("Fuzz Andre")
-        referral = _ok(officer.post(f"{API}/referrals", json={
+        referral = ok(officer.post(f"{API}/referrals", json={
             "person_id": first["id"], "received_on": "2026-02-10", "source": "gp",
-            "channel": "electronic_message", "requested_services": ["psykisk-helse-oppfolging"]}))
-        decision = _ok(officer.post(f"{API}/decisions", json={
+            "channel": "electronic_message", "requested_services": ["psykisk-helse-oppfolging"]}), OK_OR_CREATED)
+        decision = ok(officer.post(f"{API}/decisions", json={
             "person_id": first["id"], "service_code": "psykisk-helse-oppfolging", "hours_per_week": 2,
             "valid_from": "2026-01-01", "valid_to": "2026-12-31", "provider_unit": "Psykisk helseteam",
-            "decided_on": "2025-12-15"}))
-        appeal = _ok(officer.post(f"{API}/decisions/{decision['id']}/appeals",
-                                  json={"received_on": "2026-01-10"}))
-        plan = _ok(officer.post(f"{API}/plans", json={"person_id": first["id"], "requested_on": "2026-01-15"}))
+            "decided_on": "2025-12-15"}), OK_OR_CREATED)
+        appeal = ok(officer.post(f"{API}/decisions/{decision['id']}/appeals",
+                                 json={"received_on": "2026-01-10"}), OK_OR_CREATED)
+        plan = ok(officer.post(f"{API}/plans", json={"person_id": first["id"], "requested_on": "2026-01-15"}),
+                  OK_OR_CREATED)
         plan_url = f"{API}/plans/{plan['id']}"
-        _ok(officer.post(f"{plan_url}/appoint-coordinator",
-                         json={"user_id": str(coordinator.user_id), "appointed_on": "2026-02-01"}))
-        _ok(coordinator.post(f"{plan_url}/consent", json={
-            "given_on": "2026-02-02", "scope": "Individuell plan", "information_sharing": True}))
-        member = _ok(coordinator.post(f"{plan_url}/members", json={
-            "organisation": "NAV", "role": "veileder", "name": "Nina Nav", "contact": "nina@nav.example"}))
-        goal = _ok(coordinator.post(f"{plan_url}/goals", json={"area": "housing", "text": "Egen bolig"}))
-        measure = _ok(coordinator.post(f"{plan_url}/measures", json={
+        ok(officer.post(f"{plan_url}/appoint-coordinator",
+                        json={"user_id": str(coordinator.user_id), "appointed_on": "2026-02-01"}), OK_OR_CREATED)
+        ok(coordinator.post(f"{plan_url}/consent", json={
+            "given_on": "2026-02-02", "scope": "Individuell plan", "information_sharing": True}), OK_OR_CREATED)
+        member = ok(coordinator.post(f"{plan_url}/members", json={
+            "organisation": "NAV", "role": "veileder", "name": "Nina Nav", "contact": "nina@nav.example"}),
+            OK_OR_CREATED)
+        goal = ok(coordinator.post(f"{plan_url}/goals", json={"area": "housing", "text": "Egen bolig"}), OK_OR_CREATED)
+        measure = ok(coordinator.post(f"{plan_url}/measures", json={
             "goal_id": goal["id"], "description": "Boveiledning", "extent": "2 timer per uke",
-            "responsible_organisation": "Psykisk helseteam", "decision_id": decision["id"]}))
-        _ok(coordinator.post(f"{plan_url}/activate", json={"activated_on": "2026-02-10"}))
-        evaluation = _ok(coordinator.post(f"{plan_url}/evaluations", json={
-            "evaluated_on": "2026-03-02", "summary": "God fremgang", "next_evaluation_on": "2026-06-01"}))
-        units = [_ok(housing.post(f"{API}/housing/units", json={
+            "responsible_organisation": "Psykisk helseteam", "decision_id": decision["id"]}), OK_OR_CREATED)
+        ok(coordinator.post(f"{plan_url}/activate", json={"activated_on": "2026-02-10"}), OK_OR_CREATED)
+        evaluation = ok(coordinator.post(f"{plan_url}/evaluations", json={
+            "evaluated_on": "2026-03-02", "summary": "God fremgang", "next_evaluation_on": "2026-06-01"}),
+            OK_OR_CREATED)
+        units = [ok(housing.post(f"{API}/housing/units", json={
             "label": f"Fuzz {n}", "unit_type": "ordinary_rental", "max_stay_months": stay,
-            "features": ["smoke_detector", "fire_extinguisher"]})) for n, stay in ((1, 600), (2, None))]
-        needs = [_ok(housing.post(f"{API}/housing/needs", json={
+            "features": ["smoke_detector", "fire_extinguisher"]}), OK_OR_CREATED)
+            for n, stay in ((1, 600), (2, None))]
+        needs = [ok(housing.post(f"{API}/housing/needs", json={
             "person_id": who["id"], "category": "ordinary", "housing_situation": "housed_insecure",
-            "registered_on": "2026-03-01"}))
+            "registered_on": "2026-03-01"}), OK_OR_CREATED)
             for who in (first, second)]
-        offers = [_ok(housing.post(f"{API}/housing/offers", json={
-            "unit_id": unit["id"], "need_id": need["id"], "offered_on": "2026-03-02", "respond_by": "2026-03-17"}))
+        offers = [ok(housing.post(f"{API}/housing/offers", json={
+            "unit_id": unit["id"], "need_id": need["id"], "offered_on": "2026-03-02", "respond_by": "2026-03-17"}),
+            OK_OR_CREATED)
             for unit, need in zip(units, needs, strict=False)]
-        _ok(housing.post(f"{API}/housing/offers/{offers[1]['id']}/accept", json={"start_on": "2026-03-03"}))
-        tenancy_id = _ok(housing.get(f"{API}/housing/tenancies"))[0]["id"]
+        ok(housing.post(f"{API}/housing/offers/{offers[1]['id']}/accept", json={"start_on": "2026-03-03"}),
+           OK_OR_CREATED)
+        tenancy_id = ok(housing.get(f"{API}/housing/tenancies"), OK_OR_CREATED)[0]["id"]
         provider_unit_id = env.provider_unit(town, "Psykisk helseteam")
         self.ids = {
             "person_id": first["id"], "referral_id": referral["id"], "decision_id": decision["id"],
@@ -178,18 +175,7 @@ class World:
 
 
 @pytest.fixture(scope="module")
-def fuzz_connection(app):
-    """One outer transaction for the whole module (seeded once), rolled back at the end.
-
-    The same arrangement as ``db_connection`` in tests/conftest.py, module-wide:
-    requests commit into savepoints of it.
-    """
-    with session_in_outer_transaction(app) as connection:
-        yield connection
-
-
-@pytest.fixture(scope="module")
-def world(app, fuzz_connection):
+def world(app, module_connection):
     serials = itertools.count(1)
 
     def synthetic_id():
@@ -274,14 +260,6 @@ def aim_at_real_rows(container: dict, data, world) -> None:
     if texts and data.draw(st.integers(0, 3), label="long text") == 0:
         name = data.draw(st.sampled_from(texts), label="long text field")
         container[name] = "Ø" * data.draw(st.sampled_from(LONG), label="length")
-
-
-@pytest.fixture(autouse=True)
-def pristine_world(fuzz_connection):
-    """Each operation meets the rows as seeded: what the previous one changed is rolled back."""
-    savepoint = fuzz_connection.begin_nested()
-    yield
-    savepoint.rollback()
 
 
 def test_every_operation_in_the_document_is_fuzzed(openapi_schema):

@@ -8,7 +8,8 @@ from service.auth import policy
 
 INDEX_PATHS = ["/api/v1", "/api/v1/", "/"]
 COLLECTIONS = ["persons", "referrals", "decisions", "plans", "housing_units", "housing_needs",
-               "housing_offers", "housing_tenancies", "service_catalogue", "users", "audit"]
+               "housing_offers", "housing_tenancies", "service_catalogue", "legal_bases", "provider_units",
+               "users", "labels", "audit"]
 
 
 @pytest.mark.parametrize("path", INDEX_PATHS)

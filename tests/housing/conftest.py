@@ -29,11 +29,6 @@ def today(app):
 
 
 @pytest.fixture
-def housing_officer(env, town):
-    return env.caller("housing_officer", town)
-
-
-@pytest.fixture
 def make_unit(housing_officer):
     counter = iter(range(1, 10_000))
 

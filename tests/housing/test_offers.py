@@ -1,4 +1,4 @@
-"""Offers and tenancies: reserve, accept, decline, withdraw, expire, end; capacity never exceeded."""
+"""Offers and tenancies: reserve, accept, decline, withdraw, end; capacity never exceeded."""
 
 import datetime as dt
 
@@ -235,6 +235,56 @@ def test_accept_after_respond_by_is_refused(make_unit, make_need, offer, housing
     assert housing_officer.post(f"{O}/{made['id']}/withdraw", json={}).status_code == 200
     assert housing_officer.get(f"{U}/{unit['id']}").get_json()["status"] == "available"
     assert housing_officer.get(f"{N}/{need['id']}").get_json()["status"] == "waiting"
+
+
+def test_an_answer_given_in_time_but_recorded_late_is_accepted(make_unit, make_need, offer, housing_officer,
+                                                                frozen_clock):
+    """Offered 3 March, answer by 5 March; the person said yes on 5 March, recorded on 6 March."""
+    made = offer(make_unit(), make_need(), respond_by="2026-03-05")
+    frozen_clock.set(dt.datetime(2026, 3, 6, 9, tzinfo=dt.timezone.utc))
+    response = housing_officer.post(f"{O}/{made['id']}/accept",
+                                    json={"start_on": "2026-03-06", "responded_on": "2026-03-05"})
+    assert response.status_code == 200, response.get_json()
+    body = response.get_json()
+    assert (body["status"], body["responded_on"]) == ("accepted", "2026-03-05")  # stored as given
+    assert body["tenancy_id"]
+
+
+def test_an_answer_given_after_respond_by_is_refused_whenever_recorded(make_unit, make_need, offer,
+                                                                        housing_officer, frozen_clock, problem):
+    """Answer by 5 March; the person said yes on 6 March (recorded on 7 March, or on 6 March)."""
+    made = offer(make_unit(), make_need(), respond_by="2026-03-05")
+    frozen_clock.set(dt.datetime(2026, 3, 7, 9, tzinfo=dt.timezone.utc))
+    body = problem(housing_officer.post(f"{O}/{made['id']}/accept",
+                                        json={"start_on": "2026-03-07", "responded_on": "2026-03-06"}), 409)
+    assert body["type"] == "urn:tjenestespor:problem:offer_expired"
+    assert body["detail"] == "The offer could be answered until 2026-03-05; make a new offer."
+    assert housing_officer.get(f"{O}/{made['id']}").get_json()["status"] == "pending"
+
+
+def test_responded_on_in_the_future_or_before_the_offer_is_422(make_unit, make_need, offer, housing_officer,
+                                                               frozen_clock):
+    """Today is 3 March 2026; the offer was made 3 March."""
+    made = offer(make_unit(), make_need())
+    for step, extra in (("accept", {"start_on": "2026-03-03"}), ("decline", {"reason": "Passer ikke"})):
+        response = housing_officer.post(f"{O}/{made['id']}/{step}", json={**extra, "responded_on": "2026-03-04"})
+        assert response.status_code == 422
+        assert response.get_json()["errors"] == {"responded_on": ["must not be in the future"]}
+        response = housing_officer.post(f"{O}/{made['id']}/{step}", json={**extra, "responded_on": "2026-03-02"})
+        assert response.status_code == 422
+        assert response.get_json()["errors"] == {"responded_on": ["must not be before the offer was made"]}
+    assert housing_officer.get(f"{O}/{made['id']}").get_json()["status"] == "pending"
+
+
+def test_decline_keeps_the_day_the_person_answered(make_unit, make_need, offer, housing_officer, frozen_clock):
+    """Offered 3 March; one declined on 4 March, recorded 9 March; the other recorded the day it came."""
+    first, second = offer(make_unit(), make_need()), offer(make_unit(), make_need())
+    frozen_clock.set(dt.datetime(2026, 3, 9, 9, tzinfo=dt.timezone.utc))
+    body = housing_officer.post(f"{O}/{first['id']}/decline",
+                                json={"reason": "For langt fra skolen", "responded_on": "2026-03-04"}).get_json()
+    assert (body["status"], body["responded_on"]) == ("declined", "2026-03-04")
+    body = housing_officer.post(f"{O}/{second['id']}/decline", json={"reason": "Passer ikke"}).get_json()
+    assert (body["status"], body["responded_on"]) == ("declined", "2026-03-09")  # default: the day recorded
 
 
 def test_person_overview_has_housing_sections(make_unit, make_need, make_person, offer, housing_officer, env, town):

@@ -5,19 +5,10 @@ from __future__ import annotations
 import pytest
 
 from service.auth import policy
+from tests.helpers import ok
 
 API = "/api/v1"
 SECTIONS = ["referrals", "decisions", "appeals", "housing_needs", "housing_offers", "housing_tenancies", "plan"]
-
-
-def _ok(response, status=200):
-    assert response.status_code == status, response.get_json()
-    return response.get_json()
-
-
-@pytest.fixture
-def housing_officer(env, town):
-    return env.caller("housing_officer", town)
 
 
 @pytest.fixture
@@ -26,25 +17,25 @@ def full_person(case_officer, housing_officer, make_person):
     and a housing need offered a unit that they accepted (a tenancy)."""
     person = make_person()
     pid = person["id"]
-    referral = _ok(case_officer.post(f"{API}/referrals", json={
+    referral = ok(case_officer.post(f"{API}/referrals", json={
         "person_id": pid, "received_on": "2026-02-10", "source": "gp", "channel": "electronic_message",
         "requested_services": ["psykisk-helse-oppfolging"]}), 201)
-    granted = _ok(case_officer.post(f"{API}/decisions", json={
+    granted = ok(case_officer.post(f"{API}/decisions", json={
         "person_id": pid, "service_code": "psykisk-helse-oppfolging", "hours_per_week": 2,
         "valid_from": "2026-01-01", "valid_to": "2026-12-31", "decided_on": "2025-12-15"}), 201)
-    refused = _ok(case_officer.post(f"{API}/decisions", json={
+    refused = ok(case_officer.post(f"{API}/decisions", json={
         "person_id": pid, "service_code": "kpr-1", "outcome": "refused", "decided_on": "2026-02-20"}), 201)
-    appeal = _ok(case_officer.post(f"{API}/decisions/{refused['id']}/appeals",
-                                   json={"received_on": "2026-03-01"}), 201)
-    plan = _ok(case_officer.post(f"{API}/plans", json={"person_id": pid, "requested_on": "2026-02-01"}), 201)
-    unit = _ok(housing_officer.post(f"{API}/housing/units", json={
+    appeal = ok(case_officer.post(f"{API}/decisions/{refused['id']}/appeals",
+                                  json={"received_on": "2026-03-01"}), 201)
+    plan = ok(case_officer.post(f"{API}/plans", json={"person_id": pid, "requested_on": "2026-02-01"}), 201)
+    unit = ok(housing_officer.post(f"{API}/housing/units", json={
         "label": "Unit 1", "unit_type": "ordinary_rental", "features": ["smoke_detector", "fire_extinguisher"]}), 201)
-    need = _ok(housing_officer.post(f"{API}/housing/needs", json={
+    need = ok(housing_officer.post(f"{API}/housing/needs", json={
         "person_id": pid, "registered_on": "2026-03-02", "category": "ordinary",
         "housing_situation": "housed_insecure"}), 201)
-    offer = _ok(housing_officer.post(f"{API}/housing/offers", json={
+    offer = ok(housing_officer.post(f"{API}/housing/offers", json={
         "unit_id": unit["id"], "need_id": need["id"], "offered_on": "2026-03-03", "respond_by": "2026-03-17"}), 201)
-    accepted = _ok(housing_officer.post(f"{API}/housing/offers/{offer['id']}/accept", json={"start_on": "2026-03-03"}))
+    accepted = ok(housing_officer.post(f"{API}/housing/offers/{offer['id']}/accept", json={"start_on": "2026-03-03"}))
     return {"person": person, "referral": referral, "granted": granted, "refused": refused, "appeal": appeal,
             "plan": plan, "need": need, "offer": offer, "tenancy_id": accepted["tenancy_id"]}
 
@@ -60,7 +51,7 @@ VISIBLE = {
 @pytest.mark.parametrize("role", sorted(VISIBLE))
 def test_each_role_sees_the_sections_it_may_list(role, env, town, full_person):
     rows = full_person
-    body = _ok(env.caller(role, town).get(f"{API}/persons/{rows['person']['id']}/overview"))
+    body = ok(env.caller(role, town).get(f"{API}/persons/{rows['person']['id']}/overview"))
 
     assert list(body) == ["person", *SECTIONS]
     assert body["person"]["id"] == rows["person"]["id"]
@@ -88,7 +79,7 @@ def test_changing_a_list_routes_policy_changes_the_overview(env, town, case_offi
     monkeypatch.setitem(policy.POLICY, ("GET", f"{API}/housing/needs"), frozenset({"housing_officer"}))
     monkeypatch.setitem(policy.POLICY, ("GET", f"{API}/housing/offers"), frozenset({"housing_officer",
                                                                                      "case_officer"}))
-    body = _ok(case_officer.get(url))
+    body = ok(case_officer.get(url))
     assert body["housing_needs"] is None
     assert [o["id"] for o in body["housing_offers"]] == [full_person["offer"]["id"]]
 
@@ -96,11 +87,11 @@ def test_changing_a_list_routes_policy_changes_the_overview(env, town, case_offi
 def test_every_row_shown_is_audited_as_an_overview_read(env, town, case_officer, housing_officer, full_person):
     rows = full_person
     url = f"{API}/persons/{rows['person']['id']}/overview"
-    _ok(case_officer.get(url))
-    _ok(housing_officer.get(url))
+    ok(case_officer.get(url))
+    ok(housing_officer.get(url))
 
     auditor = env.caller("auditor", town)
-    events = _ok(auditor.get(f"{API}/audit", query_string={
+    events = ok(auditor.get(f"{API}/audit", query_string={
         "person_id": rows["person"]["id"], "action": "read", "page_size": 200}))
     shown = {(e["role"], e["object_type"], e["object_id"]) for e in events if e["detail"] == "overview"}
     by_case_officer = {("referral", rows["referral"]["id"]), ("decision", rows["granted"]["id"]),
@@ -117,7 +108,7 @@ def test_every_row_shown_is_audited_as_an_overview_read(env, town, case_officer,
 
 
 def test_the_openapi_document_describes_every_section(env):
-    spec = _ok(env.anonymous().get(f"{API}/openapi.json"))
+    spec = ok(env.anonymous().get(f"{API}/openapi.json"))
     schemas = spec["components"]["schemas"]
     operation = spec["paths"][f"{API}/persons/{{person_id}}/overview"]["get"]
     ref = operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from plans_helpers import API, ok
+
+from tests.helpers import ok
+
+API = "/api/v1/plans"
 
 
 @pytest.fixture

@@ -1,7 +1,10 @@
 """Who sees and changes which plans, and that every access is audited."""
 
 import pytest
-from plans_helpers import API, ok
+
+from tests.helpers import ok
+
+API = "/api/v1/plans"
 
 
 def test_coordinator_sees_and_changes_only_its_own_plans(active_plan, coordinator, other_coordinator):

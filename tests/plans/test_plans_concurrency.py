@@ -5,7 +5,6 @@ import threading
 import uuid
 
 import pytest
-from plans_helpers import API, ok
 from sqlalchemy.exc import IntegrityError
 
 from service.common.tenancy import tenant_scope
@@ -13,6 +12,9 @@ from service.extensions import db
 from service.persons.models import Person
 from service.persons.national_id import generate_synthetic_national_id
 from service.plans.models import IndividualPlan
+from tests.helpers import ok
+
+API = "/api/v1/plans"
 
 
 def _raw_plan(person_id, municipality_id, **fields) -> IndividualPlan:

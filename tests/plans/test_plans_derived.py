@@ -7,13 +7,13 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from plans_helpers import API, ok
-
 from service.common.tenancy import tenant_scope
 from service.extensions import db
 from service.plans import reports, rules
 from service.plans.models import IndividualPlan
-from tests.helpers import at
+from tests.helpers import at, ok
+
+API = "/api/v1/plans"
 
 
 def _overdue(body: dict) -> bool:

@@ -7,13 +7,15 @@ import datetime as dt
 import uuid
 
 import pytest
-from plans_helpers import API, etag, ok
 
 from service.common.errors import Conflict
 from service.common.tenancy import tenant_scope
 from service.extensions import db
 from service.plans import services
 from service.plans.models import IndividualPlan
+from tests.helpers import etag, ok
+
+API = "/api/v1/plans"
 
 
 def test_coordinator_takes_a_plan_from_request_to_active_with_content(case_officer, coordinator, make_person):

@@ -6,13 +6,15 @@ import uuid
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from plans_helpers import API, ok
 
 from service.common.deadlines import add_months
 from service.common.tenancy import tenant_scope
 from service.extensions import db
 from service.persons.models import Person
 from service.plans import reports, rules
+from tests.helpers import ok
+
+API = "/api/v1/plans"
 
 
 @pytest.mark.parametrize("start, months, expected", [

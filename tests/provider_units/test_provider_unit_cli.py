@@ -2,14 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
-
-@pytest.fixture
-def cli(app, db_connection):
-    runner = app.test_cli_runner()
-    return lambda *args: runner.invoke(args=list(args))
-
 
 def test_the_operator_adds_units_and_providers_name_them(cli, town):
     created = cli("provider-unit", "create", "--municipality", town, "--name", "Psykisk helseteam")

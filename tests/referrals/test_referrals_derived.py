@@ -10,14 +10,9 @@ from service.common.tenancy import tenant_scope
 from service.extensions import db
 from service.referrals import services
 from service.referrals.models import Referral
-from tests.helpers import at
+from tests.helpers import at, ok
 
 API = "/api/v1/referrals"
-
-
-def _ok(response, status=200) -> dict:
-    assert response.status_code == status, response.get_json()
-    return response.get_json()
 
 
 def _overdue(body: dict) -> bool:
@@ -26,7 +21,7 @@ def _overdue(body: dict) -> bool:
 
 
 def _overview_referrals(caller, person_id: str) -> dict:
-    return {r["id"]: r for r in _ok(caller.get(f"/api/v1/persons/{person_id}/overview"))["referrals"]}
+    return {r["id"]: r for r in ok(caller.get(f"/api/v1/persons/{person_id}/overview"))["referrals"]}
 
 
 def test_every_answer_carries_reply_overdue(case_officer, env, town, person, new_referral):
@@ -34,25 +29,25 @@ def test_every_answer_carries_reply_overdue(case_officer, env, town, person, new
     referral = new_referral(received_on="2026-01-20")
     assert _overdue(referral) is True  # POST
     url = f"{API}/{referral['id']}"
-    assert _overdue(_ok(case_officer.get(url))) is True
-    assert [_overdue(r) for r in _ok(case_officer.get(API))] == [True]
-    patched = _ok(case_officer.patch(url, json={"summary": "Ny opplysning"}, headers={"If-Match": '"v1"'}))
+    assert _overdue(ok(case_officer.get(url))) is True
+    assert [_overdue(r) for r in ok(case_officer.get(API))] == [True]
+    patched = ok(case_officer.patch(url, json={"summary": "Ny opplysning"}, headers={"If-Match": '"v1"'}))
     assert _overdue(patched) is True
-    assert _overdue(_ok(case_officer.post(f"{url}/start-assessment", json={}))) is True
+    assert _overdue(ok(case_officer.post(f"{url}/start-assessment", json={}))) is True
     colleague = env.caller("case_officer", town)
-    assert _overdue(_ok(case_officer.post(f"{url}/assign", json={"user_id": str(colleague.user_id)}))) is True
+    assert _overdue(ok(case_officer.post(f"{url}/assign", json={"user_id": str(colleague.user_id)}))) is True
     assert _overdue(_overview_referrals(case_officer, person["id"])[referral["id"]]) is True
-    replied = _ok(case_officer.post(f"{url}/preliminary-reply", json={
+    replied = ok(case_officer.post(f"{url}/preliminary-reply", json={
         "sent_on": "2026-02-18", "reason": "Venter på epikrise", "expected_by": "2026-03-20"}))
     assert _overdue(replied) is False  # the answer of the write is derived after it
-    assert _overdue(_ok(case_officer.get(url))) is False
+    assert _overdue(ok(case_officer.get(url))) is False
 
     withdrawn = new_referral(received_on="2026-01-20")
-    assert _overdue(_ok(case_officer.post(f"{API}/{withdrawn['id']}/withdraw", json={"on": "2026-03-02"}))) is False
+    assert _overdue(ok(case_officer.post(f"{API}/{withdrawn['id']}/withdraw", json={"on": "2026-03-02"}))) is False
     forwarded = new_referral(received_on="2026-01-20")
-    assert _overdue(_ok(case_officer.post(f"{API}/{forwarded['id']}/forward",
-                                          json={"to": "DPS", "on": "2026-03-02"}))) is False
-    assert {r["id"]: _overdue(r) for r in _ok(case_officer.get(API))} == {
+    assert _overdue(ok(case_officer.post(f"{API}/{forwarded['id']}/forward",
+                                         json={"to": "DPS", "on": "2026-03-02"}))) is False
+    assert {r["id"]: _overdue(r) for r in ok(case_officer.get(API))} == {
         referral["id"]: False, withdrawn["id"]: False, forwarded["id"]: False}
 
 
@@ -60,7 +55,7 @@ def test_deciding_the_referral_ends_the_overdue_answer(case_officer, new_referra
     referral = new_referral(received_on="2026-01-20")
     assert referral["reply_overdue"] is True
     new_decision(referral_id=referral["id"], decided_on="2026-03-02", valid_from="2026-03-02")
-    body = _ok(case_officer.get(f"{API}/{referral['id']}"))
+    body = ok(case_officer.get(f"{API}/{referral['id']}"))
     assert body["status"] == "decided" and _overdue(body) is False
 
 
@@ -69,11 +64,11 @@ def test_reply_overdue_follows_the_clock_without_a_write(case_officer, person, n
     url = f"{API}/{referral['id']}"
     assert _overdue(referral) is False
     frozen_clock.set(at("2026-03-10"))  # the due day itself is not overdue
-    assert _overdue(_ok(case_officer.get(url))) is False
+    assert _overdue(ok(case_officer.get(url))) is False
     frozen_clock.set(at("2026-03-11"))
-    body = _ok(case_officer.get(url))
+    body = ok(case_officer.get(url))
     assert _overdue(body) is True and body["version"] == referral["version"]  # nothing was written
-    assert [_overdue(r) for r in _ok(case_officer.get(API))] == [True]
+    assert [_overdue(r) for r in ok(case_officer.get(API))] == [True]
     assert _overdue(_overview_referrals(case_officer, person["id"])[referral["id"]]) is True
 
 
