@@ -216,3 +216,6 @@ SEES_EVERY_PLAN = roles_for("POST", f"{API}/plans")
 REFERRAL_ASSIGNEES = roles_for("POST", f"{_REFERRAL}/start-assessment")
 # A plan's coordinator (as a user) is one who may run the plan.
 PLAN_COORDINATOR_ROLES = roles_for("POST", f"{API}/plans/<uuid:plan_id>/activate")
+# Who requests plans but does not run them edits a plan only while it is a request: the
+# content of a plan in preparation or active is the coordinator's (service.plans.services).
+EDITS_ONLY_REQUESTED_PLANS = SEES_EVERY_PLAN - PLAN_COORDINATOR_ROLES

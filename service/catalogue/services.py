@@ -49,9 +49,9 @@ def seed_new_municipality(municipality) -> None:
 def service_type(code: str | None, *, field: str = "service_code", for_new_use: bool = True) -> ServiceType:
     row = db.session.scalar(sa.select(ServiceType).where(ServiceType.code == code)) if code else None
     if row is None:
-        raise ValidationFailed.field(field, _("unknown service code %(code)s", code=repr(code)) if code else _("required"))
+        raise ValidationFailed.field(field, _("unknown service code %(code)s", code=code) if code else _("required"))
     if for_new_use and not row.active:
-        raise ValidationFailed.field(field, _("service %(code)s is no longer offered", code=repr(code)))
+        raise ValidationFailed.field(field, _("service %(code)s is no longer offered", code=code))
     return row
 
 
@@ -82,18 +82,18 @@ def check_in_force(basis: LegalBasis, on: dt.date, *, field: str = "legal_basis"
         return
     if basis.replaced_by:
         message = _("legal basis %(code)s is not in force on %(date)s; it was replaced by %(replaced_by)s",
-                    code=repr(basis.code), date=format_day(on), replaced_by=repr(basis.replaced_by))
+                    code=basis.code, date=format_day(on), replaced_by=basis.replaced_by)
     else:
-        message = _("legal basis %(code)s is not in force on %(date)s", code=repr(basis.code), date=format_day(on))
+        message = _("legal basis %(code)s is not in force on %(date)s", code=basis.code, date=format_day(on))
     raise ValidationFailed.field(field, message)
 
 
 def legal_basis(code: str | None, *, field: str = "legal_basis", for_new_use: bool = True) -> LegalBasis:
     row = db.session.scalar(sa.select(LegalBasis).where(LegalBasis.code == code)) if code else None
     if row is None:
-        raise ValidationFailed.field(field, _("unknown legal basis %(code)s", code=repr(code)) if code else _("required"))
+        raise ValidationFailed.field(field, _("unknown legal basis %(code)s", code=code) if code else _("required"))
     if for_new_use and not row.active:
-        raise ValidationFailed.field(field, _("legal basis %(code)s is no longer in use", code=repr(code)))
+        raise ValidationFailed.field(field, _("legal basis %(code)s is no longer in use", code=code))
     return row
 
 
@@ -174,7 +174,7 @@ def _check_legal_basis_fields(row: LegalBasis) -> None:
         if row.replaced_by == row.code:
             raise ValidationFailed.field("replaced_by", _("a legal basis cannot replace itself"))
         if db.session.scalar(sa.select(LegalBasis.id).where(LegalBasis.code == row.replaced_by)) is None:
-            raise ValidationFailed.field("replaced_by", _("unknown legal basis %(code)s", code=repr(row.replaced_by)))
+            raise ValidationFailed.field("replaced_by", _("unknown legal basis %(code)s", code=row.replaced_by))
 
 
 def create_legal_basis(data: dict) -> LegalBasis:

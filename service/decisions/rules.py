@@ -69,7 +69,7 @@ def _validate(decision: Decision, *, complete: bool) -> None:
                  complete=complete)
     unit = decision.provider_unit
     if unit is not None and not unit.active and (decision.decided_on is None or complete):
-        raise ValidationFailed.field("provider_unit", _("the provider unit %(name)s is retired", name=repr(unit.name)))
+        raise ValidationFailed.field("provider_unit", _("the provider unit %(name)s is retired", name=unit.name))
     if decision.decided_on is not None:
         require_not_future("decided_on", decision.decided_on)
         if decision.referral_id is not None:

@@ -21,8 +21,7 @@ import sqlalchemy as sa
 from service.audit.services import record_many
 from service.auth.identity import current_user
 from service.auth.models import User
-from service.auth.policy import PLAN_COORDINATOR_ROLES
-from service.auth.roles import CASE_OFFICER
+from service.auth.policy import EDITS_ONLY_REQUESTED_PLANS, PLAN_COORDINATOR_ROLES
 from service.common import clock
 from service.common.concurrency import check_version, unique_or_duplicate
 from service.common.errors import Conflict, Duplicate, Forbidden, ValidationFailed, require_not_future
@@ -130,7 +129,7 @@ def update_plan(plan_id: uuid.UUID, data: dict, *, expected_version: int | None 
     if not plan.is_open:
         raise state_conflict(plan, N_("The plan is %(state)s; it cannot be changed."))
     user = current_user()
-    if user is not None and user.role == CASE_OFFICER and plan.status != REQUESTED:
+    if user is not None and user.role in EDITS_ONLY_REQUESTED_PLANS and plan.status != REQUESTED:
         raise Forbidden(_("A case officer edits a plan only while it is requested; it is %(state)s.",
                           state=state_name(plan)))
     changed = sorted(k for k in data if getattr(plan, k) != data[k])

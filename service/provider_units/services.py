@@ -50,7 +50,7 @@ def _unit_named(name: str) -> ProviderUnit | None:
 def _check_name_free(name: str, unit_id: uuid.UUID | None = None) -> None:
     other = _unit_named(name)
     if other is not None and other.id != unit_id:
-        raise Duplicate(_("A provider unit named %(name)s already exists.", name=repr(name)), existing_id=other.id)
+        raise Duplicate(_("A provider unit named %(name)s already exists.", name=name), existing_id=other.id)
 
 
 def create_unit(data: dict) -> ProviderUnit:
@@ -105,7 +105,7 @@ def resolve(*, name: str | None = None, unit_id: uuid.UUID | None = None, for_ne
     if name is not None:
         named = _unit_named(name.strip())
         if named is None:
-            raise _unknown(field, _("no provider unit named %(name)s", name=repr(name.strip())))
+            raise _unknown(field, _("no provider unit named %(name)s", name=name.strip()))
         if unit is not None and named.id != unit.id:
             raise ValidationFailed.field(field, _("names another unit than provider_unit_id"))
         unit = named
@@ -113,5 +113,5 @@ def resolve(*, name: str | None = None, unit_id: uuid.UUID | None = None, for_ne
         raise ValidationFailed.field(field, _("required"))
     if for_new_use and not unit.active:
         raise ValidationFailed.field(field if name is not None else "provider_unit_id",
-                                     _("the provider unit %(name)s is retired", name=repr(unit.name)))
+                                     _("the provider unit %(name)s is retired", name=unit.name))
     return unit

@@ -15,11 +15,6 @@ LABELLED = {"action": ("action_label", "audit_action"), "object_type": ("object_
             "role": ("role_label", "audit_role"), "outcome": ("outcome_label", "audit_outcome")}
 
 
-@pytest.fixture
-def auditor(env, town):
-    return env.caller("auditor", town)
-
-
 def access_log(auditor, person_id, **headers):
     response = auditor.get(f"{PERSONS}/{person_id}/access-log", headers=headers)
     assert response.status_code == 200, response.get_json()

@@ -14,11 +14,6 @@ PERSONS = "/api/v1/persons"
 UTC = dt.timezone.utc
 
 
-@pytest.fixture
-def auditor(env, town):
-    return env.caller("auditor", town)
-
-
 def access_log(auditor, person_id, **params):
     response = auditor.get(f"{PERSONS}/{person_id}/access-log", query_string=params)
     assert response.status_code == 200, response.get_json()
