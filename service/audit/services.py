@@ -20,12 +20,14 @@ from sqlalchemy import orm
 
 from service.audit.models import GENESIS_HASH, OBJECT_TYPES, OUTCOMES, SYSTEM_ROLE, AuditChainHead, AuditEvent
 from service.auth.identity import current_user
+from service.auth.models import Municipality, User
 from service.common import clock
 from service.common.errors import NotFound
 from service.common.i18n import _
 from service.common.pagination import page_of
 from service.common.tenancy import current_municipality_id
 from service.extensions import db
+from service.persons.models import Person
 
 
 def event_hash(event: AuditEvent) -> str:
@@ -117,8 +119,6 @@ def _with_actor_names(stmt: sa.Select) -> sa.Select:
     immutable, so refreshing ones already in the session (populate_existing) is safe
     and makes the name appear on them too.
     """
-    from service.auth.models import User
-
     same_town = sa.and_(User.id == AuditEvent.actor_id, User.municipality_id == AuditEvent.municipality_id)
     return (stmt.outerjoin(User, same_town)
             .options(orm.with_expression(AuditEvent.actor_name,
@@ -146,8 +146,6 @@ def access_log(person_id: uuid.UUID, page: int, page_size: int) -> tuple[list[Au
     on a body field, limited to the caller's need-to-know, which gives the auditor nobody)
     means something else.
     """
-    from service.persons.models import Person
-
     if db.session.get(Person, person_id) is None:
         raise NotFound(_("No such person."))
     items, total = list_events({"person_id": person_id}, page, page_size)
@@ -169,8 +167,6 @@ class ChainBreak:
 
 def verify_chains(municipality_number: str | None = None) -> tuple[int, ChainBreak | None]:
     """Walk every chain; return how many events were checked and the first break."""
-    from service.auth.models import Municipality
-
     stmt = sa.select(Municipality).order_by(Municipality.number)
     if municipality_number:
         stmt = stmt.where(Municipality.number == municipality_number)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, abort, g, request
 
+from service.audit.services import record
 from service.auth import policy
 from service.auth.services import authenticate
 from service.common.errors import Forbidden
@@ -44,7 +45,5 @@ def init_auth(app: Flask) -> None:
 
 def _record_denied(method: str, rule: str) -> None:
     """A refused attempt is itself audit evidence, kept even though the request fails."""
-    from service.audit.services import record
-
     record("denied", object_type="route", object_id=f"{method} {rule}"[:64], outcome="denied")
     db.session.commit()

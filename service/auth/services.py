@@ -10,6 +10,7 @@ import secrets
 import sqlalchemy as sa
 from flask import current_app
 
+from service.audit.services import start_chain
 from service.auth.models import ApiToken, Municipality, User
 from service.auth.roles import ALL_ROLES, PROVIDER
 from service.common import clock, contributions
@@ -29,8 +30,6 @@ def hash_token(token: str) -> str:
 
 
 def create_municipality(number: str, name: str) -> Municipality:
-    from service.audit.services import start_chain
-
     if not re.fullmatch(r"\d{4}", number or ""):
         raise ValidationFailed.field("number", "must be the four-digit municipality number")
     if not (name or "").strip():

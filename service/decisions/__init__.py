@@ -16,7 +16,9 @@ Which module plays which role:
 - ``loading``: need-to-know (incl. the provider's person scope) and loading with the
   derived state; the audit and state-conflict helpers every module shares.
 - ``rules``: the field rules (hours, period, legal basis in force, dates).
-- ``state`` / ``timeliness``: the derived state and the appeal deadlines, in SQL and Python.
+- ``state``: the derived state, in SQL and Python; ``periods``: the appeal deadline and
+  the one-year limit as date arithmetic; ``timeliness``: applies them to appeals whenever a
+  date they depend on changes.
 - ``signals``: ``decision_decided``, which plans listens to.
 - ``models``, ``schemas``, ``labels``, ``demo``: the tables, the API shapes, the codes' labels, demo data.
 """

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
 from service.common.models import EntityMixin, TenantMixin, sql_in
+from service.decisions.periods import appeal_deadline
 from service.extensions import db
 from service.provider_units.models import ProviderUnit
 
@@ -96,10 +97,8 @@ class Decision(EntityMixin, TenantMixin, db.Model):
 
     @property
     def appeal_deadline_on(self) -> dt.date | None:
-        """Last day to appeal (``timeliness.appeal_deadline``: the holiday calendar), from the
+        """Last day to appeal (``periods.appeal_deadline``: the holiday calendar), from the
         appeal period loaded with the decision; None while it is not notified."""
-        from service.decisions.timeliness import appeal_deadline  # timeliness imports this module
-
         if self.notified_on is not None and (self.appeal_period_days is None or self.appeal_period_moves is None):
             raise RuntimeError("decision loaded without its appeal period: load it with loading.select_with_state")
         return appeal_deadline(self.notified_on, self.appeal_period_days, self.appeal_period_moves)

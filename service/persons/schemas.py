@@ -4,11 +4,10 @@ from marshmallow import validate
 from service.common.fields import Date
 from service.persons.access import may_see_national_id
 from service.persons.models import MINOR_CHILDREN, SEXES
+from service.persons.national_id import mask_national_id
 
 
 def _masked(value: str | None) -> str | None:
-    from service.persons.national_id import mask_national_id
-
     return value if may_see_national_id() else mask_national_id(value)
 
 

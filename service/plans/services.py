@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 
@@ -32,7 +33,18 @@ from service.extensions import db
 from service.persons.access import referenced_person
 from service.persons.models import Person
 from service.plans import evaluations, goals, members
-from service.plans.models import ACTIVE, CLOSED, DECLINED, IN_PREPARATION, REQUESTED, IndividualPlan
+from service.plans.models import (
+    ACTIVE,
+    CLOSED,
+    DECLINED,
+    IN_PREPARATION,
+    REQUESTED,
+    IndividualPlan,
+    PlanEvaluation,
+    PlanGoal,
+    PlanMeasure,
+    PlanMember,
+)
 from service.plans.rules import (
     IP_SERVICE_CODE,
     OBJECT_PLAN,
@@ -290,11 +302,25 @@ def link_decision(person_id: uuid.UUID, decision_id: uuid.UUID, *, service_code:
 
 # --------------------------------------------------------------------------- person overview
 
-def plan_of(person_id: uuid.UUID) -> IndividualPlan | None:
-    """The person's plan the caller may read, for the person overview: the open plan, else the latest.
+@dataclass(frozen=True)
+class PlanWithParts:
+    """A plan with its current parts, for the person overview: a read model beside the ORM
+    row (nothing is stuck on the instance). Every other attribute is the plan's own."""
 
-    Attached to it: ``members`` (current), ``goals``, ``measures`` (planned or ongoing) and
-    ``last_evaluation``. Not audited: the caller audits what it shows.
+    plan: IndividualPlan
+    members: list[PlanMember]
+    goals: list[PlanGoal]
+    measures: list[PlanMeasure]
+    last_evaluation: PlanEvaluation | None
+
+    def __getattr__(self, name: str):
+        return getattr(self.plan, name)
+
+
+def plan_of(person_id: uuid.UUID) -> PlanWithParts | None:
+    """The person's plan the caller may read, for the person overview: the open plan, else the
+    latest, with its current members, goals, planned or ongoing measures and last evaluation.
+    Not audited: the caller audits what it shows.
     """
     plan = db.session.scalar(
         select_plans()
@@ -304,8 +330,6 @@ def plan_of(person_id: uuid.UUID) -> IndividualPlan | None:
         .limit(1))
     if plan is None:
         return None
-    plan.members = members.current_members(plan.id)
-    plan.goals = goals.goals_of(plan.id)
-    plan.measures = goals.current_measures(plan.id)
-    plan.last_evaluation = evaluations.last_evaluation(plan.id)
-    return plan
+    return PlanWithParts(plan, members=members.current_members(plan.id), goals=goals.goals_of(plan.id),
+                         measures=goals.current_measures(plan.id),
+                         last_evaluation=evaluations.last_evaluation(plan.id))

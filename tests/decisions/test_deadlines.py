@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from service.decisions.timeliness import appeal_deadline, deadline_met
+from service.decisions.periods import appeal_deadline, deadline_met
 from service.referrals.services import answer_due_on
 from tests.helpers import at
 
