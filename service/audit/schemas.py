@@ -2,19 +2,7 @@ import marshmallow as ma
 from marshmallow import validate
 
 from service.audit.models import ACTIONS, ACTOR_ROLES, OBJECT_TYPES, OUTCOMES
-from service.common.i18n import label
-
-
-class Label(ma.fields.String):
-    """The label of the code in ``attribute``, in the caller's language, as ``GET /labels``
-    gives it in ``domain``; null when the code is null."""
-
-    def __init__(self, domain: str, **kwargs):
-        super().__init__(dump_only=True, **kwargs)
-        self.domain = domain
-
-    def _serialize(self, value, attr, obj, **kwargs):
-        return None if value is None else label(self.domain, value, standalone=True)
+from service.common.fields import Label
 
 
 class AuditEventSchema(ma.Schema):

@@ -7,7 +7,7 @@ import datetime as dt
 import marshmallow as ma
 from marshmallow import validate
 
-from service.common.i18n import N_
+from service.common.i18n import N_, label
 
 # The calendar the service accepts. Python's dates end at 9999-12-31, and the rules
 # count forward from the dates they are given (deadlines, renewals, maximum stays of
@@ -46,3 +46,15 @@ class Section(ma.fields.Nested):
 
     def serialize(self, attr, obj, accessor=None, **kwargs):
         return self._serialize(obj, attr, obj, **kwargs) if self._present(obj) else None
+
+
+class Label(ma.fields.String):
+    """The label of the code in ``attribute``, in the caller's language, as ``GET /labels``
+    gives it in ``domain``; null when the code is null."""
+
+    def __init__(self, domain: str, **kwargs):
+        super().__init__(dump_only=True, **kwargs)
+        self.domain = domain
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return None if value is None else label(self.domain, value, standalone=True)

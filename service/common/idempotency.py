@@ -103,6 +103,8 @@ def _subject(response_body: str | None) -> tuple[str | None, uuid.UUID | None]:
 
 
 def _replay(row: IdempotencyKey) -> Response:
+    # common sits below the features and imports none at module level; a replayed answer
+    # discloses person data again, so it is audited like the first one.
     from service.audit.services import record
 
     response = Response(row.response_body, status=row.response_status)
