@@ -15,6 +15,7 @@ from service.auth.models import ApiToken, Municipality, User
 from service.auth.roles import ALL_ROLES, PROVIDER
 from service.common import clock, contributions
 from service.common.errors import Conflict, NotFound, ValidationFailed
+from service.common.i18n import _
 from service.common.pagination import page_of
 from service.common.tenancy import TenantNotSet, current_municipality_id, tenant_scope
 from service.extensions import db
@@ -31,11 +32,11 @@ def hash_token(token: str) -> str:
 
 def create_municipality(number: str, name: str) -> Municipality:
     if not re.fullmatch(r"\d{4}", number or ""):
-        raise ValidationFailed.field("number", "must be the four-digit municipality number")
+        raise ValidationFailed.field("number", _("must be the four-digit municipality number"))
     if not (name or "").strip():
-        raise ValidationFailed.field("name", "must not be empty")
+        raise ValidationFailed.field("name", _("must not be empty"))
     if db.session.scalar(sa.select(Municipality).where(Municipality.number == number)):
-        raise Conflict(f"municipality {number} already exists")
+        raise Conflict(_("Municipality %(number)s already exists.", number=number))
     municipality = Municipality(number=number, name=name.strip())
     db.session.add(municipality)
     db.session.flush()
@@ -49,7 +50,7 @@ def create_municipality(number: str, name: str) -> Municipality:
 def get_municipality_by_number(number: str) -> Municipality:
     municipality = db.session.scalar(sa.select(Municipality).where(Municipality.number == number))
     if municipality is None:
-        raise NotFound(f"no municipality with number {number}")
+        raise NotFound(_("No municipality with number %(number)s.", number=number))
     return municipality
 
 
@@ -59,13 +60,13 @@ def create_user(municipality_number: str, username: str, role: str, *,
     an unknown name is refused with the names there are: users never create units."""
     municipality = get_municipality_by_number(municipality_number)
     if not _USERNAME_RE.match(username or ""):
-        raise ValidationFailed.field("username", "use 2-80 lower-case letters, digits, '.', '_' or '-'")
+        raise ValidationFailed.field("username", _("use 2-80 lower-case letters, digits, '.', '_' or '-'"))
     if role not in ALL_ROLES:
-        raise ValidationFailed.field("role", f"must be one of {', '.join(ALL_ROLES)}")
+        raise ValidationFailed.field("role", _("must be one of %(choices)s", choices=", ".join(ALL_ROLES)))
     if role == PROVIDER and not provider_unit:
-        raise ValidationFailed.field("provider_unit", "a provider must belong to a provider unit")
+        raise ValidationFailed.field("provider_unit", _("a provider must belong to a provider unit"))
     if db.session.scalar(sa.select(User).where(User.username == username)):
-        raise Conflict(f"user {username} already exists")
+        raise Conflict(_("User %(username)s already exists.", username=username))
     unit = None
     if provider_unit:
         with tenant_scope(municipality.id):
@@ -80,7 +81,7 @@ def create_user(municipality_number: str, username: str, role: str, *,
 def get_user(username: str) -> User:
     user = db.session.scalar(sa.select(User).where(User.username == username))
     if user is None:
-        raise NotFound(f"no user {username}")
+        raise NotFound(_("No user %(username)s.", username=username))
     return user
 
 
@@ -108,10 +109,10 @@ def issue_token(username: str, *, ttl_days: int | None = None) -> tuple[ApiToken
     """Create a token; the plain token is returned once and never stored."""
     user = get_user(username)
     if user.disabled_at is not None:
-        raise Conflict(f"user {username} is disabled")
+        raise Conflict(_("User %(username)s is disabled.", username=username))
     ttl = ttl_days if ttl_days is not None else current_app.config["TOKEN_TTL_DAYS"]
     if ttl <= 0:
-        raise ValidationFailed.field("ttl_days", "must be positive")
+        raise ValidationFailed.field("ttl_days", _("must be positive"))
     plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(user_id=user.id, token_hash=hash_token(plain), hint=plain[:10],
                      expires_at=clock.now() + dt.timedelta(days=ttl))

@@ -5,6 +5,7 @@ from flask.cli import AppGroup
 from service.auth.models import Municipality
 from service.catalogue.services import seed_catalogue
 from service.common.cli import transactional
+from service.common.i18n import _
 from service.extensions import db
 
 catalogue_cli = AppGroup("catalogue", help="The service catalogue and legal bases.")
@@ -20,7 +21,7 @@ def catalogue_seed(number):
         stmt = stmt.where(Municipality.number == number)
     municipalities = db.session.scalars(stmt).all()
     if number and not municipalities:
-        raise click.ClickException(f"no municipality with number {number}")
+        raise click.ClickException(_("No municipality with number %(number)s.", number=number))
     for municipality in municipalities:
         bases, services = seed_catalogue(municipality.id)
         click.echo(f"{municipality.number} {municipality.name}: added {bases} legal bases, {services} services")

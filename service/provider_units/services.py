@@ -85,10 +85,10 @@ def update_unit(unit_id: uuid.UUID, data: dict, *, expected_version: int | None 
 def _unknown(field: str, what: str) -> ValidationFailed:
     names = list(db.session.scalars(sa.select(ProviderUnit.name).where(ProviderUnit.active.is_(True))
                                     .order_by(ProviderUnit.name)))
-    known = "; " + (_("known units: %(names)s", names=", ".join(names)) if names
-                    else _("the municipality has no provider units yet"))
-    return ValidationFailed(f"{field}: {what}{known}.", errors={field: [what + known]},
-                            known_units=names)
+    known = (_("known units: %(names)s", names=", ".join(names)) if names
+             else _("the municipality has no provider units yet"))
+    # Two field messages, each a whole text for the translator; the detail shows both.
+    return ValidationFailed(f"{field}: {what}; {known}.", errors={field: [what, known]}, known_units=names)
 
 
 def resolve(*, name: str | None = None, unit_id: uuid.UUID | None = None, for_new_use: bool = True,

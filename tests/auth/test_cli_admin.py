@@ -46,7 +46,7 @@ def test_municipality_create_refuses_a_bad_number(number, cli, app):
         before = db.session.scalar(sa.select(sa.func.count()).select_from(Municipality))
     result = cli("municipality", "create", "--number", number, "--name", "Feil")
     assert result.exit_code != 0
-    assert "four-digit" in result.output
+    assert "firesifrede kommunenummeret" in result.output  # the CLI speaks bokmål (DEFAULT_LOCALE)
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Municipality)) == before
 
@@ -55,7 +55,7 @@ def test_municipality_create_refuses_a_duplicate(cli, unused_number):
     assert cli("municipality", "create", "--number", unused_number, "--name", "Først").exit_code == 0
     again = cli("municipality", "create", "--number", unused_number, "--name", "Igjen")
     assert again.exit_code != 0
-    assert f"municipality {unused_number} already exists" in again.output
+    assert f"Kommune {unused_number} finnes allerede." in again.output
 
 
 def test_user_create_and_token_issue_authenticate(cli, env, town):
@@ -100,7 +100,7 @@ def test_user_create_refuses_a_provider_without_a_unit(cli, app, town):
 @pytest.mark.parametrize("args, message", [
     (["--username", "ola", "--role", "wizard"], "wizard"),
     (["--username", "Ola Nordmann", "--role", "planner"], "username"),
-    (["--username", "ola", "--role", "planner", "--municipality", "0000"], "no municipality"),
+    (["--username", "ola", "--role", "planner", "--municipality", "0000"], "Ingen kommune med nummer 0000"),
 ])
 def test_user_create_refuses_bad_input(args, message, cli, town):
     if "--municipality" not in args:
@@ -113,7 +113,7 @@ def test_user_create_refuses_bad_input(args, message, cli, town):
 def test_user_create_refuses_a_duplicate_username(cli, town):
     assert cli("user", "create", "--municipality", town, "--username", "dup.user", "--role", "admin").exit_code == 0
     again = cli("user", "create", "--municipality", town, "--username", "dup.user", "--role", "planner")
-    assert again.exit_code != 0 and "already exists" in again.output
+    assert again.exit_code != 0 and "finnes allerede" in again.output
 
 
 def test_token_revoke_stops_the_token(cli, env, town):
@@ -136,10 +136,10 @@ def test_user_disable_stops_every_token_and_new_ones(cli, env, town):
     assert result.exit_code == 0 and "disabled leaving.user" in result.output
     assert all(me(env, t).status_code == 401 for t in tokens)
     refused = cli("token", "issue", "--username", "leaving.user")
-    assert refused.exit_code != 0 and "disabled" in refused.output
+    assert refused.exit_code != 0 and "er deaktivert" in refused.output
 
 
 def test_commands_on_an_unknown_user_fail(cli):
     for command in (["token", "issue"], ["token", "revoke"], ["user", "disable"]):
         result = cli(*command, "--username", "nobody.here")
-        assert result.exit_code != 0 and "no user nobody.here" in result.output
+        assert result.exit_code != 0 and "Ingen bruker med brukernavnet «nobody.here»" in result.output

@@ -89,7 +89,8 @@ def test_a_name_the_register_lacks_is_422_listing_the_units(env, town, case_offi
     env.provider_unit(town, "Hjemmetjenesten")
     error = problem(case_officer.post(DECISIONS, json=decision_body(provider_unit="Psykisk helsetem")), 422)
     assert error["known_units"] == ["Hjemmetjenesten", "Psykisk helseteam"]
-    assert "Hjemmetjenesten, Psykisk helseteam" in error["errors"]["provider_unit"][0]
+    assert error["errors"]["provider_unit"] == ["no provider unit named Psykisk helsetem",
+                                                "known units: Hjemmetjenesten, Psykisk helseteam"]
     hjemme = env.provider_unit(town, "Hjemmetjenesten")
     mixed = decision_body(provider_unit="Psykisk helseteam", provider_unit_id=hjemme)
     assert "provider_unit" in problem(case_officer.post(DECISIONS, json=mixed), 422)["errors"]
