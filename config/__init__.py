@@ -56,16 +56,16 @@ class BaseConfig:
     # Domain
     TIMEZONE = "Europe/Oslo"
     ALLOW_SYNTHETIC_IDS = False
-    # Roles that see a person's national id unmasked (DESIGN §3 Person).
+    # Roles that see a person's national id unmasked (docs/security.md, "Need-to-know").
     NATIONAL_ID_VISIBLE_ROLES = ["case_officer", "admin"]
-    # Decisions whose valid_to falls within this many days are "expiring" (DESIGN §3, §4).
+    # Decisions whose valid_to falls within this many days are "expiring" (docs/cases.md, "Decisions").
     DECISION_EXPIRING_WINDOW_DAYS = 60
     # How long a stored Idempotency-Key answer is replayed before the key may be reused.
     IDEMPOTENCY_TTL_HOURS = 24
     # Individual plans: months from activation to the first evaluation when none is given.
     PLAN_EVALUATION_INTERVAL_MONTHS = 6
 
-    # Housing (DESIGN §5, §7). The risk class is the highest class whose features
+    # Housing (docs/housing.md). The risk class is the highest class whose features
     # (cumulative with every lower class) are all recorded and whose minimum
     # staffing the unit has; a unit missing a green feature has no class.
     HOUSING_RISK_RULES = [
@@ -76,7 +76,7 @@ class BaseConfig:
                                       "concealed_installations", "external_technical_room"],
          "min_staffing": "supervision"},
     ]
-    # Unit types acceptable for each need category (DESIGN §5).
+    # Unit types acceptable for each need category (docs/housing.md, "Matching").
     HOUSING_ACCEPTABLE_UNIT_TYPES = {
         "ordinary": ["ordinary_rental", "aftercare_flat"],
         "care_home_staffed": ["care_home", "staffed_complex"],
@@ -96,7 +96,7 @@ class BaseConfig:
                           "requires_substance_free": True},
         "aftercare": {"required_risk_class": "green", "required_staffing": "none"},
     }
-    # Soft score, term by term (DESIGN §5). Points are added; see docs/housing.md.
+    # Soft score, term by term. Points are added; see docs/housing.md.
     HOUSING_SCORE_WEIGHTS = {
         "urgency": {"normal": 0, "high": 20, "acute": 40},
         "days_waiting_per_day": 0.1,

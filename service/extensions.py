@@ -55,7 +55,7 @@ class ProblemApi(Api):
     """flask-smorest ``Api`` whose errors are RFC 9457 problem documents.
 
     Every blueprint it registers refuses query parameters its operations do not
-    declare (``service.common.http.refuse_unknown_query_parameters``; DESIGN §9).
+    declare (``service.common.http.refuse_unknown_query_parameters``; docs/architecture.md).
     """
 
     def register_blueprint(self, blp, **options):

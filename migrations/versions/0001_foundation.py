@@ -132,7 +132,7 @@ def upgrade():
 
 
 
-# The audit trail is append-only (DESIGN §3): the database itself refuses to
+# The audit trail is append-only (docs/architecture.md): the database itself refuses to
 # change or remove an event, whatever code or console tries.
 PG_GUARD = """
 CREATE FUNCTION audit_events_append_only() RETURNS trigger LANGUAGE plpgsql AS $$

@@ -1,6 +1,6 @@
 """cases: service catalogue, legal bases, referrals, decisions, appeals, idempotency keys
 
-The catalogue is per municipality (every table carries municipality_id, DESIGN §3):
+The catalogue is per municipality (every table carries municipality_id):
 new municipalities get it from ``seed_catalogue`` when they are created; the data
 step at the end gives municipalities that already exist the same starting rows.
 

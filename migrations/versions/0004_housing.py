@@ -276,7 +276,7 @@ def downgrade():
 
 # --- capacity triggers ---------------------------------------------------------------------
 # A unit never holds more pending offers plus active tenancies than its capacity
-# (DESIGN §3), guaranteed by the database whatever code writes the rows. The
+# (docs/housing.md), guaranteed by the database whatever code writes the rows. The
 # services also lock the unit row first (service/housing/capacity.py); these
 # triggers are the backstop. NOTE: a later SQLite batch migration that rebuilds
 # housing_offers or housing_tenancies drops these triggers; re-create them there.

@@ -1,4 +1,4 @@
-"""The audit trail: append-only, hash-chained per municipality (DESIGN §3)."""
+"""The audit trail: append-only, hash-chained per municipality (docs/architecture.md, "Audit trail")."""
 
 from __future__ import annotations
 

@@ -32,7 +32,7 @@ HOUSING_WRITERS = frozenset({HOUSING_OFFICER})
 HOUSING_UNIT_READERS = frozenset({HOUSING_OFFICER, CASE_OFFICER, PLANNER})
 HOUSING_NEED_READERS = frozenset({HOUSING_OFFICER, CASE_OFFICER})
 HOUSING_TENANCY_READERS = frozenset({HOUSING_OFFICER, PROVIDER})
-# The allocation office registers housing needs too (DESIGN §1, issue "Housing").
+# The allocation office registers housing needs too (docs/housing.md, "Roles").
 HOUSING_NEED_REGISTRARS = HOUSING_NEED_READERS
 CATALOGUE_READERS = PERSON_READERS | frozenset({PLANNER})
 CATALOGUE_WRITERS = frozenset({ADMIN})

@@ -1,4 +1,4 @@
-"""The roles of DESIGN §1. A user has exactly one role."""
+"""The roles (README, "Roles"). A user has exactly one role."""
 
 CASE_OFFICER = "case_officer"
 HOUSING_OFFICER = "housing_officer"

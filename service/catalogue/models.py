@@ -1,4 +1,4 @@
-"""The service catalogue and the legal bases decisions are made under (DESIGN §3).
+"""The service catalogue and the legal bases decisions are made under (docs/cases.md).
 
 Both are data, per municipality: every municipality gets the national KPR/IPLOS
 codes and the local mental-health and substance services seeded when it is

@@ -65,7 +65,7 @@ def _refuse_nul_characters() -> None:
 
 
 def etag_of(entity) -> str:
-    """The entity's ETag: its optimistic-locking version (DESIGN §3 ``version``)."""
+    """The entity's ETag: its optimistic-locking version (docs/architecture.md, "Concurrency")."""
     return f"v{entity.version}"
 
 
@@ -73,7 +73,7 @@ def etag_headers(entity) -> dict:
     return {"ETag": f'"{etag_of(entity)}"'}
 
 
-# --- preconditions: If-Match (DESIGN §9) -------------------------------------------------
+# --- preconditions: If-Match (docs/architecture.md) ---------------------------------------
 
 # One ETag, ``"v<version>"``, weak or strong (``W/"v3"``); the version without leading zeros.
 _ETAG_RE = re.compile(r'^(?:W/)?"v(0|[1-9][0-9]{0,17})"$')
@@ -152,7 +152,7 @@ def if_match(*, required: bool):
     return decorator
 
 
-# --- unknown query parameters (DESIGN §9: 422) ------------------------------------------
+# --- unknown query parameters (422; docs/architecture.md) --------------------------------
 
 def _schema_parameter_names(schema) -> set[str]:
     instance = schema() if isinstance(schema, type) else schema

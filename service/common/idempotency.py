@@ -1,4 +1,4 @@
-"""``Idempotency-Key`` for create routes (DESIGN §9).
+"""``Idempotency-Key`` for create routes (docs/cases.md, "Idempotency").
 
 A client that is not sure its POST arrived sends it again with the same
 ``Idempotency-Key`` header. The first successful answer is stored with the key

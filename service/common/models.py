@@ -1,4 +1,4 @@
-"""Columns every table shares (DESIGN §3): UUID id, timestamps, optimistic version."""
+"""Columns every table shares: UUID id, timestamps, optimistic version."""
 
 from __future__ import annotations
 

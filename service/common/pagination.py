@@ -29,7 +29,7 @@ def page_of(stmt: sa.Select, page: int, page_size: int) -> tuple[list, int]:
     return list(items), int(total or 0)
 
 
-# flask-smorest ``@blp.paginate(**PAGINATION)`` on every list (DESIGN §9: at most 200 a page).
+# flask-smorest ``@blp.paginate(**PAGINATION)`` on every list (at most 200 a page; README, "Using the API").
 # The one home of page sizes: a fixed rule of the API, not a setting (the decorator reads
 # it when the routes are defined, so a configuration key could not change it anyway).
 PAGINATION = {"page_size": 50, "max_page_size": 200}

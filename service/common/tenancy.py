@@ -1,6 +1,6 @@
 """Municipality scoping, applied once for every ORM query.
 
-Every person-level row belongs to one municipality (DESIGN §1). Views never
+Every person-level row belongs to one municipality. Views never
 filter by municipality themselves: the authenticated user's municipality is put
 on the application context and this hook adds ``municipality_id = :current`` to
 every SELECT/UPDATE/DELETE that touches a tenant-scoped model. A row of another

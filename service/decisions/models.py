@@ -1,4 +1,4 @@
-"""Decisions (enkeltvedtak) and appeals (klager) (DESIGN §3).
+"""Decisions (enkeltvedtak) and appeals (klager) (docs/cases.md).
 
 A decision's ``state`` is never stored: see ``service.decisions.state``. It, the id of the
 decision superseding it and its legal basis' appeal period are derived by the database when

@@ -1,4 +1,4 @@
-"""A decision's derived ``state`` (DESIGN §3), in Python and as SQL.
+"""A decision's derived ``state`` (docs/cases.md, "Decisions"), in Python and as SQL.
 
 Both functions implement the same table, first match wins:
 
@@ -14,7 +14,7 @@ Both functions implement the same table, first match wins:
 ``active``      otherwise
 ==============  =====================================================================
 
-"Active on date D" (DESIGN §3) is separate: decided, not refused,
+"Active on date D" is separate: decided, not refused,
 ``valid_from`` ≤ D, (``valid_to`` null or ≥ D), (``ended_on`` null or > D).
 """
 

@@ -1,4 +1,4 @@
-"""Housing: risk-classed units, the needs register, matching, offers and tenancies (DESIGN §3, §5, §7).
+"""Housing: risk-classed units, the needs register, matching, offers and tenancies (docs/housing.md).
 
 Housing has no ``services.py``: its service layer (routes.py → services → models.py +
 schemas.py) is one module per subject, each with the domain rules, need-to-know and

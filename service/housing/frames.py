@@ -1,4 +1,4 @@
-"""The units and needs matching works on, loaded as arrays (DESIGN §5).
+"""The units and needs matching works on, loaded as arrays (docs/housing.md, "Matching").
 
 One SQL select loads the units (with the places taken), one the needs (categorical
 codes computed by the database), one the current residents of each complex. Classes

@@ -1,4 +1,4 @@
-"""Matching units to needs (DESIGN §5): hard rules, an explained soft score, and an optimal proposal.
+"""Matching units to needs (docs/housing.md): hard rules, an explained soft score, and an optimal proposal.
 
 Everything is computed on arrays (``frames.py`` loads them: one SQL select for the
 units, one for the waiting needs, one for the current residents of each complex);
@@ -38,7 +38,7 @@ from service.housing.frames import (
 from service.housing.models import HOUSING_SITUATIONS, NEED_CATEGORIES, UNIT_TYPES, URGENCIES, HousingNeed, HousingUnit
 from service.housing.needs import waiting_clause
 
-# Rule codes in the order they are reported (DESIGN §5).
+# Rule codes in the order they are reported (docs/housing.md, "Matching").
 RULES = ("not_available", "class_too_low", "staffing_too_low", "unit_type_unsuitable",
          "substance_free_required", "substance_free_unit", "co_location_conflict", "no_capacity")
 TERMS = ("urgency", "days_waiting", "homelessness", "needed_by", "class_fit", "preferred_area")

@@ -1,4 +1,4 @@
-"""Housing tables (DESIGN §3: HousingUnit, HousingNeed, Offer, Tenancy).
+"""Housing tables: units, needs, offers, tenancies (docs/housing.md).
 
 Capacity is guarded in three layers: the services lock the unit row before they
 count (``capacity.claim_slot``), database triggers refuse a pending offer or an

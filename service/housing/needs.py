@@ -1,4 +1,4 @@
-"""The housing needs register: the waiting list (DESIGN §3 HousingNeed)."""
+"""The housing needs register: the waiting list (docs/housing.md, "Needs")."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Offers and tenancies (DESIGN §3 Offer, Tenancy): reserve, accept, decline, withdraw, end.
+"""Offers and tenancies (docs/housing.md): reserve, accept, decline, withdraw, end.
 
 Every change that adds to what a unit holds goes through ``capacity.claim_slot``
 (row lock + count); changes that free a place lock the unit too, so the unit's

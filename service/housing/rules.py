@@ -1,4 +1,4 @@
-"""Pure rules: risk class from features (DESIGN §7) and orderings (month arithmetic: ``common.deadlines``)."""
+"""Pure rules: risk class from features (docs/housing.md) and orderings (month arithmetic: ``common.deadlines``)."""
 
 from __future__ import annotations
 

@@ -54,7 +54,8 @@ class _UnitFields(ma.Schema):
     complex = ma.fields.String(allow_none=True, validate=validate.Length(min=1, max=120))
     district = ma.fields.String(allow_none=True, validate=validate.Length(max=80))
     unit_type = ma.fields.String(validate=validate.OneOf(UNIT_TYPES))
-    features = ma.fields.List(ma.fields.String(), metadata={"description": "Feature codes of DESIGN §7"})
+    features = ma.fields.List(ma.fields.String(), metadata={
+        "description": "Feature codes of the safety checklist; the risk class is derived from them"})
     risk_class_override = ma.fields.String(allow_none=True, validate=validate.OneOf(RISK_CLASSES),
                                            metadata={"description": "Manual class; null clears it"})
     class_override_reason = ma.fields.String(allow_none=True, validate=validate.Length(max=500))

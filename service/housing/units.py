@@ -1,4 +1,4 @@
-"""Housing units: register, correct, inspect, take out of use and back (DESIGN §3, §7).
+"""Housing units: register, correct, inspect, take out of use and back (docs/housing.md, "Units").
 
 Units are not person data, but every write is audited (object_type ``housing_unit``).
 """
@@ -38,7 +38,7 @@ def _check_features(features) -> list[str]:
 
 
 def _apply_class(unit: HousingUnit, data: dict) -> None:
-    """Re-derive the class; keep a manual class only with a reason (DESIGN §7)."""
+    """Re-derive the class; keep a manual class only with a reason (docs/housing.md, "Units")."""
     unit.derived_risk_class = derive_risk_class(unit.features, unit.staffing)
     if "risk_class_override" in data:
         manual = data["risk_class_override"]

@@ -1,4 +1,4 @@
-"""Persons: the citizens who apply for or receive services (DESIGN §3)."""
+"""Persons: the citizens who apply for or receive services (docs/legal-rules.md, "Persons")."""
 
 from __future__ import annotations
 

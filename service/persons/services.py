@@ -49,7 +49,7 @@ def _visible(stmt: sa.Select) -> sa.Select:
 
 def _birth_date_with_number(parsed: NationalId, given: dt.date | None, stored: dt.date | None,
                             number_changed: bool) -> dt.date:
-    """The birth date to store for a person with a national id (DESIGN §6).
+    """The birth date to store for a person with a national id (docs/legal-rules.md, "National identity number").
 
     The date decoded from the number is a default, never a rule: from 2032
     the individual number no longer tells the century, a D-number may carry

@@ -1,4 +1,4 @@
-"""Individual plans (individuell plan, IP) and coordinators (DESIGN §3 IndividualPlan).
+"""Individual plans (individuell plan, IP) and coordinators.
 
 pasient- og brukerrettighetsloven § 2-5 and helse- og omsorgstjenesteloven
 §§ 7-1, 7-2; the content follows forskrift om habilitering, rehabilitering,

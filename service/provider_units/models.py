@@ -1,4 +1,4 @@
-"""Provider units: the teams and services that deliver decisions (DESIGN §1, §9 ``/provider-units``).
+"""Provider units: the teams and services that deliver decisions (docs/cases.md, "Provider units").
 
 A register per municipality, edited by its administrator. Decisions and provider
 users point at a unit by id, so the provider's need-to-know rule compares ids and

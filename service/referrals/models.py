@@ -1,4 +1,4 @@
-"""Referrals (henvendelser/søknader) to the allocation office (DESIGN §3)."""
+"""Referrals (henvendelser/søknader) to the allocation office (docs/cases.md, "Referrals")."""
 
 from __future__ import annotations
 

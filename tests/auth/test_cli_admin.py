@@ -1,4 +1,4 @@
-"""The operator's CLI: municipalities, users, tokens (DESIGN §9)."""
+"""The operator's CLI: municipalities, users, tokens (README, "CLI")."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""People-facing text is bokmål unless the caller asks for English (DESIGN §9)."""
+"""People-facing text is bokmål unless the caller asks for English (docs/architecture.md)."""
 
 import pytest
 

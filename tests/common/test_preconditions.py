@@ -1,4 +1,4 @@
-"""If-Match behaves the same on every update and every action (DESIGN §9).
+"""If-Match behaves the same on every update and every action (docs/architecture.md).
 
 - An update (``PATCH``) needs ``If-Match``: 428 without it.
 - An action (``POST /…/{id}/<verb>``, including the creates under a resource such as

@@ -1,4 +1,4 @@
-"""Unknown query parameters are a 422 naming them (DESIGN §9), on every operation.
+"""Unknown query parameters are a 422 naming them (docs/architecture.md), on every operation.
 
 A misspelt or unsupported filter must not silently answer with everything: before,
 ``GET /persons?national_id=…`` returned the first page of every person. One check in

@@ -1,4 +1,4 @@
-"""Matching (DESIGN §5): hard rules named, score terms explained, optimal proposal beats greedy."""
+"""Matching (docs/housing.md): hard rules named, score terms explained, optimal proposal beats greedy."""
 
 from tests.housing.conftest import GREEN, RED, YELLOW, N, U
 

@@ -1,4 +1,4 @@
-"""Units: the traffic-light class from the checklist (DESIGN §7), overrides, inspections, availability."""
+"""Units: the traffic-light class from the checklist (docs/housing.md), overrides, inspections, availability."""
 
 import pytest
 import sqlalchemy as sa

@@ -40,7 +40,7 @@ def full_person(case_officer, housing_officer, make_person):
             "plan": plan, "need": need, "offer": offer, "tenancy_id": accepted["tenancy_id"]}
 
 
-# Written out by hand (DESIGN §1): who sees which kind of row about a person.
+# Written out by hand: who sees which kind of row about a person.
 VISIBLE = {
     "case_officer": {"referrals", "decisions", "appeals", "housing_needs", "plan"},
     "housing_officer": {"decisions", "housing_needs", "housing_offers", "housing_tenancies"},

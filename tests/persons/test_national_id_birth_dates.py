@@ -1,6 +1,6 @@
 """POST /api/v1/persons: the birth date decoded from a national id is a default, not a rule.
 
-DESIGN §6 and docs/legal-rules.md "National identity number". Every number is
+See docs/legal-rules.md, "National identity number". Every number is
 built here by computing its check digits, from combinations that have not
 been issued: year 27-39 with individual number 500-999 (the classic table's
 births 2027-2039), a first check digit valid only under the 2032 rule (not

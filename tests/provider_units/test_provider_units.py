@@ -1,4 +1,4 @@
-"""The provider-unit register (DESIGN §9 ``/provider-units``): kept by the administrator, named by
+"""The provider-unit register (docs/cases.md, "Provider units"): kept by the administrator, named by
 decisions and provider users, and the need-to-know rule of providers compares units by id."""
 
 from __future__ import annotations
