@@ -2,6 +2,7 @@ import click
 from flask.cli import AppGroup
 
 from service.common.cli import transactional
+from service.demo.generate import DEFAULT_MUNICIPALITY, SCALES, generate
 from service.demo.seed import DEMO_NAME, DEMO_NUMBER, demo_exists, seed_demo
 
 demo_cli = AppGroup("demo", help="Demo data (synthetic persons only).")
@@ -19,3 +20,16 @@ def demo_seed():
     click.echo(f"seeded demo municipality {DEMO_NUMBER} {DEMO_NAME}. Tokens (shown once):")
     for username, role, token in credentials:
         click.echo(f"  {role:<16} {username:<22} {token}")
+
+
+@demo_cli.command("generate")
+@click.option("--scale", type=click.Choice(sorted(SCALES)), default="municipal", show_default=True,
+              help="municipal ≈ 25,000 inhabitants; large = 100,000 persons, 1,000,000 decisions; tiny for tests.")
+@click.option("--municipality", "number", default=DEFAULT_MUNICIPALITY, show_default=True,
+              help="Four-digit municipality number; created if missing, refused if it already holds persons.")
+@click.option("--seed", type=int, default=1, show_default=True, help="Same seed, same rows and ids.")
+@click.option("--progress/--no-progress", default=True, help="Progress bar per table (on a terminal).")
+@transactional
+def demo_generate(scale, number, seed, progress):
+    """Generate a synthetic municipality at benchmark scale (bulk insert, synthetic ids only)."""
+    generate(scale, number, seed, progress=progress)
