@@ -10,20 +10,17 @@ from __future__ import annotations
 
 import uuid
 
-from service.common.concurrency import check_version
 from service.common.errors import require_not_future
 from service.common.i18n import N_
 from service.extensions import db
 from service.plans.models import DECLINED, IN_PREPARATION, REQUESTED, IndividualPlan
-from service.plans.rules import audit_plan, load_plan, reloaded, state_conflict
+from service.plans.rules import audit_plan, load_for_action, reloaded
 
 
 def give_consent(plan_id: uuid.UUID, data: dict, *, expected_version: int | None = None) -> IndividualPlan:
     """Record the person's consent; a requested plan moves to ``in_preparation``."""
-    plan = load_plan(plan_id)
-    check_version(plan, expected_version)
-    if not plan.is_open:
-        raise state_conflict(plan, N_("The plan is %(state)s; it cannot be consented to."))
+    plan = load_for_action(plan_id, expected_version, lambda plan: plan.is_open,
+                           N_("The plan is %(state)s; it cannot be consented to."))
     given_on = data["given_on"]
     require_not_future("given_on", given_on)
     detail = "consent"

@@ -12,14 +12,18 @@ import uuid
 import sqlalchemy as sa
 from flask import current_app
 
-from service.common.concurrency import check_version
 from service.common.deadlines import add_months
 from service.common.errors import ValidationFailed, require_not_future
 from service.common.i18n import N_, _
 from service.extensions import db
 from service.plans import parts
 from service.plans.models import ACTIVE, PlanEvaluation
-from service.plans.rules import OBJECT_EVALUATION, audit_plan, load_plan, require_not_before, state_conflict
+from service.plans.rules import (
+    OBJECT_EVALUATION,
+    audit_plan,
+    load_for_action,
+    require_not_before,
+)
 
 
 def first_evaluation_on(activated_on: dt.date) -> dt.date:
@@ -30,10 +34,8 @@ def first_evaluation_on(activated_on: dt.date) -> dt.date:
 
 def add_evaluation(plan_id: uuid.UUID, data: dict, *, expected_version: int | None = None) -> PlanEvaluation:
     """Record an evaluation of an active plan; the plan's next evaluation follows the latest one."""
-    plan = load_plan(plan_id)
-    check_version(plan, expected_version)
-    if plan.status != ACTIVE:
-        raise state_conflict(plan, N_("The plan is %(state)s; it cannot be evaluated."))
+    plan = load_for_action(plan_id, expected_version, lambda plan: plan.status == ACTIVE,
+                           N_("The plan is %(state)s; it cannot be evaluated."))
     evaluated_on = data["evaluated_on"]
     require_not_future("evaluated_on", evaluated_on)
     require_not_before("evaluated_on", evaluated_on, plan.activated_on,

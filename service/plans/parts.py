@@ -33,7 +33,8 @@ def load_for_content(plan_id: uuid.UUID, expected_version: int | None, *, before
     check_version(plan, expected_version)
     if plan.status not in WORKING_STATES:
         if plan.status == REQUESTED:
-            raise Conflict(_(before_consent, state=label("plan_status", plan.status)), code="consent_missing", state=plan.status)
+            raise Conflict(_(before_consent, state=label("plan_status", plan.status)), code="consent_missing",
+                           state=plan.status)
         raise state_conflict(plan, not_open)
     return plan
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Callable
 
 import sqlalchemy as sa
 from sqlalchemy.orm import with_expression
@@ -19,6 +20,7 @@ from service.auth.identity import current_user
 from service.auth.policy import SEES_EVERY_PLAN
 from service.auth.roles import COORDINATOR, PROVIDER
 from service.common import clock
+from service.common.concurrency import check_version
 from service.common.errors import InvalidState, NotFound, ValidationFailed
 from service.common.i18n import _, format_day, label
 from service.decisions.services import persons_decision
@@ -102,6 +104,18 @@ def state_name(plan: IndividualPlan) -> str:
 def state_conflict(plan: IndividualPlan, message: str, **params) -> InvalidState:
     """409 ``invalid_state``; ``message`` is an ``N_()`` text with ``%(state)s``, translated here."""
     return InvalidState(_(message, state=state_name(plan), **params), state=plan.status)
+
+
+def load_for_action(plan_id: uuid.UUID, expected_version: int | None,
+                    allowed: Callable[[IndividualPlan], bool], refused: str) -> IndividualPlan:
+    """The plan an action changes: readable by the caller (404), the version the caller saw
+    (412), and in a state the action is ``allowed`` in (409 with ``refused``, an ``N_()`` text
+    with ``%(state)s``) — checked in that order by every plan action."""
+    plan = load_plan(plan_id)
+    check_version(plan, expected_version)
+    if not allowed(plan):
+        raise state_conflict(plan, refused)
+    return plan
 
 
 def require_not_before(field: str, value: dt.date | None, earliest: dt.date | None, message: str) -> None:

@@ -27,7 +27,8 @@ class CoordinatorSchema(ma.Schema):
                              metadata={"description": "null for a named person outside the system"})
     name = ma.fields.Function(lambda plan: (plan.coordinator_user.display_name or plan.coordinator_user.username)
                               if plan.coordinator_user is not None else plan.coordinator_name,
-                              metadata={"type": "string", "description": "the user's display name, or the named person"})
+                              metadata={"type": "string",
+                                        "description": "the user's display name, or the named person"})
     contact = ma.fields.String(attribute="coordinator_contact", allow_none=True)
     appointed_on = Date(attribute="coordinator_appointed_on", allow_none=True)
 
@@ -54,7 +55,8 @@ class PlanSchema(ma.Schema):
     decision_id = ma.fields.UUID(dump_only=True, allow_none=True)
     next_evaluation_on = Date(dump_only=True, allow_none=True)
     evaluation_overdue = ma.fields.Boolean(
-        dump_only=True, metadata={"description": "Active and next_evaluation_on before today (derived by the database)"})
+        dump_only=True,
+        metadata={"description": "Active and next_evaluation_on before today (derived by the database)"})
     activated_on = Date(dump_only=True, allow_none=True)
     declined_on = Date(dump_only=True, allow_none=True)
     decline_reason = ma.fields.String(dump_only=True, allow_none=True)

@@ -24,7 +24,7 @@ from service.auth.identity import current_user
 from service.auth.models import User
 from service.auth.policy import EDITS_ONLY_REQUESTED_PLANS, PLAN_COORDINATOR_ROLES
 from service.common import clock
-from service.common.concurrency import check_version, unique_or_duplicate
+from service.common.concurrency import unique_or_duplicate
 from service.common.errors import Conflict, Duplicate, Forbidden, ValidationFailed, require_not_future
 from service.common.i18n import N_, _
 from service.common.pagination import page_of
@@ -51,11 +51,11 @@ from service.plans.rules import (
     audit_plan,
     audit_state,
     check_decision,
+    load_for_action,
     load_plan,
     reloaded,
     require_not_before,
     select_plans,
-    state_conflict,
     state_name,
     visible_plans_clause,
 )
@@ -136,10 +136,8 @@ _CONTENT_FIELDS = ("request_note", "needs", "person_contribution", "relatives_co
 
 def update_plan(plan_id: uuid.UUID, data: dict, *, expected_version: int | None = None) -> IndividualPlan:
     """Correct or complete the plan's content (the route requires If-Match)."""
-    plan = load_plan(plan_id)
-    check_version(plan, expected_version)
-    if not plan.is_open:
-        raise state_conflict(plan, N_("The plan is %(state)s; it cannot be changed."))
+    plan = load_for_action(plan_id, expected_version, lambda plan: plan.is_open,
+                           N_("The plan is %(state)s; it cannot be changed."))
     user = current_user()
     if user is not None and user.role in EDITS_ONLY_REQUESTED_PLANS and plan.status != REQUESTED:
         raise Forbidden(_("A case officer edits a plan only while it is requested; it is %(state)s.",
@@ -166,10 +164,8 @@ def update_plan(plan_id: uuid.UUID, data: dict, *, expected_version: int | None 
 
 def activate(plan_id: uuid.UUID, data: dict, *, expected_version: int | None = None) -> IndividualPlan:
     """Make the plan active: needs consent and a coordinator."""
-    plan = load_plan(plan_id)
-    check_version(plan, expected_version)
-    if plan.status != IN_PREPARATION:
-        raise state_conflict(plan, N_("The plan is %(state)s; it cannot be activated."))
+    plan = load_for_action(plan_id, expected_version, lambda plan: plan.status == IN_PREPARATION,
+                           N_("The plan is %(state)s; it cannot be activated."))
     if plan.consent_given_on is None:
         raise Conflict(_("The plan cannot be activated without the person's consent."), code="consent_missing")
     if not plan.has_coordinator:
@@ -192,10 +188,8 @@ def activate(plan_id: uuid.UUID, data: dict, *, expected_version: int | None = N
 
 def decline(plan_id: uuid.UUID, data: dict, *, expected_version: int | None = None) -> IndividualPlan:
     """The person declines the plan; with ``coordinator_only`` they keep the coordinator (§ 7-2)."""
-    plan = load_plan(plan_id)
-    check_version(plan, expected_version)
-    if plan.status not in (REQUESTED, IN_PREPARATION):
-        raise state_conflict(plan, N_("The plan is %(state)s; it cannot be declined."))
+    plan = load_for_action(plan_id, expected_version, lambda plan: plan.status in (REQUESTED, IN_PREPARATION),
+                           N_("The plan is %(state)s; it cannot be declined."))
     declined_on = data["declined_on"]
     require_not_future("declined_on", declined_on)
     require_not_before("declined_on", declined_on, plan.requested_on, _AFTER_REQUEST)
@@ -209,10 +203,8 @@ def decline(plan_id: uuid.UUID, data: dict, *, expected_version: int | None = No
 
 def close(plan_id: uuid.UUID, data: dict, *, expected_version: int | None = None) -> IndividualPlan:
     """End the plan (or the coordinator-only arrangement), recording why and when."""
-    plan = load_plan(plan_id)
-    check_version(plan, expected_version)
-    if not plan.is_open:
-        raise state_conflict(plan, N_("The plan is %(state)s; it cannot be closed."))
+    plan = load_for_action(plan_id, expected_version, lambda plan: plan.is_open,
+                           N_("The plan is %(state)s; it cannot be closed."))
     closed_on = data["closed_on"]
     require_not_future("closed_on", closed_on)
     require_not_before("closed_on", closed_on, plan.requested_on, _AFTER_REQUEST)
@@ -245,10 +237,8 @@ def _coordinator_user(user_id: uuid.UUID) -> User:
 
 def appoint_coordinator(plan_id: uuid.UUID, data: dict, *, expected_version: int | None = None) -> IndividualPlan:
     """Appoint (or replace) the coordinator: a user, or a named person outside the system."""
-    plan = load_plan(plan_id)
-    check_version(plan, expected_version)
-    if not plan.is_open:
-        raise state_conflict(plan, N_("The plan is %(state)s; it cannot be given a coordinator."))
+    plan = load_for_action(plan_id, expected_version, lambda plan: plan.is_open,
+                           N_("The plan is %(state)s; it cannot be given a coordinator."))
     appointed_on = data["appointed_on"]
     require_not_future("appointed_on", appointed_on)
     if data.get("user_id"):
