@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import click
 from flask.cli import AppGroup
 
@@ -24,12 +26,16 @@ def demo_seed():
 
 @demo_cli.command("generate")
 @click.option("--scale", type=click.Choice(sorted(SCALES)), default="municipal", show_default=True,
-              help="municipal ≈ 25,000 inhabitants; large = 100,000 persons, 1,000,000 decisions; tiny for tests.")
+              help="municipal ≈ 25,000 inhabitants; large = 100,000 persons, 1,000,000 decisions; "
+                   "regional a tenth of large; tiny for tests.")
 @click.option("--municipality", "number", default=DEFAULT_MUNICIPALITY, show_default=True,
               help="Four-digit municipality number; created if missing, refused if it already holds persons.")
 @click.option("--seed", type=int, default=1, show_default=True, help="Same seed, same rows and ids.")
 @click.option("--progress/--no-progress", default=True, help="Progress bar per table (on a terminal).")
+@click.option("--report-json", type=click.Path(dir_okay=False, writable=True, path_type=Path),
+              help="Also write the figures (rows and seconds per table, rows/s, open deadline "
+                   "conditions) to this JSON file, for the benchmark harness.")
 @transactional
-def demo_generate(scale, number, seed, progress):
+def demo_generate(scale, number, seed, progress, report_json):
     """Generate a synthetic municipality at benchmark scale (bulk insert, synthetic ids only)."""
-    generate(scale, number, seed, progress=progress)
+    generate(scale, number, seed, progress=progress, report_json=report_json)

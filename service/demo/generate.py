@@ -1,11 +1,11 @@
 """``demo generate``: a synthetic municipality at benchmark scale, inserted in bulk.
 
 Unlike ``demo seed`` (a small municipality built through the service functions, row by
-row), this writes whole tables with SQLAlchemy Core ``insert()`` and executemany in
-batches, so that a 25,000-inhabitant municipality (``municipal``) or a national-scale
+row), this writes whole tables in bulk (``bulk``: ``COPY`` on PostgreSQL, executemany
+on SQLite), so that a 25,000-inhabitant municipality (``municipal``) or a national-scale
 test set (``large``) is built in seconds to minutes. Every national id is synthetic
-(Skatteetaten's Tenor range, month + 80). The same ``seed`` gives the same rows (and, for the same
-municipality number, the same ids).
+(Skatteetaten's Tenor range, month + 80). The same ``seed`` gives the same rows (and,
+for the same municipality number, the same ids).
 
 Derived columns the services normally compute are computed here with the project's own
 functions: a referral's ``answer_due_on`` (``referrals.services.answer_due_on``), an
@@ -20,22 +20,27 @@ The proportions are in ``proportions`` (with their sources), the rows are built 
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 import click
 import sqlalchemy as sa
+from tqdm import tqdm
 
 from service.audit.services import record
 from service.auth import services as auth
 from service.auth.models import Municipality
+from service.common import clock
 from service.common.tenancy import tenant_scope
+from service.demo import bulk
+from service.demo.conditions import open_deadline_conditions
 from service.demo.proportions import SCALES
 from service.demo.rows import TABLES, RowBuilder
 from service.extensions import db
 from service.persons.models import Person
 
-BATCH_SIZE = 5_000
 DEFAULT_MUNICIPALITY = "9999"
 DEFAULT_NAME = "Syntetisk kommune"
 
@@ -45,8 +50,13 @@ class GenerateRefused(click.ClickException):
 
 
 def generate(scale_name: str, municipality_number: str = DEFAULT_MUNICIPALITY, seed: int = 1,
-             progress: bool = True, echo: Callable[[str], None] = click.echo) -> dict[str, int]:
-    """Generate one municipality's data; returns rows per table. The caller commits."""
+             progress: bool = True, echo: Callable[[str], None] = click.echo,
+             report_json: Path | None = None) -> dict[str, int]:
+    """Generate one municipality's data; returns rows per table. The caller commits.
+
+    ``report_json`` names a file for the figures the benchmark harness reads (rows and
+    seconds per table, rows/s, the open deadline conditions the data holds).
+    """
     scale = SCALES[scale_name]
     municipality = db.session.scalar(sa.select(Municipality).where(Municipality.number == municipality_number))
     if municipality is None:
@@ -60,16 +70,23 @@ def generate(scale_name: str, municipality_number: str = DEFAULT_MUNICIPALITY, s
         generated = time.perf_counter()
         counts: dict[str, int] = {}
         seconds: dict[str, float] = {}
-        for model, object_type in TABLES:
-            table = model.__table__
-            batch = rows[table.name]
-            table_started = time.perf_counter()
-            _insert(table, batch, progress)
-            seconds[table.name] = time.perf_counter() - table_started
-            counts[table.name] = len(batch)
-            record("create", object_type, detail=f"generated {len(batch)} rows (demo generate)")
-        db.session.flush()
-    finished = time.perf_counter()
+        connection = db.session.connection()
+        tables = [model.__table__ for model, _ in TABLES]
+        with bulk.constraints_after_load(connection, tables):
+            for model, object_type in TABLES:
+                table = model.__table__
+                batch = rows.pop(table.name)  # freed as soon as it is written
+                table_started = time.perf_counter()
+                with tqdm(total=len(batch), desc=table.name, unit="rows", disable=not progress or None) as bar:
+                    bulk.insert(connection, table, batch, bar.update)
+                seconds[table.name] = time.perf_counter() - table_started
+                counts[table.name] = len(batch)
+                del batch
+                record("create", object_type, detail=f"generated {counts[table.name]} rows (demo generate)")
+            db.session.flush()
+        bulk.analyze(connection, tables)
+        finished = time.perf_counter()
+        conditions = open_deadline_conditions(municipality.id)
     total = sum(counts.values())
     echo(f"generated municipality {municipality_number} ({scale_name}, seed {seed}) in {finished - started:.1f} s "
          f"(building rows {generated - started:.1f} s, inserting {finished - generated:.1f} s)")
@@ -77,17 +94,15 @@ def generate(scale_name: str, municipality_number: str = DEFAULT_MUNICIPALITY, s
     for name, count in counts.items():
         echo(f"  {name:<20} {count:>10,}  {count / max(seconds[name], 1e-9):>14,.0f}")
     echo(f"  {'total':<20} {total:>10,}  {total / max(finished - generated, 1e-9):>14,.0f}  "
-         f"(end to end {total / max(finished - started, 1e-9):,.0f} rows/s)")
+         f"(end to end {total / max(finished - started, 1e-9):,.0f} rows/s, {bulk.method(connection)})")
+    echo(f"open deadline conditions on {clock.today():%d.%m.%Y}: {sum(conditions.values()):,} "
+         f"({', '.join(f'{kind} {n:,}' for kind, n in conditions.items())})")
+    if report_json is not None:
+        report_json.write_text(json.dumps({
+            "scale": scale_name, "municipality": municipality_number, "seed": seed, "method": bulk.method(connection),
+            "rows": total, "seconds_build": generated - started, "seconds_insert": finished - generated,
+            "seconds_total": finished - started, "rows_per_second": total / max(finished - generated, 1e-9),
+            "tables": {name: {"rows": counts[name], "seconds": seconds[name]} for name in counts},
+            "open_deadline_conditions": conditions,
+        }, indent=2))
     return counts
-
-
-def _insert(table: sa.Table, rows: list[dict], progress: bool) -> None:
-    from tqdm import tqdm
-
-    with tqdm(total=len(rows), desc=table.name, unit="rows", disable=not progress or None, leave=True) as bar:
-        for start in range(0, len(rows), BATCH_SIZE):
-            chunk = rows[start:start + BATCH_SIZE]
-            db.session.execute(sa.insert(table), chunk)
-            bar.update(len(chunk))
-
-

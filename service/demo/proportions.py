@@ -34,6 +34,8 @@ class Scale:
 SCALES = {
     # 25,000 inhabitants: 3 % = 750 service users; the persons table also holds applicants.
     "municipal": Scale(persons=1_000, service_users=750, decisions=2_600, units=90, needs=130),
+    # Between the two, for the growth curve (docs/performance.md): a tenth of ``large``.
+    "regional": Scale(persons=10_000, service_users=7_500, decisions=100_000, units=1_000, needs=500),
     "large": Scale(persons=100_000, service_users=75_000, decisions=1_000_000, units=10_000, needs=5_000),
     "tiny": Scale(persons=50, service_users=36, decisions=120, units=16, needs=12),
 }
@@ -71,15 +73,19 @@ IP_SERVICE = "individuell-plan-koordinator"
 # What each decision chain ends in on the generation date (the last decision; the earlier
 # ones of a chain were renewed and are superseded). Shares are this generator's assumption.
 FINAL_STATES = (
-    ("active", 34), ("expiring", 10), ("untimed", 20), ("expired", 12), ("ended", 10),
+    ("active", 28), ("expiring", 16), ("untimed", 20), ("expired", 12), ("ended", 10),
     ("refused", 8), ("upcoming", 2), ("draft", 4),
 )
+# Running decisions with an evaluation date (evaluate_by), spread from EVALUATE_BY_DAYS[0] to
+# [1] days around the generation date, so that some evaluations are due or overdue.
+EVALUATED_SHARE = 0.6
+EVALUATE_BY_DAYS = (-60, 120)
 PERIOD_DAYS = (91, 182, 365, 365, 730)
 SECOND_SERVICE_SHARE = 0.3   # users with a decision on a second type of service
 APPEAL_SHARE_REFUSED = 0.15
 APPEAL_SHARE_GRANTED = 0.01
 PLAN_SHARE = 0.15            # service users with an individual plan
-OPEN_REFERRAL_SHARE = 0.05   # of persons, referrals still being answered
+OPEN_REFERRAL_SHARE = 0.08   # of persons, referrals still being answered
 
 # Housing stock per 100 units, shaped like Kragerø kommune, "Delplan for psykisk helse og rus
 # 2019-2040", 4.1.3 and 6: Holt and Sjådamveien 37-39 (two complexes with staff round the

@@ -19,6 +19,8 @@ from service.decisions.timeliness import apply_deadlines
 from service.demo.proportions import (
     APPEAL_SHARE_GRANTED,
     APPEAL_SHARE_REFUSED,
+    EVALUATE_BY_DAYS,
+    EVALUATED_SHARE,
     FINAL_STATES,
     GREEN,
     GROUP_SERVICES,
@@ -194,7 +196,8 @@ class RowBuilder:
                 outcome="refused" if refused else ("partly_granted" if self.rng.random() < 0.1 else "granted"),
                 hours_per_week=self.hours(group) if service.hour_based and not refused else None,
                 valid_from=None if refused else frm, valid_to=None if refused else to,
-                evaluate_by=None, provider_unit_id=None, reasoning=None,
+                evaluate_by=self.evaluate_by() if last and final in ("active", "expiring", "untimed") else None,
+                provider_unit_id=None, reasoning=None,
                 decided_on=decided, decided_by=None, notified_on=notified, notification_sent_on=sent,
                 notification_channel=None if sent is None else self.rng.choice(("letter", "digital_mailbox")),
                 ended_on=ended, end_reason="Tjenesten avsluttet etter avtale" if ended else None,
@@ -228,6 +231,11 @@ class RowBuilder:
             frm = t + d(days=r(0, 30))
             return frm, frm + d(days=period), None
         return None, None, None  # refused
+
+    def evaluate_by(self) -> dt.date | None:
+        if self.rng.random() >= EVALUATED_SHARE:
+            return None
+        return self.today + dt.timedelta(days=self.rng.randint(*EVALUATE_BY_DAYS))
 
     def decided_on(self, valid_from: dt.date | None, floor: dt.date) -> dt.date:
         day = (valid_from or self.days_ago(0, 1500)) - dt.timedelta(days=self.rng.randint(0, 21))

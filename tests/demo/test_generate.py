@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+import os
+import uuid
+
+import flask_migrate
+import pytest
 import sqlalchemy as sa
 
+from service import create_app
 from service.audit.models import AuditEvent
 from service.auth.models import Municipality
 from service.common.tenancy import tenant_scope
 from service.decisions.loading import select_with_state
 from service.decisions.models import Appeal, Decision
+from service.demo import bulk
 from service.demo.proportions import SCALES
 from service.demo.rows import TABLES, RowBuilder
 from service.extensions import db
@@ -149,3 +158,101 @@ def test_refuses_a_second_generate_into_the_same_municipality(app, cli):
     assert again.exit_code != 0
     assert "already holds persons" in again.output
     assert counts(app, "7109") == before
+
+
+def test_report_json_holds_rows_rates_and_open_deadline_conditions(app, cli, tmp_path):
+    report = tmp_path / "report.json"
+    result = cli("demo", "generate", "--scale", "tiny", "--municipality", "7110", "--no-progress",
+                 "--report-json", str(report))
+    assert result.exit_code == 0, result.output
+    figures = json.loads(report.read_text())
+    rows = counts(app, "7110")
+    assert {name: table["rows"] for name, table in figures["tables"].items()} == rows
+    assert figures["rows"] == sum(rows.values()) and figures["rows_per_second"] > 0
+    assert figures["method"] in ("COPY", "executemany")
+    conditions = figures["open_deadline_conditions"]
+    assert "open deadline conditions on 03.03.2026" in result.output
+    with app.app_context(), tenant_scope(municipality_id("7110")):
+        decisions = db.session.scalars(select_with_state()).all()
+    # the SQL counts agree with the decisions' own state, computed in Python
+    assert conditions["decision_expiring"] == sum(d.state == "expiring" for d in decisions) > 0
+    assert conditions["decision_untimed"] == sum(
+        d.state == "active" and d.valid_to is None and d.outcome != "refused" for d in decisions) > 0
+
+
+def test_large_holds_fifty_thousand_open_deadline_conditions_by_construction(app, cli, tmp_path):
+    """The proportions, not luck, give the scheduler's benchmark its work: measured on
+    ``municipal`` and scaled by persons (``large`` itself takes minutes), with a margin."""
+    report = tmp_path / "report.json"
+    result = cli("demo", "generate", "--scale", "municipal", "--municipality", "7111", "--no-progress",
+                 "--report-json", str(report))
+    assert result.exit_code == 0, result.output
+    conditions = json.loads(report.read_text())["open_deadline_conditions"]
+    scale_up = SCALES["large"].persons / SCALES["municipal"].persons
+    assert sum(conditions.values()) * scale_up >= 1.2 * 50_000, conditions
+    for kind in ("referral_reply_due", "decision_expiring", "decision_evaluation_due", "decision_untimed",
+                 "plan_evaluation_due", "plan_coordinator_missing", "unit_inspection_due"):
+        assert conditions[kind] > 0, kind
+
+
+@pytest.fixture
+def empty_postgres_app(database_url, dialect):
+    """A migrated database of its own: the suite's tables hold rows other tests committed."""
+    if dialect != "postgresql":
+        pytest.skip("constraints are dropped and recreated around COPY on PostgreSQL only; "
+                    "SQLite loads with executemany")
+    url = sa.engine.make_url(database_url)
+    name = f"{url.database}_bulk_{os.getpid()}"
+    server = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+    with server.connect() as connection:
+        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}"')
+        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    scratch = create_app("testing", {"SQLALCHEMY_DATABASE_URI": url.set(database=name)
+                                     .render_as_string(hide_password=False)})
+    try:
+        with scratch.app_context():
+            flask_migrate.upgrade()
+        yield scratch
+    finally:
+        with scratch.app_context():
+            db.engine.dispose()
+        with server.connect() as connection:
+            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}"')
+        server.dispose()
+
+
+def test_a_bulk_load_into_empty_tables_restores_every_constraint_and_index(empty_postgres_app):
+    # Constraints by definition; indexes by table, columns, uniqueness and whether partial
+    # (PostgreSQL prints a recreated partial index's predicate in a different but equal form).
+    catalogue = sa.text(
+        "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE connamespace = 'public'::regnamespace "
+        "UNION ALL SELECT indexrelid::regclass::text, concat_ws(' ', indrelid::regclass, indkey, indisunique, "
+        "indpred IS NOT NULL) FROM pg_index WHERE indrelid::regclass::text NOT LIKE 'pg_%' ORDER BY 1, 2")
+    tables = [model.__table__ for model, _ in TABLES]
+    with empty_postgres_app.app_context(), db.engine.connect() as connection:
+        before = connection.execute(catalogue).all()
+        with bulk.constraints_after_load(connection, tables) as dropped:
+            assert dropped
+            assert len(connection.execute(catalogue).all()) < len(before)
+        assert connection.execute(catalogue).all() == before
+        connection.rollback()
+        # a row that breaks a foreign key fails the load when the keys come back, and the
+        # rollback leaves every constraint in place
+        now = dt.datetime.now(dt.timezone.utc)
+        with pytest.raises(sa.exc.IntegrityError, match="fk_referrals"):
+            with bulk.constraints_after_load(connection, tables):
+                connection.execute(sa.insert(Referral.__table__), [dict(
+                    id=uuid.uuid4(), municipality_id=uuid.uuid4(), person_id=uuid.uuid4(),
+                    received_on=dt.date(2026, 3, 1), source="gp", channel="form", requested_services=[],
+                    urgency="routine", status="received", answer_due_on=dt.date(2026, 4, 1),
+                    created_at=now, updated_at=now, version=1)])
+        connection.rollback()
+        assert connection.execute(catalogue).all() == before
+        assert connection.execute(sa.text("SELECT count(*) FROM referrals")).scalar() == 0
+
+
+def test_a_load_into_tables_that_hold_rows_keeps_the_constraints(app, cli):
+    generate(cli, "7112")
+    with app.app_context():
+        with bulk.constraints_after_load(db.session.connection(), [m.__table__ for m, _ in TABLES]) as dropped:
+            assert not dropped
