@@ -56,8 +56,10 @@ class BaseConfig:
     # Domain
     TIMEZONE = "Europe/Oslo"
     ALLOW_SYNTHETIC_IDS = False
-    # Roles that see a person's national id unmasked (docs/security.md, "Need-to-know").
-    NATIONAL_ID_VISIBLE_ROLES = ["case_officer", "admin"]
+    # Who sees which rows and fields is the access matrix in code (service/auth/matrix.py,
+    # docs/security.md), not a setting. A provider keeps seeing a person this many days after
+    # the last decision its unit delivered to them ended (the "served" row rule).
+    PROVIDER_ACCESS_AFTER_END_DAYS = 90
     # Decisions whose valid_to falls within this many days are "expiring" (docs/cases.md, "Decisions").
     DECISION_EXPIRING_WINDOW_DAYS = 60
     # How long a stored Idempotency-Key answer is replayed before the key may be reused.

@@ -127,12 +127,13 @@ def _register_blueprints(app: Flask) -> None:
     from service.housing.routes import blp as housing_blp
     from service.labels.routes import blp as labels_blp
     from service.overview.routes import blp as overview_blp
+    from service.persons.routes import blocks_blp as person_blocks_blp
     from service.persons.routes import blp as persons_blp
     from service.plans.routes import blp as plans_blp
     from service.provider_units.routes import blp as provider_units_blp
     from service.referrals.routes import blp as referrals_blp
 
-    for blueprint in (health_blp, auth_blp, persons_blp, overview_blp, audit_blp, catalogue_blp,
+    for blueprint in (health_blp, auth_blp, persons_blp, person_blocks_blp, overview_blp, audit_blp, catalogue_blp,
                       provider_units_blp, referrals_blp, decisions_blp, plans_blp, housing_blp,
                       labels_blp):
         api.register_blueprint(blueprint)

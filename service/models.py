@@ -14,7 +14,7 @@ from service.housing.models import (  # noqa: F401
     Tenancy,
 )
 from service.jobs.models import SchedulerHeartbeat  # noqa: F401
-from service.persons.models import Person  # noqa: F401
+from service.persons.models import Person, PersonBlock  # noqa: F401
 from service.plans.models import IndividualPlan, PlanEvaluation, PlanGoal, PlanMeasure, PlanMember  # noqa: F401
 from service.provider_units.models import ProviderUnit  # noqa: F401
 from service.referrals.models import Referral  # noqa: F401

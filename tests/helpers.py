@@ -10,18 +10,24 @@
 - ``openapi_path``: a Flask URL rule spelled as the OpenAPI document spells its path;
 - ``session_in_outer_transaction``: every session joins one outer transaction that
   is rolled back afterwards (the ``db_connection`` fixture per test, ``module_connection``
-  per module).
+  per module);
+- ``CaseRows``: gives a person a row of every kind the access matrix rules over (referral,
+  decision, appeal, plan with a measure, housing need, offer, tenancy) and records blocks,
+  through the API as the offices would (the security suite and the block tests).
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
+import itertools
 import json
 import re
 from collections.abc import Collection
 
 from service.extensions import AppSession, db
+from service.persons.national_id import generate_synthetic_national_id
 
 PROBLEM = "application/problem+json"
 OK_OR_CREATED = (200, 201)
@@ -87,3 +93,90 @@ def session_in_outer_transaction(app):
 def at(day: str) -> dt.datetime:
     """09:00 UTC on an ISO date (10:00 in Oslo: the same date), for ``frozen_clock.set``."""
     return dt.datetime.fromisoformat(day).replace(hour=9, tzinfo=dt.timezone.utc)
+
+
+# --- rows about a person, of every kind the access matrix rules over ---
+
+_API = "/api/v1"
+UNIT = "Psykisk helseteam"  # the provider's unit (tests/conftest.py's default)
+OTHER_UNIT = "Hjemmetjenesten"
+HOUSING_SERVICE = "bo-og-veiledning"  # report group housing_support
+HEALTH_SERVICE = "psykisk-helse-oppfolging"  # report group home_based
+GREEN = ["smoke_detector", "fire_extinguisher"]
+
+
+@dataclasses.dataclass
+class Case:
+    """A person and the ids of the rows ``CaseRows.case`` made about them."""
+
+    person: dict
+    ids: dict
+
+
+class CaseRows:
+    """Builds rows about persons through the API, as the offices would."""
+
+    _serials = itertools.count(1)
+    _labels = itertools.count(1)
+
+    def __init__(self, env, town, callers: dict):
+        self.env, self.town, self.callers = env, town, callers
+        env.provider_unit(town, OTHER_UNIT)
+
+    def person(self, name: str, born: dt.date = dt.date(1980, 3, 4), **fields) -> dict:
+        body = {"name": name, "national_id": generate_synthetic_national_id(born, next(self._serials)),
+                "sex": "female", "has_minor_children": "no", "district": "Sentrum", **fields}
+        return ok(self.callers["case_officer"].post(f"{_API}/persons", json=body), OK_OR_CREATED)
+
+    def case(self, person: dict, *, coordinator, unit: str = UNIT, service: str = HOUSING_SERVICE,
+             tenancy: bool = True) -> Case:
+        """A referral, a decided decision (with reasoning) and an appeal against it, an active plan
+        coordinated by ``coordinator`` with a goal and a measure resting on the decision, and a
+        housing need; with ``tenancy`` the need is offered a unit the person accepts."""
+        officer, housing = self.callers["case_officer"], self.callers["housing_officer"]
+        pid = person["id"]
+        ids = {"person": pid}
+        ids["referral"] = ok(officer.post(f"{_API}/referrals", json={
+            "person_id": pid, "received_on": "2026-02-10", "source": "gp", "channel": "electronic_message",
+            "requested_services": [service]}), OK_OR_CREATED)["id"]
+        decision = ok(officer.post(f"{_API}/decisions", json={
+            "person_id": pid, "service_code": service, "hours_per_week": 3, "valid_from": "2026-01-01",
+            "valid_to": "2026-12-31", "provider_unit": unit, "decided_on": "2025-12-15",
+            "reasoning": f"Vurdering for {person['name']}"}), OK_OR_CREATED)
+        ids["decision"], ids["reasoning"] = decision["id"], decision["reasoning"]
+        ids["appeal"] = ok(officer.post(f"{_API}/decisions/{decision['id']}/appeals",
+                                        json={"received_on": "2026-01-10"}), OK_OR_CREATED)["id"]
+        plan = ok(officer.post(f"{_API}/plans", json={"person_id": pid, "requested_on": "2026-01-15"}), OK_OR_CREATED)
+        url = f"{_API}/plans/{plan['id']}"
+        ok(officer.post(f"{url}/appoint-coordinator",
+                        json={"user_id": str(coordinator.user_id), "appointed_on": "2026-02-01"}), OK_OR_CREATED)
+        ok(coordinator.post(f"{url}/consent", json={"given_on": "2026-02-02", "scope": "Individuell plan"}),
+           OK_OR_CREATED)
+        ok(coordinator.post(f"{url}/activate", json={"activated_on": "2026-02-10"}), OK_OR_CREATED)
+        ids["plan"] = plan["id"]
+        ids["goal"] = ok(coordinator.post(f"{url}/goals", json={"area": "housing", "text": "Egen bolig"}),
+                         OK_OR_CREATED)["id"]
+        ids["measure"] = ok(coordinator.post(f"{url}/measures", json={
+            "goal_id": ids["goal"], "description": "Boveiledning", "responsible_organisation": unit,
+            "decision_id": decision["id"]}), OK_OR_CREATED)["id"]
+        ids["need"] = ok(housing.post(f"{_API}/housing/needs", json={
+            "person_id": pid, "category": "ordinary", "housing_situation": "housed_insecure",
+            "registered_on": "2026-03-01"}), OK_OR_CREATED)["id"]
+        if tenancy:
+            unit_id = self.unit()
+            ids["offer"] = ok(housing.post(f"{_API}/housing/offers", json={
+                "unit_id": unit_id, "need_id": ids["need"], "offered_on": "2026-03-02",
+                "respond_by": "2026-03-17"}), OK_OR_CREATED)["id"]
+            ids["tenancy"] = ok(housing.post(f"{_API}/housing/offers/{ids['offer']}/accept",
+                                             json={"start_on": "2026-03-03"}), OK_OR_CREATED)["tenancy_id"]
+            ids["unit"] = unit_id
+        return Case(person, ids)
+
+    def unit(self) -> str:
+        return ok(self.callers["housing_officer"].post(f"{_API}/housing/units", json={
+            "label": f"Sikker {next(self._labels)}", "unit_type": "ordinary_rental", "features": GREEN}),
+            OK_OR_CREATED)["id"]
+
+    def block(self, by, user, person: dict, reason: str = "related") -> str:
+        return ok(by.post(f"{_API}/persons/{person['id']}/blocks", json={"user_id": str(user.user_id),
+                                                                         "reason": reason}), OK_OR_CREATED)["id"]

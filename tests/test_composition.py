@@ -10,12 +10,25 @@ import pytest
 from flask import Flask
 
 import service
+from service.auth import matrix
 from service.catalogue.services import seed_new_municipality
 from service.common import contributions
 from service.common.contributions import Contributions
-from service.decisions.loading import provider_person_scope
+from service.decisions.loading import housing_service_decisions, provider_person_scope, served_decisions
 from service.decisions.signals import decision_decided
+from service.housing.needs import need_linked_decisions
+from service.plans.rules import own_plans, plan_linked_decisions
 from service.plans.services import coordinator_person_scope, on_decision_decided
+
+# The access matrix's named row rules and the features' clauses for them.
+ROW_RULES = {
+    (matrix.PERSON, matrix.SERVED): [provider_person_scope],
+    (matrix.DECISION, matrix.SERVED): [served_decisions],
+    (matrix.DECISION, matrix.HOUSING_RELATED): [housing_service_decisions, need_linked_decisions],
+    (matrix.PERSON, matrix.COORDINATED): [coordinator_person_scope],
+    (matrix.PLAN, matrix.OWN_PLANS): [own_plans],
+    (matrix.DECISION, matrix.PLAN_LINKED): [plan_linked_decisions],
+}
 
 
 def _import_every_module() -> list:
@@ -72,29 +85,37 @@ def test_init_app_contributes_to_that_app_only():
         feature.init_app(one)
 
     registry = contributions.for_app(one)
-    assert registry.person_scopes == {"provider": [provider_person_scope],
-                                      "coordinator": [coordinator_person_scope]}
+    assert registry.row_rules == ROW_RULES
     assert registry.municipality_initializers == [seed_new_municipality]
     assert list(decision_decided.receivers_for(one)) == [on_decision_decided]
     assert contributions.EXTENSION not in other.extensions
     assert not decision_decided.has_receivers_for(other)
 
 
+def test_every_named_row_rule_of_the_matrix_has_a_clause(app):
+    """A rule the matrix names but no feature contributes would show its rows to nobody."""
+    registry = app.extensions[contributions.EXTENSION]
+    named = {(res.name, rule) for res in matrix.MATRIX.values() for rule in res.rows.values()
+             if rule not in (matrix.ALL, matrix.OF_VISIBLE_PERSONS)}
+    assert named == set(ROW_RULES)
+    assert all(registry.row_rules_for(*key) for key in named)
+
+
 def test_create_app_registers_the_features_contributions(app):
     registry = app.extensions[contributions.EXTENSION]
-    assert registry.person_scopes["coordinator"] == [coordinator_person_scope]
-    assert registry.person_scopes["provider"] == [provider_person_scope]
+    for key, builders in ROW_RULES.items():
+        assert registry.row_rules_for(*key) == builders
     assert seed_new_municipality in registry.municipality_initializers
     assert on_decision_decided in list(decision_decided.receivers_for(app))
 
 
 def test_a_contribution_is_registered_once():
     registry = Contributions()
-    registry.add_person_scope("coordinator", coordinator_person_scope)
-    registry.add_person_scope("coordinator", coordinator_person_scope)
+    registry.add_row_rule(matrix.PERSON, matrix.COORDINATED, coordinator_person_scope)
+    registry.add_row_rule(matrix.PERSON, matrix.COORDINATED, coordinator_person_scope)
     registry.add_municipality_initializer(seed_new_municipality)
     registry.add_municipality_initializer(seed_new_municipality)
-    assert registry.scopes_for("coordinator") == [coordinator_person_scope]
+    assert registry.row_rules_for(matrix.PERSON, matrix.COORDINATED) == [coordinator_person_scope]
     assert registry.municipality_initializers == [seed_new_municipality]
     registry.add_labels({"risk_class": {"green": "Green"}})
     with pytest.raises(ValueError):

@@ -20,6 +20,7 @@ DOMAINS = {
     "audit_object_type": {
         "person": NP_("audit_object_type", "Person"),
         "person_search": NP_("audit_object_type", "Person search"),
+        "person_block": NP_("audit_object_type", "Per-person block"),
         "referral": NP_("audit_object_type", "Referral"),
         "decision": NP_("audit_object_type", "Decision"),
         "appeal": NP_("audit_object_type", "Appeal"),

@@ -16,7 +16,7 @@ ACTIONS = ("read", "create", "update", "delete", "export", "login", "denied")
 # What an event is about: every object type a feature records (``record_many`` refuses
 # any other, so the listings' OpenAPI enum holds). Each has a label in ``audit/labels.py``.
 OBJECT_TYPES = (
-    "person", "person_search",
+    "person", "person_search", "person_block",
     "referral", "decision", "appeal",
     "individual_plan", "plan_member", "plan_goal", "plan_measure", "plan_evaluation",
     "housing_unit", "housing_inspection", "housing_need", "housing_offer", "housing_tenancy",

@@ -1,4 +1,5 @@
-"""Municipalities, users, tokens, and who may call what (the role × route table in policy.py)."""
+"""Municipalities, users, tokens, and who may see and do what: the access matrix (matrix.py: rows
+and fields per role, applied by fields.py and persons.access) and the role × route table (policy.py)."""
 
 from flask import Flask
 

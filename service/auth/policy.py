@@ -3,51 +3,59 @@
 Keys are ``(METHOD, rule)`` exactly as Flask registers the rule. A route that is
 missing here is refused to everyone, and ``tests/security/test_policy.py`` fails
 until it is added, so a new endpoint cannot ship without a decision about it.
-Row-level need-to-know (a coordinator's own plans, a provider's own unit) is
-applied by the services on top of this table.
+The role sets of the resources that carry data come from the access matrix
+(``service/auth/matrix.py``), which also says which rows and fields each role sees
+(a coordinator's own plans, a provider's own unit, masked national ids); the services
+and the answers apply those rules on top of this table.
 """
 
 from __future__ import annotations
 
-from service.auth.roles import (
-    ADMIN,
-    ALL_ROLES,
-    AUDITOR,
-    CASE_OFFICER,
-    COORDINATOR,
-    HOUSING_OFFICER,
-    PLANNER,
-    PROVIDER,
-)
+from service.auth import matrix
+from service.auth.roles import ALL_ROLES, CASE_OFFICER, COORDINATOR, HOUSING_OFFICER
 
+# The role sets of the resources of the access matrix come from it (service/auth/matrix.py):
+# who may read a resource's rows may list and read them here, who writes them may write here.
 EVERYONE = frozenset(ALL_ROLES)
-PERSON_READERS = frozenset({CASE_OFFICER, HOUSING_OFFICER, COORDINATOR, PROVIDER, ADMIN})
-PERSON_WRITERS = frozenset({CASE_OFFICER, HOUSING_OFFICER, ADMIN})
-AUDIT_READERS = frozenset({AUDITOR})
-PLAN_READERS = frozenset({CASE_OFFICER, COORDINATOR, PROVIDER})
-PLAN_WRITERS = frozenset({CASE_OFFICER, COORDINATOR})
+PERSON_READERS = matrix.readers(matrix.PERSON)
+PERSON_WRITERS = matrix.writers(matrix.PERSON)
+AUDIT_READERS = matrix.readers(matrix.AUDIT_LOG)
+PLAN_READERS = matrix.readers(matrix.PLAN)
+PLAN_WRITERS = matrix.writers(matrix.PLAN)
+# Action by action within a plan: the coordinator runs it, the allocation office requests it.
 COORDINATORS = frozenset({COORDINATOR})
 CASE_OFFICERS = frozenset({CASE_OFFICER})
-HOUSING_WRITERS = frozenset({HOUSING_OFFICER})
-HOUSING_UNIT_READERS = frozenset({HOUSING_OFFICER, CASE_OFFICER, PLANNER})
-HOUSING_NEED_READERS = frozenset({HOUSING_OFFICER, CASE_OFFICER})
-HOUSING_TENANCY_READERS = frozenset({HOUSING_OFFICER, PROVIDER})
-# The allocation office registers housing needs too (docs/housing.md, "Roles").
-HOUSING_NEED_REGISTRARS = HOUSING_NEED_READERS
-CATALOGUE_READERS = PERSON_READERS | frozenset({PLANNER})
-CATALOGUE_WRITERS = frozenset({ADMIN})
-CASE_WRITERS = frozenset({CASE_OFFICER, ADMIN})
-REFERRAL_READERS = frozenset({CASE_OFFICER, ADMIN})
-# Providers see their own unit's decisions, coordinators and housing officers those of
-# persons they may see (row-level rules in service.decisions.loading).
-DECISION_READERS = PERSON_READERS
-APPEAL_READERS = frozenset({CASE_OFFICER, ADMIN})
+HOUSING_UNIT_WRITERS = matrix.writers(matrix.HOUSING_UNIT)
+HOUSING_UNIT_READERS = matrix.readers(matrix.HOUSING_UNIT)
+HOUSING_NEED_READERS = matrix.readers(matrix.HOUSING_NEED)
+# The allocation office registers housing needs too (docs/housing.md, "Roles"); changing,
+# parking and withdrawing them is the housing office's.
+HOUSING_NEED_REGISTRARS = matrix.writers(matrix.HOUSING_NEED)
+HOUSING_NEED_WRITERS = frozenset({HOUSING_OFFICER})
+HOUSING_OFFER_READERS = matrix.readers(matrix.HOUSING_OFFER)
+HOUSING_OFFER_WRITERS = matrix.writers(matrix.HOUSING_OFFER)
+HOUSING_TENANCY_READERS = matrix.readers(matrix.HOUSING_TENANCY)
+HOUSING_TENANCY_WRITERS = matrix.writers(matrix.HOUSING_TENANCY)
+HOUSING_MATCHERS = matrix.readers(matrix.HOUSING_MATCH)
+CATALOGUE_READERS = matrix.readers(matrix.SERVICE_CATALOGUE)
+CATALOGUE_WRITERS = matrix.writers(matrix.SERVICE_CATALOGUE)
+REFERRAL_READERS = matrix.readers(matrix.REFERRAL)
+REFERRAL_WRITERS = matrix.writers(matrix.REFERRAL)
+# Row-level rules (a provider's unit, a coordinator's plans, the housing group) are the
+# matrix's row rules, applied by the services (service.decisions.loading).
+DECISION_READERS = matrix.readers(matrix.DECISION)
+DECISION_WRITERS = matrix.writers(matrix.DECISION)
+APPEAL_READERS = matrix.readers(matrix.APPEAL)
+APPEAL_WRITERS = matrix.writers(matrix.APPEAL)
 # Colleagues' names and roles (to assign a referral, appoint a coordinator); no person data.
-USER_READERS = frozenset({CASE_OFFICER, ADMIN})
-# The register of provider units: whoever reads decisions (which name a unit), and planners
-# (reports count by unit); the administrator keeps it.
-PROVIDER_UNIT_READERS = DECISION_READERS | frozenset({PLANNER})
-PROVIDER_UNIT_WRITERS = frozenset({ADMIN})
+USER_READERS = matrix.readers(matrix.USER)
+# The register of provider units: whoever reads decisions (which name a unit), planners
+# (reports count by unit) and the administrator, who keeps it.
+PROVIDER_UNIT_READERS = matrix.readers(matrix.PROVIDER_UNIT)
+PROVIDER_UNIT_WRITERS = matrix.writers(matrix.PROVIDER_UNIT)
+# Per-person blocks: the allocation office records and lifts them, the auditor reads them.
+BLOCK_READERS = matrix.readers(matrix.PERSON_BLOCK)
+BLOCK_WRITERS = matrix.writers(matrix.PERSON_BLOCK)
 
 API = "/api/v1"
 _REFERRAL = f"{API}/referrals/<uuid:referral_id>"
@@ -76,6 +84,12 @@ POLICY: dict[tuple[str, str], frozenset[str]] = {
     ("PATCH", f"{API}/persons/<uuid:person_id>"): PERSON_WRITERS,
     ("GET", f"{API}/persons/<uuid:person_id>/overview"): PERSON_READERS,
     ("GET", f"{API}/persons/<uuid:person_id>/access-log"): AUDIT_READERS,
+    # per-person blocks (a user barred from a person)
+    ("GET", f"{API}/persons/<uuid:person_id>/blocks"): BLOCK_READERS,
+    ("POST", f"{API}/persons/<uuid:person_id>/blocks"): BLOCK_WRITERS,
+    ("GET", f"{API}/persons/<uuid:person_id>/blocks/<uuid:block_id>"): BLOCK_READERS,
+    ("POST", f"{API}/persons/<uuid:person_id>/blocks/<uuid:block_id>/lift"): BLOCK_WRITERS,
+    ("GET", f"{API}/person-blocks"): BLOCK_READERS,
     # audit
     ("GET", f"{API}/audit"): AUDIT_READERS,
     # --- cases: service catalogue, referrals, decisions, appeals ---
@@ -92,28 +106,28 @@ POLICY: dict[tuple[str, str], frozenset[str]] = {
     ("GET", f"{API}/provider-units/<uuid:provider_unit_id>"): PROVIDER_UNIT_READERS,
     ("PATCH", f"{API}/provider-units/<uuid:provider_unit_id>"): PROVIDER_UNIT_WRITERS,
     ("GET", f"{API}/referrals"): REFERRAL_READERS,
-    ("POST", f"{API}/referrals"): CASE_WRITERS,
+    ("POST", f"{API}/referrals"): REFERRAL_WRITERS,
     ("GET", _REFERRAL): REFERRAL_READERS,
-    ("PATCH", _REFERRAL): CASE_WRITERS,
-    ("POST", f"{_REFERRAL}/start-assessment"): CASE_WRITERS,
-    ("POST", f"{_REFERRAL}/assign"): CASE_WRITERS,
-    ("POST", f"{_REFERRAL}/preliminary-reply"): CASE_WRITERS,
-    ("POST", f"{_REFERRAL}/withdraw"): CASE_WRITERS,
-    ("POST", f"{_REFERRAL}/forward"): CASE_WRITERS,
+    ("PATCH", _REFERRAL): REFERRAL_WRITERS,
+    ("POST", f"{_REFERRAL}/start-assessment"): REFERRAL_WRITERS,
+    ("POST", f"{_REFERRAL}/assign"): REFERRAL_WRITERS,
+    ("POST", f"{_REFERRAL}/preliminary-reply"): REFERRAL_WRITERS,
+    ("POST", f"{_REFERRAL}/withdraw"): REFERRAL_WRITERS,
+    ("POST", f"{_REFERRAL}/forward"): REFERRAL_WRITERS,
     ("GET", f"{API}/decisions"): DECISION_READERS,
-    ("POST", f"{API}/decisions"): CASE_WRITERS,
+    ("POST", f"{API}/decisions"): DECISION_WRITERS,
     ("GET", _DECISION): DECISION_READERS,
-    ("PATCH", _DECISION): CASE_WRITERS,
-    ("POST", f"{_DECISION}/decide"): CASE_WRITERS,
-    ("POST", f"{_DECISION}/notify"): CASE_WRITERS,
-    ("POST", f"{_DECISION}/end"): CASE_WRITERS,
-    ("POST", f"{_DECISION}/renew"): CASE_WRITERS,
-    ("POST", f"{_DECISION}/discard"): CASE_WRITERS,
+    ("PATCH", _DECISION): DECISION_WRITERS,
+    ("POST", f"{_DECISION}/decide"): DECISION_WRITERS,
+    ("POST", f"{_DECISION}/notify"): DECISION_WRITERS,
+    ("POST", f"{_DECISION}/end"): DECISION_WRITERS,
+    ("POST", f"{_DECISION}/renew"): DECISION_WRITERS,
+    ("POST", f"{_DECISION}/discard"): DECISION_WRITERS,
     ("GET", f"{_DECISION}/appeals"): APPEAL_READERS,
-    ("POST", f"{_DECISION}/appeals"): CASE_WRITERS,
+    ("POST", f"{_DECISION}/appeals"): APPEAL_WRITERS,
     ("GET", f"{_DECISION}/appeals/<uuid:appeal_id>"): APPEAL_READERS,
-    ("PATCH", f"{_DECISION}/appeals/<uuid:appeal_id>"): CASE_WRITERS,
-    ("POST", f"{_DECISION}/appeals/<uuid:appeal_id>/status"): CASE_WRITERS,
+    ("PATCH", f"{_DECISION}/appeals/<uuid:appeal_id>"): APPEAL_WRITERS,
+    ("POST", f"{_DECISION}/appeals/<uuid:appeal_id>/status"): APPEAL_WRITERS,
     # --- plans (individual plans and coordinators) ---
     # Row-level need-to-know in service/plans/services.py: a coordinator only its own
     # plans, a provider the plans of the persons it serves, a case officer edits only requests.
@@ -148,32 +162,32 @@ POLICY: dict[tuple[str, str], frozenset[str]] = {
     # housing office's; a provider reads tenancies of the persons it serves (rows
     # filtered in service.housing.offers).
     ("GET", f"{API}/housing/units"): HOUSING_UNIT_READERS,
-    ("POST", f"{API}/housing/units"): HOUSING_WRITERS,
+    ("POST", f"{API}/housing/units"): HOUSING_UNIT_WRITERS,
     ("GET", f"{API}/housing/units/<uuid:unit_id>"): HOUSING_UNIT_READERS,
-    ("PATCH", f"{API}/housing/units/<uuid:unit_id>"): HOUSING_WRITERS,
+    ("PATCH", f"{API}/housing/units/<uuid:unit_id>"): HOUSING_UNIT_WRITERS,
     ("GET", f"{API}/housing/units/<uuid:unit_id>/inspections"): HOUSING_UNIT_READERS,
-    ("POST", f"{API}/housing/units/<uuid:unit_id>/inspections"): HOUSING_WRITERS,
-    ("POST", f"{API}/housing/units/<uuid:unit_id>/unavailable"): HOUSING_WRITERS,
-    ("POST", f"{API}/housing/units/<uuid:unit_id>/available"): HOUSING_WRITERS,
-    ("GET", f"{API}/housing/units/<uuid:unit_id>/candidates"): HOUSING_WRITERS,
+    ("POST", f"{API}/housing/units/<uuid:unit_id>/inspections"): HOUSING_UNIT_WRITERS,
+    ("POST", f"{API}/housing/units/<uuid:unit_id>/unavailable"): HOUSING_UNIT_WRITERS,
+    ("POST", f"{API}/housing/units/<uuid:unit_id>/available"): HOUSING_UNIT_WRITERS,
+    ("GET", f"{API}/housing/units/<uuid:unit_id>/candidates"): HOUSING_MATCHERS,
     ("GET", f"{API}/housing/needs"): HOUSING_NEED_READERS,
     ("POST", f"{API}/housing/needs"): HOUSING_NEED_REGISTRARS,
     ("GET", f"{API}/housing/needs/<uuid:need_id>"): HOUSING_NEED_READERS,
-    ("PATCH", f"{API}/housing/needs/<uuid:need_id>"): HOUSING_WRITERS,
-    ("POST", f"{API}/housing/needs/<uuid:need_id>/park"): HOUSING_WRITERS,
-    ("POST", f"{API}/housing/needs/<uuid:need_id>/resume"): HOUSING_WRITERS,
-    ("POST", f"{API}/housing/needs/<uuid:need_id>/withdraw"): HOUSING_WRITERS,
-    ("GET", f"{API}/housing/needs/<uuid:need_id>/candidates"): HOUSING_WRITERS,
-    ("POST", f"{API}/housing/allocation-proposal"): HOUSING_WRITERS,
-    ("GET", f"{API}/housing/offers"): HOUSING_WRITERS,
-    ("POST", f"{API}/housing/offers"): HOUSING_WRITERS,
-    ("GET", f"{API}/housing/offers/<uuid:offer_id>"): HOUSING_WRITERS,
-    ("POST", f"{API}/housing/offers/<uuid:offer_id>/accept"): HOUSING_WRITERS,
-    ("POST", f"{API}/housing/offers/<uuid:offer_id>/decline"): HOUSING_WRITERS,
-    ("POST", f"{API}/housing/offers/<uuid:offer_id>/withdraw"): HOUSING_WRITERS,
+    ("PATCH", f"{API}/housing/needs/<uuid:need_id>"): HOUSING_NEED_WRITERS,
+    ("POST", f"{API}/housing/needs/<uuid:need_id>/park"): HOUSING_NEED_WRITERS,
+    ("POST", f"{API}/housing/needs/<uuid:need_id>/resume"): HOUSING_NEED_WRITERS,
+    ("POST", f"{API}/housing/needs/<uuid:need_id>/withdraw"): HOUSING_NEED_WRITERS,
+    ("GET", f"{API}/housing/needs/<uuid:need_id>/candidates"): HOUSING_MATCHERS,
+    ("POST", f"{API}/housing/allocation-proposal"): HOUSING_MATCHERS,
+    ("GET", f"{API}/housing/offers"): HOUSING_OFFER_READERS,
+    ("POST", f"{API}/housing/offers"): HOUSING_OFFER_WRITERS,
+    ("GET", f"{API}/housing/offers/<uuid:offer_id>"): HOUSING_OFFER_READERS,
+    ("POST", f"{API}/housing/offers/<uuid:offer_id>/accept"): HOUSING_OFFER_WRITERS,
+    ("POST", f"{API}/housing/offers/<uuid:offer_id>/decline"): HOUSING_OFFER_WRITERS,
+    ("POST", f"{API}/housing/offers/<uuid:offer_id>/withdraw"): HOUSING_OFFER_WRITERS,
     ("GET", f"{API}/housing/tenancies"): HOUSING_TENANCY_READERS,
     ("GET", f"{API}/housing/tenancies/<uuid:tenancy_id>"): HOUSING_TENANCY_READERS,
-    ("POST", f"{API}/housing/tenancies/<uuid:tenancy_id>/end"): HOUSING_WRITERS,
+    ("POST", f"{API}/housing/tenancies/<uuid:tenancy_id>/end"): HOUSING_TENANCY_WRITERS,
 }
 
 def allowed_roles(method: str, rule: str) -> frozenset[str] | None:
@@ -199,23 +213,13 @@ def may(role: str, method: str, rule: str) -> bool:
     return role in roles_for(method, rule)
 
 
-# --- row-level need-to-know, derived from the table above --------------------------------
-# The services apply these on top of the route check; each follows the route that makes the
-# role work across the whole municipality, so changing that route changes every view.
+# --- who may be named where, derived from the table above ---------------------------------
+# Row-level need-to-know is the access matrix's (service/auth/matrix.py), not these.
 
-# Who registers persons works the municipality's caseload and sees every person; other roles
-# see only the persons a feature's scope gives them (service.persons.access).
-SEES_EVERY_PERSON = roles_for("POST", f"{API}/persons")
-# Who writes decisions sees every decision; a provider its unit's decided ones, other
-# readers those of the persons they may see (service.decisions.loading).
-SEES_EVERY_DECISION = roles_for("POST", f"{API}/decisions")
-# Who requests plans sees every plan; a coordinator the plans it coordinates, a provider
-# those of the persons it serves (service.plans.services).
-SEES_EVERY_PLAN = roles_for("POST", f"{API}/plans")
 # A referral is assigned to a user who may work on it.
 REFERRAL_ASSIGNEES = roles_for("POST", f"{_REFERRAL}/start-assessment")
 # A plan's coordinator (as a user) is one who may run the plan.
 PLAN_COORDINATOR_ROLES = roles_for("POST", f"{API}/plans/<uuid:plan_id>/activate")
 # Who requests plans but does not run them edits a plan only while it is a request: the
 # content of a plan in preparation or active is the coordinator's (service.plans.services).
-EDITS_ONLY_REQUESTED_PLANS = SEES_EVERY_PLAN - PLAN_COORDINATOR_ROLES
+EDITS_ONLY_REQUESTED_PLANS = roles_for("POST", f"{API}/plans") - PLAN_COORDINATOR_ROLES

@@ -18,27 +18,31 @@ from flask import Flask, current_app
 
 EXTENSION = "tjenestespor.contributions"
 
-# ``rule(user)`` returns a clause on ``Person`` selecting the persons that user serves.
-ScopeRule = Callable[[object], sa.ColumnElement[bool]]
+# ``builder(user)`` returns a clause on a resource's model selecting the rows a named row rule
+# of the access matrix (service/auth/matrix.py) gives that user, e.g. ("person", "served"):
+# the persons the provider's unit serves.
+RowRule = Callable[[object], sa.ColumnElement[bool]]
 # ``initializer(municipality)`` gives a new municipality its starting data, in the same transaction.
 MunicipalityInitializer = Callable[[object], None]
 
 
 @dataclass
 class Contributions:
-    person_scopes: dict[str, list[ScopeRule]] = field(default_factory=dict)
+    row_rules: dict[tuple[str, str], list[RowRule]] = field(default_factory=dict)
     municipality_initializers: list[MunicipalityInitializer] = field(default_factory=list)
     # {domain: {code: English label}}, for GET /labels and the names in problem texts.
     # Worklist flag kinds and report tables will be contributed here the same way.
     labels: dict[str, dict[str, str]] = field(default_factory=dict)
 
-    def add_person_scope(self, role: str, rule: ScopeRule) -> None:
-        rules = self.person_scopes.setdefault(role, [])
-        if rule not in rules:
-            rules.append(rule)
+    def add_row_rule(self, resource: str, rule: str, builder: RowRule) -> None:
+        """The clause of the access matrix's row rule ``rule`` on ``resource``; several
+        contributions to one rule are or-ed (each feature adds what its own data decides)."""
+        builders = self.row_rules.setdefault((resource, rule), [])
+        if builder not in builders:
+            builders.append(builder)
 
-    def scopes_for(self, role: str) -> list[ScopeRule]:
-        return list(self.person_scopes.get(role, ()))
+    def row_rules_for(self, resource: str, rule: str) -> list[RowRule]:
+        return list(self.row_rules.get((resource, rule), ()))
 
     def add_municipality_initializer(self, initializer: MunicipalityInitializer) -> None:
         if initializer not in self.municipality_initializers:

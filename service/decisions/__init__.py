@@ -13,7 +13,7 @@ Which module plays which role:
 - ``appeals``: appeals against a decision and their status.
 - ``drafting``: the writes the above share — a new draft from its fields, deciding it
   (which ends the decision it supersedes).
-- ``loading``: need-to-know (incl. the provider's person scope) and loading with the
+- ``loading``: need-to-know (the matrix's decision rules, incl. the provider's person scope) and loading with the
   derived state; the audit and state-conflict helpers every module shares.
 - ``rules``: the field rules (hours, period, legal basis in force, dates).
 - ``state``: the derived state, in SQL and Python; ``periods``: the appeal deadline and
@@ -27,12 +27,16 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from service.auth.roles import PROVIDER
+    from service.auth import matrix
     from service.common.contributions import for_app
-    from service.decisions.loading import provider_person_scope
+    from service.decisions.loading import housing_service_decisions, provider_person_scope, served_decisions
 
-    # A provider sees the persons its unit delivers a decided decision to.
-    for_app(app).add_person_scope(PROVIDER, provider_person_scope)
+    # The access matrix's rules that decisions decide: the persons and decisions a provider's
+    # unit serves, and the housing group's decisions a housing officer sees.
+    registry = for_app(app)
+    registry.add_row_rule(matrix.PERSON, matrix.SERVED, provider_person_scope)
+    registry.add_row_rule(matrix.DECISION, matrix.SERVED, served_decisions)
+    registry.add_row_rule(matrix.DECISION, matrix.HOUSING_RELATED, housing_service_decisions)
     # The labels of its codes (GET /api/v1/labels).
     from service.decisions.labels import DOMAINS as LABELS
     for_app(app).add_labels(LABELS)

@@ -11,6 +11,8 @@ import uuid
 import sqlalchemy as sa
 
 from service.audit.services import record, record_many
+from service.auth import matrix
+from service.auth.identity import current_user
 from service.common.concurrency import check_version
 from service.common.errors import InvalidState, NotFound, ValidationFailed, require_not_future
 from service.common.i18n import N_, _, format_day, label
@@ -19,6 +21,7 @@ from service.decisions.loading import fetch_decision, state_conflict
 from service.decisions.models import Appeal, Decision
 from service.decisions.timeliness import apply_deadlines
 from service.extensions import db
+from service.persons.access import rows_clause
 
 APPEAL_TRANSITIONS = {
     "received": ("reassessing",),
@@ -71,8 +74,14 @@ def create_appeal(decision_id: uuid.UUID, data: dict, *, expected_version: int |
     return appeal
 
 
+def _visible(stmt: sa.Select) -> sa.Select:
+    """Need-to-know: the appeals the caller's row rule gives (the access matrix), less any
+    about a person barred to them."""
+    return stmt.where(rows_clause(current_user(), matrix.APPEAL, Appeal.person_id))
+
+
 def _load(decision_id: uuid.UUID, appeal_id: uuid.UUID) -> Appeal:
-    appeal = db.session.get(Appeal, appeal_id)
+    appeal = db.session.scalar(_visible(sa.select(Appeal).where(Appeal.id == appeal_id)))
     if appeal is None or appeal.decision_id != decision_id or appeal.municipality_id != current_municipality_id():
         raise NotFound(_("No such appeal."))
     return appeal
@@ -80,7 +89,7 @@ def _load(decision_id: uuid.UUID, appeal_id: uuid.UUID) -> Appeal:
 
 def list_appeals(decision_id: uuid.UUID) -> list[Appeal]:
     fetch_decision(decision_id)
-    items = list(db.session.scalars(sa.select(Appeal).where(Appeal.decision_id == decision_id)
+    items = list(db.session.scalars(_visible(sa.select(Appeal)).where(Appeal.decision_id == decision_id)
                                     .order_by(Appeal.received_on, Appeal.id)))
     record_many("read", "appeal", [(a.id, a.person_id) for a in items], detail="list")
     return items
@@ -88,7 +97,7 @@ def list_appeals(decision_id: uuid.UUID) -> list[Appeal]:
 
 def appeals_of(person_id: uuid.UUID) -> list[Appeal]:
     """Every appeal by the person, oldest first (for the person overview; the caller audits)."""
-    return list(db.session.scalars(sa.select(Appeal).where(Appeal.person_id == person_id)
+    return list(db.session.scalars(_visible(sa.select(Appeal)).where(Appeal.person_id == person_id)
                                    .order_by(Appeal.received_on, Appeal.id)))
 
 

@@ -1,8 +1,12 @@
 """Loading decisions under need-to-know, with their derived state, and the helpers every decision module shares.
 
-Need-to-know: the roles in ``SEES_EVERY_DECISION`` see every decision; a provider sees the
-decided decisions delivered by their own unit (and, through ``provider_person_scope``, the
-persons those are about); everyone else sees the decisions of the persons they may see.
+Need-to-know is the access matrix's decision row rule (``service/auth/matrix.py``), applied
+by ``scope`` through ``persons.access.rows_clause``: the allocation office sees every
+decision; a provider the decisions its unit serves (``served_decisions``, and through
+``provider_person_scope`` the persons they are about); a housing officer those of the housing
+group (``housing_service_decisions``) or that a need rests on (contributed by housing); a
+coordinator those its open plans point at (contributed by plans). A role that does not write
+decisions sees only decided ones, and nobody sees a row about a person barred to them.
 A decision an answer shows is loaded through ``select_with_state``: the database derives its
 ``state`` (``decisions.state``), the id of the decision superseding it and its legal basis'
 appeal period (``query_expression`` attributes of ``Decision``; the appeal deadline is a
@@ -19,18 +23,21 @@ from flask import current_app
 from sqlalchemy.orm import with_expression
 
 from service.audit.services import record
+from service.auth import matrix
 from service.auth.identity import current_user
-from service.auth.policy import SEES_EVERY_DECISION
-from service.auth.roles import PROVIDER
-from service.catalogue.models import LegalBasis
+from service.catalogue.models import LegalBasis, ServiceType
 from service.common import clock
 from service.common.errors import InvalidState, NotFound
 from service.common.i18n import _, label
 from service.decisions.models import Decision
 from service.decisions.state import state_expression, superseded_by_expression
 from service.extensions import db
-from service.persons.access import visible_persons_clause
+from service.persons.access import rows_clause
 from service.persons.models import Person
+
+# The catalogue's report group of the services that are about housing (docs/cases.md):
+# a housing officer sees the decisions on them.
+HOUSING_REPORT_GROUP = "housing_support"
 
 
 def window_days() -> int:
@@ -40,26 +47,44 @@ def window_days() -> int:
 # --- need-to-know -----------------------------------------------------------------------
 
 def scope(stmt: sa.Select) -> sa.Select:
-    """Need-to-know: providers see decided decisions of their own unit; others the persons they may see."""
+    """Need-to-know: the decisions the caller's row rule gives (the access matrix), less any
+    about a person barred to them; a role that does not write decisions sees decided ones only."""
     user = current_user()
-    if user is None or user.role in SEES_EVERY_DECISION:
+    if user is None:
         return stmt
-    if user.role == PROVIDER:
-        return stmt.where(_of_providers_unit(user), Decision.decided_on.is_not(None))
-    return stmt.where(Decision.person_id.in_(sa.select(Person.id).where(visible_persons_clause(user))))
+    if user.role not in matrix.writers(matrix.DECISION):
+        stmt = stmt.where(Decision.decided_on.is_not(None), Decision.discarded_at.is_(None))
+    return stmt.where(rows_clause(user, matrix.DECISION, Decision.person_id))
 
 
-def _of_providers_unit(user) -> sa.ColumnElement[bool]:
-    """The decisions delivered by the provider's unit, compared by id (none without a unit)."""
+def served_decisions(user) -> sa.ColumnElement[bool]:
+    """The decisions the provider's unit serves: delivered by the unit (compared by id; none
+    without a unit), decided, not refused, and upcoming, running, or ended at most
+    ``PROVIDER_ACCESS_AFTER_END_DAYS`` ago (``ended_on`` is the first day without the
+    service, ``valid_to`` the last day with it)."""
     if user.provider_unit_id is None:
         return sa.false()
-    return Decision.provider_unit_id == user.provider_unit_id
+    cutoff = clock.today() - dt.timedelta(days=int(current_app.config["PROVIDER_ACCESS_AFTER_END_DAYS"]))
+    return sa.and_(
+        Decision.provider_unit_id == user.provider_unit_id,
+        Decision.decided_on.is_not(None),
+        Decision.discarded_at.is_(None),
+        Decision.outcome != "refused",
+        sa.or_(Decision.ended_on.is_(None), Decision.ended_on > cutoff),
+        sa.or_(Decision.valid_to.is_(None), Decision.valid_to >= cutoff),
+    )
 
 
 def provider_person_scope(user) -> sa.ColumnElement[bool]:
-    """A provider sees the persons with a decided decision delivered by their unit."""
-    return Person.id.in_(sa.select(Decision.person_id).where(
-        _of_providers_unit(user), Decision.decided_on.is_not(None)))
+    """A provider sees the persons its unit serves (``served_decisions``)."""
+    return Person.id.in_(sa.select(Decision.person_id).where(served_decisions(user)))
+
+
+def housing_service_decisions(user) -> sa.ColumnElement[bool]:
+    """Decisions on a service of the housing group (the municipality's own catalogue)."""
+    return sa.exists().where(ServiceType.code == Decision.service_code,
+                             ServiceType.municipality_id == Decision.municipality_id,
+                             ServiceType.report_group == HOUSING_REPORT_GROUP)
 
 
 # --- loading with the derived state -----------------------------------------------------

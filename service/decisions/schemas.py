@@ -2,6 +2,8 @@ import marshmallow as ma
 from marshmallow import validate
 from webargs.fields import DelimitedList
 
+from service.auth import matrix
+from service.auth.fields import NeedToKnow
 from service.common.fields import Date
 from service.decisions.models import APPEAL_STATUSES, NOTIFICATION_CHANNELS, OUTCOMES, STATES
 from service.provider_units.models import NAME_MAX as UNIT_NAME_MAX
@@ -9,7 +11,9 @@ from service.provider_units.models import NAME_MAX as UNIT_NAME_MAX
 _TEXT = validate.Length(max=20000)
 
 
-class DecisionSchema(ma.Schema):
+class DecisionSchema(NeedToKnow):
+    RESOURCE = matrix.DECISION
+
     id = ma.fields.UUID(dump_only=True)
     person_id = ma.fields.UUID(dump_only=True)
     referral_id = ma.fields.UUID(dump_only=True, allow_none=True)
@@ -23,7 +27,8 @@ class DecisionSchema(ma.Schema):
     provider_unit_id = ma.fields.UUID(dump_only=True, allow_none=True)
     provider_unit = ma.fields.Pluck("ProviderUnitNameSchema", "name", dump_only=True, allow_none=True,
                                     metadata={"description": "the unit's name"})
-    reasoning = ma.fields.String(dump_only=True, allow_none=True)
+    reasoning = ma.fields.String(dump_only=True, allow_none=True,
+                                 metadata={"description": "null also when your role may not read it"})
     decided_on = Date(dump_only=True, allow_none=True)
     decided_by = ma.fields.UUID(dump_only=True, allow_none=True)
     notified_on = Date(dump_only=True, allow_none=True, metadata={
@@ -125,7 +130,9 @@ class EndSchema(ma.Schema):
     end_reason = ma.fields.String(required=True, validate=validate.Length(min=2, max=2000))
 
 
-class AppealSchema(ma.Schema):
+class AppealSchema(NeedToKnow):
+    RESOURCE = matrix.APPEAL
+
     id = ma.fields.UUID(dump_only=True)
     decision_id = ma.fields.UUID(dump_only=True)
     person_id = ma.fields.UUID(dump_only=True)

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 from service.auth import services as auth
 from service.auth.models import Municipality
-from service.auth.roles import ALL_ROLES, PROVIDER
+from service.auth.roles import ADMIN, ALL_ROLES, CASE_OFFICER, PROVIDER
 from service.common import clock
 from service.common.tenancy import tenant_scope
 from service.extensions import db
@@ -32,6 +32,10 @@ GIVEN = ("Anne", "Ola", "Kari", "Per", "Ingrid", "Lars", "Marte", "Jonas", "Sofi
 FAMILY = ("Hansen", "Johansen", "Olsen", "Larsen", "Andersen", "Pedersen", "Nilsen",
           "Kristiansen", "Jensen", "Karlsen", "Berg", "Haugen", "Dahl", "Lie", "Moen")
 PERSON_COUNT = 140
+# The administrator is a technical role that sees no health data (docs/security.md, "The
+# access matrix"); a municipality that wants its administrator to work cases too gives that
+# person a second account with the case-officer role, as the demo does for its administrator.
+SECOND_ACCOUNTS = (("demo-admin-case-officer", CASE_OFFICER, f"Demo {ADMIN} (second account: {CASE_OFFICER})"),)
 
 
 def demo_exists() -> bool:
@@ -39,7 +43,7 @@ def demo_exists() -> bool:
 
 
 def seed_demo(rng_seed: int = 4014) -> list[tuple[str, str, str]]:
-    """Create the demo municipality; returns ``(username, role, token)`` per role."""
+    """Create the demo municipality; returns ``(username, role, token)`` per role, then the second accounts."""
     rng = random.Random(rng_seed)
     municipality = auth.create_municipality(DEMO_NUMBER, DEMO_NAME)
     with tenant_scope(municipality.id):
@@ -49,6 +53,10 @@ def seed_demo(rng_seed: int = 4014) -> list[tuple[str, str, str]]:
         username = f"demo-{role.replace('_', '-')}"
         auth.create_user(DEMO_NUMBER, username, role, display_name=f"Demo {role}",
                          provider_unit=DEMO_PROVIDER_UNIT if role == PROVIDER else None)
+        _, token = auth.issue_token(username)
+        credentials.append((username, role, token))
+    for username, role, display_name in SECOND_ACCOUNTS:
+        auth.create_user(DEMO_NUMBER, username, role, display_name=display_name)
         _, token = auth.issue_token(username)
         credentials.append((username, role, token))
     with tenant_scope(municipality.id):

@@ -22,7 +22,11 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Contributes the labels of its codes."""
+    """Contributes the labels of its codes and the decisions a housing need rests on (part of the
+    access matrix's ``housing_related`` rule)."""
+    from service.auth import matrix
     from service.common.contributions import for_app
     from service.housing.labels import DOMAINS as LABELS
+    from service.housing.needs import need_linked_decisions
     for_app(app).add_labels(LABELS)
+    for_app(app).add_row_rule(matrix.DECISION, matrix.HOUSING_RELATED, need_linked_decisions)

@@ -18,8 +18,8 @@ from flask import current_app
 from scipy.optimize import linear_sum_assignment
 
 from service.audit.services import record, record_many
+from service.auth import matrix
 from service.auth.identity import current_user
-from service.auth.policy import API, may
 from service.common import clock
 from service.common.errors import NotFound
 from service.common.i18n import _
@@ -37,6 +37,7 @@ from service.housing.frames import (
 )
 from service.housing.models import HOUSING_SITUATIONS, NEED_CATEGORIES, UNIT_TYPES, URGENCIES, HousingNeed, HousingUnit
 from service.housing.needs import waiting_clause
+from service.persons.access import rows_clause
 
 # Rule codes in the order they are reported (docs/housing.md, "Matching").
 RULES = ("not_available", "class_too_low", "staffing_too_low", "unit_type_unsuitable",
@@ -165,9 +166,15 @@ def evaluate(units: UnitFrame, needs: NeedFrame, residents: dict, today: dt.date
 
 
 def shows_persons() -> bool:
-    """Whether the caller may see persons (follows the person route; no user: CLI and jobs)."""
+    """Whether the answer names the persons (the access matrix's field rule; no user: CLI and jobs)."""
     user = current_user()
-    return user is None or may(user.role, "GET", f"{API}/persons/<uuid:person_id>")
+    return matrix.field_level(user.role if user else None, matrix.HOUSING_MATCH, "person_name") == matrix.FULL
+
+
+def _visible_needs():
+    """Need-to-know: the needs the caller's row rule gives, less any about a person barred to them
+    (co-location still counts every resident: ``load_residents`` uses ids and shows none)."""
+    return rows_clause(current_user(), matrix.HOUSING_MATCH, HousingNeed.person_id)
 
 
 def _unit_fields(units: UnitFrame, i: int) -> dict:
@@ -202,7 +209,7 @@ def candidates_for_unit(unit_id: uuid.UUID, limit: int | None = None) -> dict:
     units = load_units(HousingUnit.id == unit_id)
     if not len(units):
         raise NotFound(_("No such housing unit."))
-    needs = load_needs(waiting_clause(today), names=shows_persons())
+    needs = load_needs(waiting_clause(today), _visible_needs(), names=shows_persons())
     result = evaluate(units, needs, load_residents(set(units.complex_keys)), today)
     scores = np.round(result.score()[0], 2)
     feasible = result.feasible[0]
@@ -266,7 +273,7 @@ def allocation_proposal(unit_ids=None, need_ids=None) -> dict:
     unit_conditions = [HousingUnit.status != "unavailable"]
     if unit_ids:
         unit_conditions.append(HousingUnit.id.in_(unit_ids))
-    need_conditions = [waiting_clause(today)]
+    need_conditions = [waiting_clause(today), _visible_needs()]
     if need_ids:
         need_conditions.append(HousingNeed.id.in_(need_ids))
     units = load_units(*unit_conditions)

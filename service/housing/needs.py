@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from service.audit.services import record, record_many
+from service.auth import matrix
 from service.auth.identity import current_user
 from service.common import clock
 from service.common.concurrency import check_version, unique_or_duplicate
@@ -16,10 +17,11 @@ from service.common.errors import Duplicate, InvalidState, NotFound, ValidationF
 from service.common.i18n import _, label
 from service.common.pagination import page_of
 from service.common.tenancy import current_municipality_id
+from service.decisions.models import Decision
 from service.decisions.services import persons_decision
 from service.extensions import db
 from service.housing.models import HOMELESS_SITUATIONS, OPEN_NEED_STATUSES, HousingNeed
-from service.persons.access import referenced_person, visible_persons_clause
+from service.persons.access import referenced_person, rows_clause, visible_persons_clause
 from service.persons.models import Person
 
 _EDITABLE = ("category", "required_risk_class", "required_staffing", "active_substance_use",
@@ -40,8 +42,14 @@ def is_waiting(need: HousingNeed, today: dt.date | None = None) -> bool:
 
 
 def _visible(stmt: sa.Select) -> sa.Select:
-    return stmt.join(Person, Person.id == HousingNeed.person_id).where(
-        visible_persons_clause(current_user()))
+    """Need-to-know: the needs the caller's row rule gives (the access matrix), less any about a
+    person barred to them."""
+    return stmt.where(rows_clause(current_user(), matrix.HOUSING_NEED, HousingNeed.person_id))
+
+
+def need_linked_decisions(user) -> sa.ColumnElement[bool]:
+    """Part of the matrix's ``housing_related`` decision rule: the decisions a housing need rests on."""
+    return Decision.id.in_(sa.select(HousingNeed.decision_id).where(HousingNeed.decision_id.is_not(None)))
 
 
 def _check_avoid(need: HousingNeed) -> None:
@@ -52,7 +60,9 @@ def _check_avoid(need: HousingNeed) -> None:
     if need.person_id in ids:
         raise ValidationFailed.field("avoid_person_ids", _("a person cannot avoid themselves"))
     if ids:
-        found = set(db.session.scalars(sa.select(Person.id).where(Person.id.in_(ids))).all())
+        # Only persons the caller may see: a person barred to them is "not registered", as a random id.
+        found = set(db.session.scalars(sa.select(Person.id).where(
+            Person.id.in_(ids), visible_persons_clause(current_user()))).all())
         if len(found) != len(set(ids)):
             raise ValidationFailed.field("avoid_person_ids", _("names a person who is not registered"))
 
@@ -218,5 +228,5 @@ def list_needs(filters: dict, page: int, page_size: int):
 
 def needs_of_person(person_id: uuid.UUID) -> list[HousingNeed]:
     """The person's housing needs, newest first (for the person overview; the caller audits)."""
-    return list(db.session.scalars(sa.select(HousingNeed).where(HousingNeed.person_id == person_id)
+    return list(db.session.scalars(_visible(sa.select(HousingNeed)).where(HousingNeed.person_id == person_id)
                                    .order_by(HousingNeed.registered_on.desc())))

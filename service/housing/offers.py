@@ -16,6 +16,7 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from service.audit.services import record, record_many
+from service.auth import matrix
 from service.auth.identity import current_user
 from service.common import clock
 from service.common.concurrency import check_version, unique_or_duplicate
@@ -30,8 +31,7 @@ from service.housing.labels import DOMAINS as LABELS
 from service.housing.models import HousingEvent, HousingNeed, HousingOffer, HousingUnit, Tenancy
 from service.housing.needs import is_waiting, load_need
 from service.housing.rules import class_rank
-from service.persons.access import visible_persons_clause
-from service.persons.models import Person
+from service.persons.access import rows_clause
 
 # What offer and tenancy answers show besides their own columns, loaded in one statement per
 # relationship for a whole page (schemas only shape data; they never query).
@@ -100,8 +100,14 @@ def _rule_names(reasons: list[str]) -> str:
     return "; ".join(pgettext("exclusion_rule", labels[code]) if code in labels else code for code in reasons)
 
 
+def _visible_offers(stmt: sa.Select) -> sa.Select:
+    """Need-to-know: the offers the caller's row rule gives (the access matrix), less any about a
+    person barred to them."""
+    return stmt.where(rows_clause(current_user(), matrix.HOUSING_OFFER, HousingOffer.person_id)).options(*_OFFER_ANSWER)
+
+
 def _load_offer(offer_id: uuid.UUID) -> HousingOffer:
-    offer = db.session.get(HousingOffer, offer_id, options=_OFFER_ANSWER)
+    offer = db.session.scalar(_visible_offers(sa.select(HousingOffer).where(HousingOffer.id == offer_id)))
     if offer is None:
         raise NotFound(_("No such offer."))
     return offer
@@ -227,7 +233,7 @@ def get_offer(offer_id: uuid.UUID) -> HousingOffer:
 
 
 def list_offers(filters: dict, page: int, page_size: int):
-    stmt = sa.select(HousingOffer).options(*_OFFER_ANSWER)
+    stmt = _visible_offers(sa.select(HousingOffer))
     for field in ("status", "unit_id", "need_id", "person_id"):
         if filters.get(field) is not None:
             stmt = stmt.where(getattr(HousingOffer, field) == filters[field])
@@ -238,7 +244,7 @@ def list_offers(filters: dict, page: int, page_size: int):
 
 def offers_of_person(person_id: uuid.UUID) -> list[HousingOffer]:
     """The person's housing offers, newest first (for the person overview; the caller audits)."""
-    return list(db.session.scalars(sa.select(HousingOffer).options(*_OFFER_ANSWER)
+    return list(db.session.scalars(_visible_offers(sa.select(HousingOffer))
                                    .where(HousingOffer.person_id == person_id)
                                    .order_by(HousingOffer.offered_on.desc())))
 
@@ -246,8 +252,9 @@ def offers_of_person(person_id: uuid.UUID) -> list[HousingOffer]:
 # --- tenancies -------------------------------------------------------------------------------
 
 def _visible_tenancies(stmt: sa.Select) -> sa.Select:
-    """A provider sees tenancies of the persons it serves (persons.access scope); others by policy."""
-    return (stmt.join(Person, Person.id == Tenancy.person_id).where(visible_persons_clause(current_user()))
+    """Need-to-know: the tenancies the caller's row rule gives (the access matrix: a provider those
+    of the persons it serves), less any about a person barred to them."""
+    return (stmt.where(rows_clause(current_user(), matrix.HOUSING_TENANCY, Tenancy.person_id))
             .options(*_TENANCY_ANSWER))
 
 

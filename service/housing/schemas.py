@@ -1,6 +1,8 @@
 import marshmallow as ma
 from marshmallow import validate
 
+from service.auth import matrix
+from service.auth.fields import NeedToKnow
 from service.common.fields import Date
 from service.housing.models import (
     HOMELESS_SITUATIONS,
@@ -135,7 +137,9 @@ class _MatchedUnit(ma.Schema):
     risk_class = ma.fields.String(allow_none=True, metadata={"description": "null: not classified"})
 
 
-class _MatchedNeed(ma.Schema):
+class _MatchedNeed(NeedToKnow):
+    RESOURCE = matrix.HOUSING_MATCH
+
     need_id = ma.fields.String()
     person_id = ma.fields.String(allow_none=True, metadata={"description": "null for a role that may not see persons"})
     person_name = ma.fields.String(allow_none=True, metadata={"description": "null for a role that may not see persons"})
@@ -183,7 +187,9 @@ class ProposalSchema(ma.Schema):
 
 # --- needs ---
 
-class NeedSchema(ma.Schema):
+class NeedSchema(NeedToKnow):
+    RESOURCE = matrix.HOUSING_NEED
+
     id = ma.fields.UUID()
     person_id = ma.fields.UUID()
     registered_on = Date()
@@ -271,7 +277,9 @@ def _tenancy_id(offer):
     return str(offer.tenancy.id)
 
 
-class OfferSchema(ma.Schema):
+class OfferSchema(NeedToKnow):
+    RESOURCE = matrix.HOUSING_OFFER
+
     id = ma.fields.UUID()
     unit_id = ma.fields.UUID()
     need_id = ma.fields.UUID()
@@ -326,7 +334,9 @@ class WithdrawOfferSchema(ma.Schema):
     reason = ma.fields.String(allow_none=True, validate=validate.Length(max=500))
 
 
-class TenancySchema(ma.Schema):
+class TenancySchema(NeedToKnow):
+    RESOURCE = matrix.HOUSING_TENANCY
+
     id = ma.fields.UUID()
     unit_id = ma.fields.UUID()
     unit_label = ma.fields.Function(lambda t: t.unit.label, metadata={"description": "The unit's label"})

@@ -13,4 +13,10 @@ DOMAINS = {
         "no": NP_("has_minor_children", "No"),
         "unknown": NP_("has_minor_children", "Unknown"),
     },
+    "person_block_reason": {
+        "disqualified": NP_("person_block_reason", "Disqualified (forvaltningsloven § 6)"),
+        "related": NP_("person_block_reason", "Related to the person"),
+        "person_request": NP_("person_block_reason", "The person asked"),
+        "other": NP_("person_block_reason", "Other reason"),
+    },
 }

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from service.common.models import EntityMixin, TenantMixin
+from service.common.models import EntityMixin, TenantMixin, UTCDateTime, sql_in
 from service.extensions import db
 
 SEXES = ("female", "male", "other")
@@ -34,4 +35,35 @@ class Person(EntityMixin, TenantMixin, db.Model):
         ),
         sa.CheckConstraint("sex IS NULL OR sex IN ('female', 'male', 'other')", name="sex_known"),
         sa.CheckConstraint("has_minor_children IN ('yes', 'no', 'unknown')", name="minor_children_known"),
+    )
+
+
+# Why a user is barred from a person (docs/security.md, "Per-person blocks").
+BLOCK_REASONS = ("disqualified", "related", "person_request", "other")
+_ACTIVE_BLOCK = "lifted_at IS NULL"
+
+
+class PersonBlock(EntityMixin, TenantMixin, db.Model):
+    """A named user barred from a named person: to that user the person, and every row about
+    them, is what a random id is (service.persons.access). Lifted, never deleted."""
+
+    __tablename__ = "person_blocks"
+
+    person_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid, sa.ForeignKey("persons.id"), nullable=False, index=True)
+    user_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid, sa.ForeignKey("users.id"), nullable=False, index=True)
+    reason: Mapped[str] = mapped_column(sa.String(20), nullable=False)
+    note: Mapped[str | None] = mapped_column(sa.String(500))
+    blocked_by: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid, sa.ForeignKey("users.id"))
+    lifted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    lifted_by: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid, sa.ForeignKey("users.id"))
+    lift_reason: Mapped[str | None] = mapped_column(sa.String(500))
+
+    user = relationship("User", foreign_keys=[user_id], lazy="joined")
+
+    __table_args__ = (
+        sa.CheckConstraint(sql_in("reason", BLOCK_REASONS), name="reason_known"),
+        sa.CheckConstraint("lifted_at IS NULL OR lift_reason IS NOT NULL", name="lifted_has_reason"),
+        # At most one block in force per (person, user).
+        sa.Index("uq_person_blocks_person_id_user_id_active", "person_id", "user_id", unique=True,
+                 postgresql_where=sa.text(_ACTIVE_BLOCK), sqlite_where=sa.text(_ACTIVE_BLOCK)),
     )

@@ -6,8 +6,12 @@ from flask_smorest import Blueprint
 from service.common.http import etag_headers, if_match
 from service.common.idempotency import idempotent
 from service.common.pagination import PAGINATION
-from service.persons import services
+from service.persons import blocks, services
 from service.persons.schemas import (
+    BlockCreateSchema,
+    BlockLiftSchema,
+    BlockQuerySchema,
+    BlockSchema,
     PersonCreateSchema,
     PersonQuerySchema,
     PersonSchema,
@@ -17,6 +21,8 @@ from service.persons.schemas import (
 
 blp = Blueprint("persons", __name__, url_prefix="/api/v1/persons",
                 description="Persons who apply for or receive services")
+blocks_blp = Blueprint("person_blocks", __name__, url_prefix="/api/v1/person-blocks",
+                       description="Per-person blocks: users barred from persons")
 
 
 @blp.route("")
@@ -62,3 +68,51 @@ class PersonById(MethodView):
         """Correct a person. Needs ``If-Match`` with the ETag from your last read."""
         person = services.update_person(person_id, data, expected_version=expected_version)
         return person, 200, etag_headers(person)
+
+
+@blp.route("/<uuid:person_id>/blocks")
+class PersonBlocks(MethodView):
+    @blp.response(200, BlockSchema(many=True))
+    def get(self, person_id: uuid.UUID):
+        """The users barred from this person (in force and lifted), newest first."""
+        return blocks.blocks_of(person_id)
+
+    @idempotent
+    @if_match(required=False)
+    @blp.arguments(BlockCreateSchema)
+    @blp.response(201, BlockSchema)
+    def post(self, data, person_id: uuid.UUID, expected_version: int | None):
+        """Bar a user from this person: to them the person becomes what a random id is, everywhere."""
+        block = blocks.create_block(person_id, data, expected_version=expected_version)
+        return block, 201, etag_headers(block)
+
+
+@blp.route("/<uuid:person_id>/blocks/<uuid:block_id>")
+class PersonBlockById(MethodView):
+    @blp.response(200, BlockSchema)
+    def get(self, person_id: uuid.UUID, block_id: uuid.UUID):
+        block = blocks.get_block(person_id, block_id)
+        return block, 200, etag_headers(block)
+
+
+@blp.route("/<uuid:person_id>/blocks/<uuid:block_id>/lift")
+class PersonBlockLift(MethodView):
+    @if_match(required=False)
+    @blp.arguments(BlockLiftSchema)
+    @blp.response(200, BlockSchema)
+    def post(self, data, person_id: uuid.UUID, block_id: uuid.UUID, expected_version: int | None):
+        """Lift a block, with the reason; the user sees the person again as their role allows."""
+        block = blocks.lift_block(person_id, block_id, data, expected_version=expected_version)
+        return block, 200, etag_headers(block)
+
+
+@blocks_blp.route("")
+class Blocks(MethodView):
+    @blocks_blp.arguments(BlockQuerySchema, location="query")
+    @blocks_blp.response(200, BlockSchema(many=True))
+    @blocks_blp.paginate(**PAGINATION)
+    def get(self, filters, pagination_parameters):
+        """The municipality's blocks you may see, newest first (e.g. every person a user is barred from)."""
+        items, pagination_parameters.item_count = blocks.list_blocks(
+            filters, pagination_parameters.page, pagination_parameters.page_size)
+        return items

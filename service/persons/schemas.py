@@ -1,23 +1,28 @@
 import marshmallow as ma
 from marshmallow import validate
 
+from service.auth import matrix
+from service.auth.fields import NeedToKnow
 from service.common.fields import Date
-from service.persons.access import may_see_national_id
-from service.persons.models import MINOR_CHILDREN, SEXES
-from service.persons.national_id import mask_national_id
+from service.persons.models import BLOCK_REASONS, MINOR_CHILDREN, SEXES
 
 
-def _masked(value: str | None) -> str | None:
-    return value if may_see_national_id() else mask_national_id(value)
+class PersonSchema(NeedToKnow):
+    """A person; the national id and the birth date as the caller's role may see them
+    (docs/security.md, "The access matrix")."""
 
+    RESOURCE = matrix.PERSON
 
-class PersonSchema(ma.Schema):
     id = ma.fields.UUID(dump_only=True)
-    national_id = ma.fields.Function(lambda p: _masked(p.national_id), dump_only=True,
-                                     metadata={"description": "Masked (******12345) unless your role may see it"})
+    national_id = ma.fields.String(dump_only=True, allow_none=True, metadata={
+        "description": f"null when there is none; \"{matrix.NATIONAL_ID_MASK}\" (not one digit) unless your role "
+                       "may see it"})
     national_id_missing_reason = ma.fields.String(dump_only=True, allow_none=True)
     name = ma.fields.String(dump_only=True)
-    birth_date = Date(dump_only=True)
+    birth_date = Date(dump_only=True, allow_none=True, metadata={
+        "description": "null unless your role may see the national id: with it, the date would rebuild the number"})
+    birth_year = ma.fields.Function(lambda p: p.birth_date.year if p.birth_date else None, dump_only=True,
+                                    metadata={"type": "integer"})
     sex = ma.fields.String(dump_only=True, allow_none=True)
     district = ma.fields.String(dump_only=True, allow_none=True)
     has_minor_children = ma.fields.String(dump_only=True)
@@ -56,3 +61,43 @@ class PersonQuerySchema(ma.Schema):
                             metadata={"description": "Case-insensitive part of the name"})
     district = ma.fields.String()
     birth_date = Date()
+
+
+# --- per-person blocks ---
+
+class BlockSchema(NeedToKnow):
+    RESOURCE = matrix.PERSON_BLOCK
+
+    id = ma.fields.UUID(dump_only=True)
+    person_id = ma.fields.UUID(dump_only=True)
+    user_id = ma.fields.UUID(dump_only=True)
+    user_name = ma.fields.Function(lambda b: b.user.display_name or b.user.username, dump_only=True,
+                                   metadata={"type": "string", "description": "the barred user's name"})
+    user_role = ma.fields.Function(lambda b: b.user.role, dump_only=True, metadata={"type": "string"})
+    reason = ma.fields.String(dump_only=True, metadata={"enum": list(BLOCK_REASONS)})
+    note = ma.fields.String(dump_only=True, allow_none=True)
+    blocked_by = ma.fields.UUID(dump_only=True, allow_none=True)
+    active = ma.fields.Function(lambda b: b.lifted_at is None, dump_only=True, metadata={"type": "boolean"})
+    lifted_at = ma.fields.DateTime(dump_only=True, allow_none=True)
+    lifted_by = ma.fields.UUID(dump_only=True, allow_none=True)
+    lift_reason = ma.fields.String(dump_only=True, allow_none=True)
+    version = ma.fields.Integer(dump_only=True)
+    created_at = ma.fields.DateTime(dump_only=True)
+    updated_at = ma.fields.DateTime(dump_only=True)
+
+
+class BlockCreateSchema(ma.Schema):
+    user_id = ma.fields.UUID(required=True, metadata={"description": "the user barred from the person"})
+    reason = ma.fields.String(required=True, validate=validate.OneOf(BLOCK_REASONS), metadata={
+        "description": "disqualified (forvaltningsloven § 6), related, person_request (the person asked), other"})
+    note = ma.fields.String(allow_none=True, validate=validate.Length(max=500))
+
+
+class BlockLiftSchema(ma.Schema):
+    reason = ma.fields.String(required=True, validate=validate.Length(min=3, max=500))
+
+
+class BlockQuerySchema(ma.Schema):
+    user_id = ma.fields.UUID()
+    person_id = ma.fields.UUID()
+    active = ma.fields.Boolean()

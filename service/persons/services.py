@@ -9,6 +9,8 @@ import sqlalchemy as sa
 from flask import current_app
 
 from service.audit.services import record, record_many
+from service.auth import matrix
+from service.auth.fields import require_readable, require_writable
 from service.auth.identity import current_user
 from service.common import clock
 from service.common.concurrency import check_version
@@ -116,6 +118,7 @@ def _ensure_unique(person: Person) -> None:
 
 
 def create_person(data: dict) -> Person:
+    require_writable(matrix.PERSON, data, creating=True)
     if not data["name"].strip():
         raise ValidationFailed.field("name", _("must not be empty"))
     person = Person(id=uuid.uuid4(), municipality_id=current_municipality_id(),
@@ -144,6 +147,7 @@ def get_person(person_id: uuid.UUID) -> Person:
 
 
 def list_persons(filters: dict, page: int, page_size: int) -> tuple[list[Person], int]:
+    require_readable(matrix.PERSON, [name for name, value in filters.items() if value is not None])
     stmt = _visible(sa.select(Person))
     if filters.get("name"):
         stmt = stmt.where(sa.func.lower(Person.name).contains(filters["name"].lower(), autoescape=True))
@@ -157,7 +161,11 @@ def list_persons(filters: dict, page: int, page_size: int) -> tuple[list[Person]
 
 
 def search_by_national_id(national_id: str) -> list[Person]:
-    """Exact look-up; the number travels in the body, never in a URL."""
+    """Exact look-up; the number travels in the body, never in a URL.
+
+    Every role that reads persons may search by the whole number it was told (it learns only
+    which of its persons holds it, shown as its role may see it); every search is audited,
+    a miss too (docs/security.md, "Masks that cannot be undone")."""
     parsed = _parse_national_id(national_id)
     found = db.session.scalars(_visible(sa.select(Person).where(Person.national_id == parsed.value))).all()
     record_many("read", "person", [(p.id, p.id) for p in found], detail="search")
@@ -168,6 +176,9 @@ def search_by_national_id(national_id: str) -> list[Person]:
 
 def update_person(person_id: uuid.UUID, data: dict, *, expected_version: int | None = None) -> Person:
     person = _load(person_id)
+    # A role may not change what it may not read: a housing officer neither overwrites nor
+    # clears a national id (or the birth date that would rebuild it) it sees masked.
+    require_writable(matrix.PERSON, data, creating=False)
     check_version(person, expected_version)
     changed = sorted(k for k in data if getattr(person, k) != data[k])
     if "name" in data:

@@ -20,13 +20,18 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from service.auth.roles import COORDINATOR
+    from service.auth import matrix
     from service.common.contributions import for_app
     from service.decisions.signals import decision_decided
+    from service.plans.rules import own_plans, plan_linked_decisions
     from service.plans.services import coordinator_person_scope, on_decision_decided
 
-    # A coordinator sees the persons whose open plan it coordinates.
-    for_app(app).add_person_scope(COORDINATOR, coordinator_person_scope)
+    # The access matrix's rules that plans decide: the persons whose open plan a coordinator
+    # runs, the plans it runs, and the decisions its open plans point at.
+    registry = for_app(app)
+    registry.add_row_rule(matrix.PERSON, matrix.COORDINATED, coordinator_person_scope)
+    registry.add_row_rule(matrix.PLAN, matrix.OWN_PLANS, own_plans)
+    registry.add_row_rule(matrix.DECISION, matrix.PLAN_LINKED, plan_linked_decisions)
     # A granted decision on "individuell plan og koordinator" requests or links the person's plan.
     decision_decided.connect(on_decision_decided, sender=app)
     # The labels of its codes (GET /api/v1/labels).

@@ -1,9 +1,10 @@
 """What every plan module shares: need-to-know, loading a plan, its state conflicts,
 date order, the decision link, loading a plan with what its answer derives, and its audit events.
 
-Need-to-know: case officers see every plan of the municipality, a coordinator only the
-plans they coordinate, a provider the plans of the persons it serves
-(``visible_persons_clause``); nobody else sees plans.
+Need-to-know is the access matrix's plan row rule (``service/auth/matrix.py``): case officers
+see every plan of the municipality, a coordinator the plans they coordinate (``own_plans``),
+a provider the plans of the persons it serves; nobody else sees plans, and nobody a plan of a
+person barred to them.
 """
 
 from __future__ import annotations
@@ -16,18 +17,17 @@ import sqlalchemy as sa
 from sqlalchemy.orm import with_expression
 
 from service.audit.services import record
+from service.auth import matrix
 from service.auth.identity import current_user
-from service.auth.policy import SEES_EVERY_PLAN
-from service.auth.roles import COORDINATOR, PROVIDER
 from service.common import clock
 from service.common.concurrency import check_version
 from service.common.errors import InvalidState, NotFound, ValidationFailed
 from service.common.i18n import _, format_day, label
+from service.decisions.models import Decision
 from service.decisions.services import persons_decision
 from service.extensions import db
-from service.persons.access import visible_persons_clause
-from service.persons.models import Person
-from service.plans.models import DECLINED, IndividualPlan
+from service.persons.access import rows_clause
+from service.plans.models import DECLINED, IndividualPlan, PlanMeasure
 
 # The catalogue code of the service "individuell plan og koordinator".
 IP_SERVICE_CODE = "individuell-plan-koordinator"
@@ -44,13 +44,23 @@ COORDINATOR_ONLY = "declined (coordinator only)"  # the state's name in audit de
 
 def visible_plans_clause(user) -> sa.ColumnElement[bool]:
     """Plans ``user`` may read (the CLI and jobs, without a user, see all)."""
-    if user is None or user.role in SEES_EVERY_PLAN:
-        return sa.true()
-    if user.role == COORDINATOR:
-        return IndividualPlan.coordinator_user_id == user.id
-    if user.role == PROVIDER:
-        return IndividualPlan.person_id.in_(sa.select(Person.id).where(visible_persons_clause(user)))
-    return sa.false()
+    return rows_clause(user, matrix.PLAN, IndividualPlan.person_id)
+
+
+def own_plans(user) -> sa.ColumnElement[bool]:
+    """The matrix's ``own_plans``: the plans the user coordinates, closed ones too."""
+    return IndividualPlan.coordinator_user_id == user.id
+
+
+def plan_linked_decisions(user) -> sa.ColumnElement[bool]:
+    """The matrix's ``plan_linked``: the decisions an open plan the user coordinates points at,
+    as the plan's own decision or a measure's."""
+    own_open = sa.and_(IndividualPlan.coordinator_user_id == user.id, IndividualPlan.open_clause())
+    plans = sa.select(IndividualPlan.decision_id).where(own_open, IndividualPlan.decision_id.is_not(None))
+    measures = (sa.select(PlanMeasure.decision_id)
+                .join(IndividualPlan, IndividualPlan.id == PlanMeasure.plan_id)
+                .where(own_open, PlanMeasure.decision_id.is_not(None)))
+    return sa.or_(Decision.id.in_(plans), Decision.id.in_(measures))
 
 
 def select_plans(today: dt.date | None = None) -> sa.Select:

@@ -1,6 +1,8 @@
 import marshmallow as ma
 from marshmallow import validate
 
+from service.auth import matrix
+from service.auth.fields import NeedToKnow
 from service.common.fields import Date, Section
 from service.common.i18n import N_
 from service.plans.models import GOAL_AREAS, GOAL_STATUSES, MEASURE_STATUSES, STATUSES
@@ -33,7 +35,9 @@ class CoordinatorSchema(ma.Schema):
     appointed_on = Date(attribute="coordinator_appointed_on", allow_none=True)
 
 
-class PlanSchema(ma.Schema):
+class PlanSchema(NeedToKnow):
+    RESOURCE = matrix.PLAN
+
     id = ma.fields.UUID(dump_only=True)
     person_id = ma.fields.UUID(dump_only=True)
     status = ma.fields.String(dump_only=True, metadata={"enum": list(STATUSES)})
@@ -141,7 +145,9 @@ class PlanCloseSchema(_Strict):
 
 # --------------------------------------------------------------------------- plan parts
 
-class _PartSchema(ma.Schema):
+class _PartSchema(NeedToKnow):
+    RESOURCE = matrix.PLAN
+
     id = ma.fields.UUID(dump_only=True)
     plan_id = ma.fields.UUID(dump_only=True)
     version = ma.fields.Integer(dump_only=True)

@@ -1,6 +1,8 @@
 import marshmallow as ma
 from marshmallow import validate
 
+from service.auth import matrix
+from service.auth.fields import NeedToKnow
 from service.common.fields import Date, Section
 from service.common.i18n import N_
 from service.referrals.models import CHANNELS, SOURCES, STATUSES, URGENCIES
@@ -14,7 +16,9 @@ class PreliminaryReplySentSchema(ma.Schema):
     reason = ma.fields.String(attribute="preliminary_reply_reason")
     expected_by = Date(attribute="preliminary_reply_expected_by")
 
-class ReferralSchema(ma.Schema):
+class ReferralSchema(NeedToKnow):
+    RESOURCE = matrix.REFERRAL
+
     id = ma.fields.UUID(dump_only=True)
     person_id = ma.fields.UUID(dump_only=True)
     received_on = Date(dump_only=True)

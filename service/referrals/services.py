@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import with_expression
 
 from service.audit.services import record, record_many
+from service.auth import matrix
 from service.auth.identity import current_user
 from service.auth.models import User
 from service.auth.policy import REFERRAL_ASSIGNEES
@@ -29,7 +30,7 @@ from service.common.i18n import N_, _, label
 from service.common.pagination import page_of
 from service.common.tenancy import current_municipality_id
 from service.extensions import db
-from service.persons.access import referenced_person
+from service.persons.access import referenced_person, rows_clause
 from service.referrals.models import OPEN_STATUSES, Referral
 
 ANSWER_MONTHS = 1  # forvaltningsloven § 11 a: foreløpig svar when not answered within one month
@@ -87,13 +88,15 @@ def create_referral(data: dict) -> Referral:
 
 
 def select_referrals(today: dt.date | None = None) -> sa.Select:
-    """Referrals with ``reply_overdue`` derived by the database on ``today`` (the clock's by default).
+    """The referrals the caller may see (the access matrix's row rule, less any about a person
+    barred to them), with ``reply_overdue`` derived by the database on ``today`` (the clock's by default).
 
     Loading populates a referral already in the session anew (``populate_existing``), so a
     row read or written earlier in the transaction gets today's value, never a stale or null one.
     """
     today = today or clock.today()
     return (sa.select(Referral)
+            .where(rows_clause(current_user(), matrix.REFERRAL, Referral.person_id))
             .options(with_expression(Referral.reply_overdue, Referral.reply_overdue_clause(today)))
             .execution_options(populate_existing=True))
 

@@ -1,13 +1,13 @@
-"""Who may do what: only case officers (and admin) write cases; providers read their unit's
-decisions; planners read no person-level data; admins edit the catalogue."""
+"""Who may do what: only case officers write cases; providers read their unit's decisions;
+planners read no person-level data; admins edit the catalogue and see no health data."""
 
 import pytest
 
 from tests.helpers import assert_problem as problem
 
 
-@pytest.mark.parametrize("role", ["provider", "planner", "coordinator", "housing_officer", "auditor"])
-def test_only_case_officers_and_admin_write_referrals_and_decisions(env, town, person, new_referral,
+@pytest.mark.parametrize("role", ["provider", "planner", "coordinator", "housing_officer", "auditor", "admin"])
+def test_only_case_officers_write_referrals_and_decisions(env, town, person, new_referral,
                                                                    new_decision, role):
     caller = env.caller(role, town)
     referral, decision = new_referral(), new_decision()
@@ -25,11 +25,23 @@ def test_only_case_officers_and_admin_write_referrals_and_decisions(env, town, p
         problem(response, 403)
 
 
-def test_admin_may_write(env, town, person):
+def test_the_admin_is_a_technical_role_without_health_data(env, town, person, new_referral, new_decision):
+    """Issue 11: the admin read and wrote persons, referrals and decisions with unmasked national
+    ids; a municipality that wants its administrator to work cases gives them a second,
+    case-officer account."""
     admin = env.caller("admin", town)
-    response = admin.post("/api/v1/decisions", json={"person_id": person["id"], "service_code": "kpr-6",
-                                                     "valid_from": "2026-03-01", "decided_on": "2026-03-01"})
-    assert response.status_code == 201
+    referral, decision = new_referral(), new_decision()
+    for url in ("/api/v1/persons", f"/api/v1/persons/{person['id']}", f"/api/v1/persons/{person['id']}/overview",
+                "/api/v1/referrals", f"/api/v1/referrals/{referral['id']}", "/api/v1/decisions",
+                f"/api/v1/decisions/{decision['id']}", f"/api/v1/decisions/{decision['id']}/appeals",
+                "/api/v1/plans", "/api/v1/housing/needs", "/api/v1/housing/tenancies", "/api/v1/person-blocks"):
+        problem(admin.get(url), 403)
+    problem(admin.post("/api/v1/persons/search", json={"national_id": person["national_id"]}), 403)
+    problem(admin.post("/api/v1/decisions", json={"person_id": person["id"], "service_code": "kpr-6",
+                                                  "valid_from": "2026-03-01", "decided_on": "2026-03-01"}), 403)
+    # ... and keeps its technical work: users, the catalogue, the provider units.
+    for url in ("/api/v1/users", "/api/v1/service-catalogue", "/api/v1/provider-units"):
+        assert admin.get(url).status_code == 200, url
 
 
 def test_provider_reads_only_its_own_units_decisions(env, town, case_officer, new_decision, make_person):

@@ -50,6 +50,9 @@ P, R = f"{API}/persons/<uuid:person_id>", f"{API}/referrals/<uuid:referral_id>"
 D, PL, H = f"{API}/decisions/<uuid:decision_id>", f"{API}/plans/<uuid:plan_id>", f"{API}/housing"
 ROWS: dict[tuple[str, str], Row] = {
     (UPDATE, P): Row("/persons/{person}", {"district": "Nord"}),
+    (ACTION, f"{P}/blocks"): Row("/persons/{person}/blocks", {"user_id": "{coordinator_user}", "reason": "related"}),
+    (ACTION, f"{P}/blocks/<uuid:block_id>/lift"): Row("/persons/{blocked_person}/blocks/{block}/lift",
+                                                      {"reason": "Ikke lenger i slekt"}),
     (UPDATE, R): Row("/referrals/{referral}", {"summary": "Rettet"}),
     (ACTION, f"{R}/start-assessment"): Row("/referrals/{referral}/start-assessment", {"on": TODAY}),
     (ACTION, f"{R}/assign"): Row("/referrals/{referral}/assign", {"user_id": "{case_officer_user}"}),
@@ -139,7 +142,10 @@ class World:
                 "sex": "male", "has_minor_children": "no"}), OK_OR_CREATED)["id"]
 
         people = [person(f"Ola Nummer{n}") for n in range(5)]
-        ids = {"person": people[0], "case_officer_user": str(officer.user_id)}
+        ids = {"person": people[0], "case_officer_user": str(officer.user_id),
+               "coordinator_user": str(coordinator.user_id), "blocked_person": people[4]}
+        ids["block"] = ok(officer.post(f"{API}/persons/{people[4]}/blocks", json={
+            "user_id": str(housing.user_id), "reason": "related"}), OK_OR_CREATED)["id"]
         ids["provider_unit"] = ok(admin.post(f"{API}/provider-units", json={"name": "Psykisk helseteam"}),
                                   OK_OR_CREATED)["id"]
         ids["referral"] = ok(officer.post(f"{API}/referrals", json={

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from service.audit.models import AuditEvent
 from service.auth.models import ApiToken, Municipality, User
 from service.auth.roles import ALL_ROLES
-from service.demo.seed import DEMO_NUMBER, DEMO_PROVIDER_UNIT, PERSON_COUNT
+from service.demo.seed import DEMO_NUMBER, DEMO_PROVIDER_UNIT, PERSON_COUNT, SECOND_ACCOUNTS
 from service.extensions import db
 from service.persons.models import Person
 from service.persons.national_id import parse_national_id
@@ -34,18 +34,29 @@ def test_demo_seed_builds_once_and_then_changes_nothing(app, db_connection, env)
     first = runner.invoke(args=["demo", "seed"])
     assert first.exit_code == 0, first.output
 
-    tokens = {m["role"]: m["token"] for m in map(TOKEN_LINE.match, first.output.splitlines()) if m}
-    assert sorted(tokens) == sorted(ALL_ROLES)
-    for role, token in tokens.items():
+    lines = [m for m in map(TOKEN_LINE.match, first.output.splitlines()) if m]
+    by_username = {m["username"]: (m["role"], m["token"]) for m in lines}
+    assert len(by_username) == len(ALL_ROLES) + len(SECOND_ACCOUNTS)
+    assert sorted({role for role, _ in by_username.values()}) == sorted(ALL_ROLES)
+    for role, token in by_username.values():
         response = env.client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
         assert response.status_code == 200, role
         assert response.get_json()["role"] == role
         assert response.get_json()["municipality_number"] == DEMO_NUMBER
+    tokens = {role: token for username, (role, token) in by_username.items() if username.startswith("demo-")
+              and username not in {account[0] for account in SECOND_ACCOUNTS}}
+    # The administrator sees no health data; its second account (a case officer) works cases.
+    admin_person_list = env.client.get("/api/v1/persons", headers={"Authorization": f"Bearer {tokens['admin']}"})
+    assert admin_person_list.status_code == 403
+    second_role, second_token = by_username["demo-admin-case-officer"]
+    assert second_role == "case_officer"
+    assert env.client.get("/api/v1/persons?page_size=1",
+                          headers={"Authorization": f"Bearer {second_token}"}).status_code == 200
 
     after = counts(app)
     assert after["Municipality"] == before["Municipality"] + 1
-    assert after["User"] == before["User"] + len(ALL_ROLES)
-    assert after["ApiToken"] == before["ApiToken"] + len(ALL_ROLES)
+    assert after["User"] == before["User"] + len(ALL_ROLES) + len(SECOND_ACCOUNTS)
+    assert after["ApiToken"] == before["ApiToken"] + len(ALL_ROLES) + len(SECOND_ACCOUNTS)
     assert after["Person"] == before["Person"] + PERSON_COUNT == before["Person"] + 140
 
     listing = env.client.get("/api/v1/persons?page_size=10",

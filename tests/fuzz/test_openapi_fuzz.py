@@ -42,7 +42,8 @@ import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis import GenerationMode
 
-from service.auth import policy
+from service.auth import matrix, policy
+from service.auth.roles import ALL_ROLES
 from service.common.clock import set_clock
 from service.common.fields import EARLIEST, LATEST
 from service.persons.national_id import generate_synthetic_national_id
@@ -140,11 +141,13 @@ class World:
            OK_OR_CREATED)
         tenancy_id = ok(housing.get(f"{API}/housing/tenancies"), OK_OR_CREATED)[0]["id"]
         provider_unit_id = env.provider_unit(town, "Psykisk helseteam")
+        block = ok(officer.post(f"{API}/persons/{second['id']}/blocks", json={
+            "user_id": str(coordinator.user_id), "reason": "related"}), OK_OR_CREATED)
         self.ids = {
             "person_id": first["id"], "referral_id": referral["id"], "decision_id": decision["id"],
             "appeal_id": appeal["id"], "plan_id": plan["id"], "unit_id": units[0]["id"],
             "need_id": needs[0]["id"], "offer_id": offers[0]["id"], "tenancy_id": tenancy_id,
-            "provider_unit_id": provider_unit_id,
+            "provider_unit_id": provider_unit_id, "block_id": block["id"],
         }
         self.items = {"members": member["id"], "goals": goal["id"], "measures": measure["id"],
                       "evaluations": evaluation["id"]}
@@ -183,7 +186,8 @@ def world(app, module_connection):
 
     with app.app_context():
         set_clock(app, DEFAULT_NOW)
-    world = World(Env(app), synthetic_id, app.config["NATIONAL_ID_VISIBLE_ROLES"])
+    visible = [role for role in ALL_ROLES if matrix.field_level(role, matrix.PERSON, "national_id") == matrix.FULL]
+    world = World(Env(app), synthetic_id, visible)
     yield world
     if os.environ.get("FUZZ_STATS"):  # FUZZ_STATS=1 pytest -s: which statuses each operation met
         for operation, statuses in sorted(world.statuses.items()):

@@ -315,7 +315,7 @@ def test_provider_sees_tenancies_only_of_persons_it_serves(make_unit, make_need,
             f"{O}/{made['id']}/accept", json={"start_on": "2026-03-03"}).get_json()["tenancy_id"]
     provider = env.caller("provider", town)
     assert provider.get(T).get_json() == []  # no scope registered: sees nobody
-    monkeypatch.setitem(for_app(app).person_scopes, "provider", [lambda user: Person.name == "Served"])
+    monkeypatch.setitem(for_app(app).row_rules, ("person", "served"), [lambda user: Person.name == "Served"])
     assert [t["id"] for t in provider.get(T).get_json()] == [tenancy_ids[served["id"]]]
     assert provider.get(f"{T}/{tenancy_ids[other['id']]}").status_code == 404
     assert provider.get(f"{T}/{tenancy_ids[served['id']]}").status_code == 200

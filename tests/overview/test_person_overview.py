@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
-from service.auth import policy
+from service.auth import matrix, policy
 from tests.helpers import ok
 
 API = "/api/v1"
@@ -13,8 +15,8 @@ SECTIONS = ["referrals", "decisions", "appeals", "housing_needs", "housing_offer
 
 @pytest.fixture
 def full_person(case_officer, housing_officer, make_person):
-    """A person with an open referral, a granted and a refused decision, an appeal, a requested plan,
-    and a housing need offered a unit that they accepted (a tenancy)."""
+    """A person with an open referral, a granted and a refused decision and a granted housing-related
+    one, an appeal, a requested plan, and a housing need offered a unit that they accepted (a tenancy)."""
     person = make_person()
     pid = person["id"]
     referral = ok(case_officer.post(f"{API}/referrals", json={
@@ -25,6 +27,9 @@ def full_person(case_officer, housing_officer, make_person):
         "valid_from": "2026-01-01", "valid_to": "2026-12-31", "decided_on": "2025-12-15"}), 201)
     refused = ok(case_officer.post(f"{API}/decisions", json={
         "person_id": pid, "service_code": "kpr-1", "outcome": "refused", "decided_on": "2026-02-20"}), 201)
+    housing = ok(case_officer.post(f"{API}/decisions", json={
+        "person_id": pid, "service_code": "bo-og-veiledning", "hours_per_week": 3,
+        "valid_from": "2026-02-01", "valid_to": "2026-12-31", "decided_on": "2026-01-20"}), 201)
     appeal = ok(case_officer.post(f"{API}/decisions/{refused['id']}/appeals",
                                   json={"received_on": "2026-03-01"}), 201)
     plan = ok(case_officer.post(f"{API}/plans", json={"person_id": pid, "requested_on": "2026-02-01"}), 201)
@@ -36,15 +41,20 @@ def full_person(case_officer, housing_officer, make_person):
     offer = ok(housing_officer.post(f"{API}/housing/offers", json={
         "unit_id": unit["id"], "need_id": need["id"], "offered_on": "2026-03-03", "respond_by": "2026-03-17"}), 201)
     accepted = ok(housing_officer.post(f"{API}/housing/offers/{offer['id']}/accept", json={"start_on": "2026-03-03"}))
-    return {"person": person, "referral": referral, "granted": granted, "refused": refused, "appeal": appeal,
+    return {"person": person, "referral": referral, "granted": granted, "refused": refused, "housing": housing,
+            "appeal": appeal,
             "plan": plan, "need": need, "offer": offer, "tenancy_id": accepted["tenancy_id"]}
 
 
-# Written out by hand: who sees which kind of row about a person.
+# Written out by hand: who sees which kind of row about a person, and which decisions (by state).
 VISIBLE = {
     "case_officer": {"referrals", "decisions", "appeals", "housing_needs", "plan"},
     "housing_officer": {"decisions", "housing_needs", "housing_offers", "housing_tenancies"},
-    "admin": {"referrals", "decisions", "appeals"},
+}
+DECISIONS = {
+    "case_officer": {"active": ["granted", "housing"], "refused": ["refused"]},
+    # Only the housing group's decisions: not the mental-health service, nor the refusal.
+    "housing_officer": {"active": ["housing"]},
 }
 
 
@@ -59,7 +69,7 @@ def test_each_role_sees_the_sections_it_may_list(role, env, town, full_person):
     if "referrals" in VISIBLE[role]:
         assert [r["id"] for r in body["referrals"]] == [rows["referral"]["id"]]
     assert {state: [d["id"] for d in ds] for state, ds in body["decisions"].items()} == {
-        "active": [rows["granted"]["id"]], "refused": [rows["refused"]["id"]]}
+        state: [rows[name]["id"] for name in names] for state, names in DECISIONS[role].items()}
     if "appeals" in VISIBLE[role]:
         assert [a["id"] for a in body["appeals"]] == [rows["appeal"]["id"]]
     if "housing_needs" in VISIBLE[role]:
@@ -79,6 +89,10 @@ def test_changing_a_list_routes_policy_changes_the_overview(env, town, case_offi
     monkeypatch.setitem(policy.POLICY, ("GET", f"{API}/housing/needs"), frozenset({"housing_officer"}))
     monkeypatch.setitem(policy.POLICY, ("GET", f"{API}/housing/offers"), frozenset({"housing_officer",
                                                                                      "case_officer"}))
+    # The rows follow the access matrix (which the route table is made from).
+    offers = matrix.MATRIX[matrix.HOUSING_OFFER]
+    monkeypatch.setitem(matrix.MATRIX, matrix.HOUSING_OFFER,
+                        dataclasses.replace(offers, rows={**offers.rows, "case_officer": matrix.ALL}))
     body = ok(case_officer.get(url))
     assert body["housing_needs"] is None
     assert [o["id"] for o in body["housing_offers"]] == [full_person["offer"]["id"]]
@@ -95,10 +109,10 @@ def test_every_row_shown_is_audited_as_an_overview_read(env, town, case_officer,
         "person_id": rows["person"]["id"], "action": "read", "page_size": 200}))
     shown = {(e["role"], e["object_type"], e["object_id"]) for e in events if e["detail"] == "overview"}
     by_case_officer = {("referral", rows["referral"]["id"]), ("decision", rows["granted"]["id"]),
-                       ("decision", rows["refused"]["id"]), ("appeal", rows["appeal"]["id"]),
+                       ("decision", rows["refused"]["id"]), ("decision", rows["housing"]["id"]),
+                       ("appeal", rows["appeal"]["id"]),
                        ("housing_need", rows["need"]["id"]), ("individual_plan", rows["plan"]["id"])}
-    by_housing_officer = {("decision", rows["granted"]["id"]), ("decision", rows["refused"]["id"]),
-                          ("housing_need", rows["need"]["id"]), ("housing_offer", rows["offer"]["id"]),
+    by_housing_officer = {("decision", rows["housing"]["id"]), ("housing_need", rows["need"]["id"]), ("housing_offer", rows["offer"]["id"]),
                           ("housing_tenancy", rows["tenancy_id"])}
     assert shown == ({("case_officer", *row) for row in by_case_officer}
                      | {("housing_officer", *row) for row in by_housing_officer})

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from service.auth import matrix
 from service.common.contributions import for_app
 from service.persons.models import Person
 from service.persons.national_id import compute_check_digits
@@ -128,11 +129,12 @@ def test_a_duplicate_national_id_in_the_municipality_is_409_and_nothing_is_store
 
 
 def test_a_duplicate_does_not_point_to_a_person_the_caller_may_not_see(case_officer, make_person, problem,
-                                                                      monkeypatch):
-    from service.persons import access
-
+                                                                      env, town):
     first = make_person(name="Første")
-    monkeypatch.setattr(access, "SEES_EVERY_PERSON", frozenset())  # the case officer now sees nobody
+    colleague = env.caller("case_officer", town)
+    blocked = colleague.post(f"{PERSONS}/{first['id']}/blocks",
+                             json={"user_id": str(case_officer.user_id), "reason": "related"})
+    assert blocked.status_code == 201, blocked.get_json()  # the case officer now may not see the person
     body = problem(case_officer.post(PERSONS, json={"name": "Andre", "national_id": first["national_id"]}), 409)
     assert body["type"] == "urn:tjenestespor:problem:duplicate_national_id"
     assert "existing_id" not in body
@@ -251,12 +253,12 @@ def test_search_cannot_be_done_with_get(case_officer, make_person, problem):
 # --- who sees the national id -------------------------------------------------------
 
 @pytest.mark.parametrize("role, visible", [
-    ("case_officer", True), ("admin", True), ("housing_officer", False),
+    ("case_officer", True), ("housing_officer", False),
 ])
 def test_national_id_is_masked_for_roles_that_may_not_see_it(role, visible, env, town, make_person):
     person = make_person()
     number = person["national_id"]
-    expected = number if visible else "******" + number[-5:]
+    expected = number if visible else "***********"  # not one digit of it
     caller = env.caller(role, town)
     read = caller.get(f"{PERSONS}/{person['id']}")
     listed = caller.get(PERSONS)
@@ -266,15 +268,25 @@ def test_national_id_is_masked_for_roles_that_may_not_see_it(role, visible, env,
     assert [p["national_id"] for p in listed.get_json()] == [expected]
     assert [p["national_id"] for p in found.get_json()] == [expected]
     assert overview.get_json()["person"]["national_id"] == expected
+    # Nor the birth date that, with the last digits, would rebuild the number: the year only.
+    assert read.get_json()["birth_date"] == (person["birth_date"] if visible else None)
+    assert read.get_json()["birth_year"] == int(person["birth_date"][:4])
     if not visible:
         for response in (read, listed, found, overview):
             assert number not in response.get_data(as_text=True)
+            assert number[-5:] not in response.get_data(as_text=True)
+            assert person["birth_date"] not in response.get_data(as_text=True)
 
 
 @pytest.fixture
 def no_scopes(app, monkeypatch):
-    """Start from no contributed person scopes; whatever the test adds is undone."""
-    monkeypatch.setattr(for_app(app), "person_scopes", {})
+    """Start from no contributed row rules; whatever the test adds is undone."""
+    monkeypatch.setattr(for_app(app), "row_rules", {})
+
+
+def add_person_rule(app, role, rule):
+    """Contribute ``rule`` as the clause of the role's person rule in the access matrix."""
+    for_app(app).add_row_rule(matrix.PERSON, matrix.row_rule(role, matrix.PERSON), rule)
 
 
 @pytest.mark.parametrize("role", ["coordinator", "provider"])
@@ -294,7 +306,7 @@ def test_a_registered_scope_selects_exactly_the_persons_that_role_sees(
         role, no_scopes, app, env, town, make_person, total, problem):
     served = [make_person(name=f"Sannidal {i}", district="Sannidal") for i in range(2)]
     other = make_person(name="Helle 1", district="Helle")
-    for_app(app).add_person_scope(role, lambda user: Person.district == "Sannidal")
+    add_person_rule(app, role, lambda user: Person.district == "Sannidal")
     caller = env.caller(role, town)
 
     listing = caller.get(PERSONS)
@@ -303,7 +315,7 @@ def test_a_registered_scope_selects_exactly_the_persons_that_role_sees(
     assert all(p["national_id"].startswith("******") for p in listing.get_json())
     read = caller.get(f"{PERSONS}/{served[0]['id']}")
     assert read.status_code == 200
-    assert read.get_json()["national_id"] == "******" + served[0]["national_id"][-5:]
+    assert read.get_json()["national_id"] == "***********"
     problem(caller.get(f"{PERSONS}/{other['id']}"), 404)
     assert caller.post(f"{PERSONS}/search", json={"national_id": other["national_id"]}).get_json() == []
 
@@ -321,7 +333,42 @@ def test_scope_rules_receive_the_calling_user(no_scopes, app, env, town, make_pe
         seen.append(user.username)
         return Person.district == user.provider_unit.name
 
-    for_app(app).add_person_scope("provider", rule)
+    add_person_rule(app, "provider", rule)
     provider = env.caller("provider", town, provider_unit="Psykisk helseteam")
     assert [p["id"] for p in provider.get(PERSONS).get_json()] == [mine["id"]]
     assert provider.username in seen
+
+
+# --- a role writes and filters only what it may read (issue 11, finding 3) ------------------
+
+def test_a_housing_officer_may_not_overwrite_or_clear_a_national_id_it_cannot_read(
+        housing_officer, case_officer, make_person, synthetic_id, problem):
+    person = make_person()
+    read = housing_officer.get(f"{PERSONS}/{person['id']}")
+    for body in ({"national_id": synthetic_id()},
+                 {"national_id": None, "national_id_missing_reason": "Ukjent identitet"},
+                 {"national_id_missing_reason": "Ukjent identitet"},
+                 {"birth_date": person["birth_date"]}):
+        refused = problem(housing_officer.patch(f"{PERSONS}/{person['id']}", json=body,
+                                                headers={"If-Match": read.headers["ETag"]}), 403)
+        assert set(refused["fields"]) == set(body)
+        assert "housing officer may not change" in refused["detail"]
+    assert case_officer.get(f"{PERSONS}/{person['id']}").get_json() == person, "nothing was changed"
+
+    # What it reads it may still correct, and it registers new persons with their number:
+    # it typed the number itself, so nothing is revealed (and the answer is masked).
+    changed = housing_officer.patch(f"{PERSONS}/{person['id']}", json={"district": "Helle"},
+                                    headers={"If-Match": read.headers["ETag"]})
+    assert changed.status_code == 200 and changed.get_json()["district"] == "Helle"
+    number = synthetic_id()
+    created = housing_officer.post(PERSONS, json={"name": "Ny Søker", "national_id": number})
+    assert created.status_code == 201
+    assert created.get_json()["national_id"] == "***********" and created.get_json()["birth_date"] is None
+
+
+def test_a_role_may_not_filter_by_a_field_it_cannot_read(housing_officer, case_officer, make_person, problem):
+    person = make_person()
+    query = {"birth_date": person["birth_date"]}
+    assert [p["id"] for p in case_officer.get(PERSONS, query_string=query).get_json()] == [person["id"]]
+    body = problem(housing_officer.get(PERSONS, query_string=query), 403)
+    assert body["fields"] == ["birth_date"]

@@ -62,12 +62,13 @@ def active_plan(prepared_plan, coordinator):
 def provider_serves_district(app):
     """Stand-in for the decisions feature's provider scope: a provider serves the
     persons whose district equals its unit name (removed again after the test)."""
+    from service.auth import matrix
     from service.common.contributions import for_app
     from service.persons.models import Person
 
     def rule(user):
         return Person.district == user.provider_unit.name
 
-    for_app(app).add_person_scope("provider", rule)
+    for_app(app).add_row_rule(matrix.PERSON, matrix.SERVED, rule)
     yield
-    for_app(app).person_scopes["provider"].remove(rule)
+    for_app(app).row_rules[(matrix.PERSON, matrix.SERVED)].remove(rule)
