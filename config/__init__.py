@@ -9,6 +9,7 @@ by ``DATABASE_URL``. Nothing environment specific lives in code.
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -48,6 +49,9 @@ class BaseConfig:
 
     # Tokens
     TOKEN_TTL_DAYS = 90
+    # A live token is remembered this many seconds per process (service.auth.services.authenticate):
+    # the bound within which a revocation made elsewhere reaches every worker. 0: look up every time.
+    TOKEN_CACHE_SECONDS = 5
 
     # People-facing text (service/common/i18n.py): the municipality's written standard,
     # used when the caller asks for no language the catalogue has (bokmål; nn once translated).
@@ -60,6 +64,8 @@ class BaseConfig:
     # docs/security.md), not a setting. A provider keeps seeing a person this many days after
     # the last decision its unit delivered to them ended (the "served" row rule).
     PROVIDER_ACCESS_AFTER_END_DAYS = 90
+    # Emergency access ("break the glass", docs/security.md): how long an opening of a person lasts.
+    EMERGENCY_ACCESS_HOURS = 8
     # Decisions whose valid_to falls within this many days are "expiring" (docs/cases.md, "Decisions").
     DECISION_EXPIRING_WINDOW_DAYS = 60
     # How long a stored Idempotency-Key answer is replayed before the key may be reused.
@@ -115,21 +121,64 @@ class BaseConfig:
     HOUSING_INSPECTION_DUE_DAYS = 30
     HOUSING_CANDIDATES_LIMIT = 100
 
+    # Worklist flags (docs/worklist.md): how far ahead of a deadline each kind is raised. The
+    # decision window is DECISION_EXPIRING_WINDOW_DAYS, the inspection window HOUSING_INSPECTION_DUE_DAYS.
+    REFERRAL_REPLY_DUE_WITHIN_DAYS = 7
+    DECISION_EVALUATION_DUE_WITHIN_DAYS = 14
+    APPEAL_PENDING_AFTER_DAYS = 28
+    PLAN_EVALUATION_DUE_WITHIN_DAYS = 14
+    HOUSING_TENANCY_LIMIT_WARNING_DAYS = 90
+    # A provider unit sees a decision it delivers as news this many days after it was decided or ended.
+    WORKLIST_PROVIDER_NEWS_DAYS = 14
+
     # Scheduler
     SCHEDULER_HEARTBEAT_SECONDS = 30
     SCHEDULER_STALE_AFTER_SECONDS = 120
+    # When each job runs (APScheduler cron fields, in TIMEZONE); docs/architecture.md, "Scheduler".
+    JOBS_SCHEDULE = {
+        "deadlines": {"hour": 6, "minute": 0},
+        "offers": {"minute": 5},
+        "monthly_snapshot": {"day": 1, "hour": 2, "minute": 0},
+    }
+    # Catch-up after downtime starts no earlier than this date (ISO, e.g. "2027-03-01"; None: the
+    # install date, the day of the first job run this database records) and never more than
+    # JOBS_CATCH_UP_MAX_DAYS back, so a restored backup does not replay months.
+    JOBS_CATCH_UP_FROM: str | None = None
+    JOBS_CATCH_UP_MAX_DAYS = 31
 
     LOG_LEVEL = "INFO"
+
+    # Audit trail (docs/security.md, "The audit trail cannot be quietly rewritten"). Each event's
+    # hash is an HMAC-SHA256 keyed with a secret kept outside the database: AUDIT_HMAC_KEYS maps
+    # key ids to secrets (at least 32 characters), AUDIT_HMAC_KEY_FILE names a JSON file of more
+    # of them ({"key id": "secret"}), AUDIT_HMAC_KEY_ID is the key new events are signed with.
+    # Rotate by adding a key and pointing AUDIT_HMAC_KEY_ID at it; keep the old ones for verify.
+    AUDIT_HMAC_KEYS: dict[str, str] = {}
+    AUDIT_HMAC_KEY_FILE: str | None = None
+    AUDIT_HMAC_KEY_ID: str | None = None
+    # Where `flask audit checkpoint` appends signed heads and `audit verify` reads them
+    # (a file the database's users cannot write); None: give --checkpoints on the command line.
+    AUDIT_CHECKPOINT_FILE: str | None = None
+    # Benchmarks only: a directory where each worker appends how long it held chain-head locks
+    # (bench/README.md); None (always in production use) writes nothing.
+    AUDIT_LOCK_TIMING_DIR: str | None = None
 
 
 class DevelopmentConfig(BaseConfig):
     SECRET_KEY = "dev-only-not-secret"
     ALLOW_SYNTHETIC_IDS = True
+    AUDIT_HMAC_KEYS = {"dev": "development-only-audit-key-not-secret"}
+    AUDIT_HMAC_KEY_ID = "dev"
 
 
 class TestingConfig(BaseConfig):
     SECRET_KEY = "testing-only-not-secret"
+    # Off, so that a test that disables a user in the database meets it at once; the cache
+    # has tests of its own (tests/auth/test_token_cache.py).
+    TOKEN_CACHE_SECONDS = 0
     TESTING = True
+    AUDIT_HMAC_KEYS = {"test": "testing-only-audit-key-not-secret"}
+    AUDIT_HMAC_KEY_ID = "test"
     ALLOW_SYNTHETIC_IDS = True
     RATELIMIT_ENABLED = False
     SQLALCHEMY_DATABASE_URI = "sqlite://"
@@ -150,8 +199,52 @@ class ProductionConfig(BaseConfig):
             problems.append("ALLOW_SYNTHETIC_IDS must be off in production")
         if not config.get("SQLALCHEMY_DATABASE_URI"):
             problems.append("DATABASE_URL is not set")
+        problems += _audit_key_problems(config)
         if problems:
             raise ConfigError("refusing to start: " + "; ".join(problems))
+
+
+# The fixed keys of development and testing: known to everyone, so production refuses them.
+NON_SECRET_AUDIT_KEYS = frozenset(DevelopmentConfig.AUDIT_HMAC_KEYS.values()) | frozenset(
+    TestingConfig.AUDIT_HMAC_KEYS.values())
+AUDIT_KEY_MIN_LENGTH = 32
+
+
+def audit_hmac_keys(config) -> dict[str, str]:
+    """Every audit key id and its secret: ``AUDIT_HMAC_KEYS`` and those of ``AUDIT_HMAC_KEY_FILE``.
+
+    The file is a JSON object ``{"key id": "secret"}``; an id in both must have the same secret.
+    """
+    keys = dict(config.get("AUDIT_HMAC_KEYS") or {})
+    path = config.get("AUDIT_HMAC_KEY_FILE")
+    if path:
+        try:
+            from_file = json.loads(Path(path).read_text(encoding="utf-8"))
+        except (OSError, ValueError) as error:
+            raise ConfigError(f"AUDIT_HMAC_KEY_FILE {path} cannot be read as JSON: {error}") from None
+        if not isinstance(from_file, dict) or not all(
+                isinstance(k, str) and isinstance(v, str) for k, v in from_file.items()):
+            raise ConfigError(f"AUDIT_HMAC_KEY_FILE {path} must hold a JSON object of key id -> secret")
+        for key_id, secret in from_file.items():
+            if keys.get(key_id, secret) != secret:
+                raise ConfigError(f"audit key {key_id!r} has different secrets in AUDIT_HMAC_KEYS and {path}")
+            keys[key_id] = secret
+    return keys
+
+
+def _audit_key_problems(config) -> list[str]:
+    key_id = config.get("AUDIT_HMAC_KEY_ID")
+    if not key_id:
+        return ["AUDIT_HMAC_KEY_ID is not set (FLASK_AUDIT_HMAC_KEY_ID, with its secret in "
+                "FLASK_AUDIT_HMAC_KEYS or AUDIT_HMAC_KEY_FILE)"]
+    secret = audit_hmac_keys(config).get(key_id)
+    if not secret:
+        return [f"audit key {key_id!r} (AUDIT_HMAC_KEY_ID) has no secret in AUDIT_HMAC_KEYS or AUDIT_HMAC_KEY_FILE"]
+    if secret in NON_SECRET_AUDIT_KEYS:
+        return [f"audit key {key_id!r} is the published development/testing key"]
+    if len(secret) < AUDIT_KEY_MIN_LENGTH:
+        return [f"audit key {key_id!r} is shorter than {AUDIT_KEY_MIN_LENGTH} characters"]
+    return []
 
 
 CONFIGS = {

@@ -24,6 +24,7 @@ from service import (
     plans,
     provider_units,
     referrals,
+    worklist,
 )
 from service.common import contributions, tenancy
 from service.common import sqlite as sqlite_events
@@ -39,7 +40,7 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 # feature's contributions (person scopes, municipality initialisers, …) to the app's
 # registry and connects its signal receivers. Nothing is registered at import.
 FEATURES = (auth, persons, audit, catalogue, provider_units, referrals, decisions, plans, housing,
-            overview, labels, health, home, jobs, demo)
+            worklist, overview, labels, health, home, jobs, demo)
 
 API_SPEC_OPTIONS = {
     "info": {"description": "Case tracking for Norwegian municipal mental-health and "
@@ -125,6 +126,7 @@ def _register_blueprints(app: Flask) -> None:
     from service.health.routes import blp as health_blp
     from service.home.routes import blp as home_blp
     from service.housing.routes import blp as housing_blp
+    from service.jobs.routes import blp as jobs_blp
     from service.labels.routes import blp as labels_blp
     from service.overview.routes import blp as overview_blp
     from service.persons.routes import blocks_blp as person_blocks_blp
@@ -132,10 +134,11 @@ def _register_blueprints(app: Flask) -> None:
     from service.plans.routes import blp as plans_blp
     from service.provider_units.routes import blp as provider_units_blp
     from service.referrals.routes import blp as referrals_blp
+    from service.worklist.routes import blp as worklist_blp
 
     for blueprint in (health_blp, auth_blp, persons_blp, person_blocks_blp, overview_blp, audit_blp, catalogue_blp,
                       provider_units_blp, referrals_blp, decisions_blp, plans_blp, housing_blp,
-                      labels_blp):
+                      labels_blp, worklist_blp, jobs_blp):
         api.register_blueprint(blueprint)
     # The index (/, /api/v1) is a plain Flask blueprint: public and not in the OpenAPI document.
     app.register_blueprint(home_blp)
@@ -157,11 +160,11 @@ def _register_cli(app: Flask) -> None:
     from service.auth.cli import municipality_cli, token_cli, user_cli
     from service.catalogue.cli import catalogue_cli
     from service.demo.cli import demo_cli
-    from service.jobs.cli import scheduler_cli, serve_command
+    from service.jobs.cli import jobs_cli, scheduler_cli, serve_command
     from service.provider_units.cli import provider_unit_cli
 
     for command in (municipality_cli, user_cli, token_cli, audit_cli, catalogue_cli, provider_unit_cli, demo_cli,
-                    scheduler_cli, serve_command):
+                    scheduler_cli, jobs_cli, serve_command):
         app.cli.add_command(command)
 
 

@@ -19,6 +19,7 @@ from service.decisions.signals import decision_decided
 from service.housing.needs import need_linked_decisions
 from service.plans.rules import own_plans, plan_linked_decisions
 from service.plans.services import coordinator_person_scope, on_decision_decided
+from service.worklist.services import worklist_rows
 
 # The access matrix's named row rules and the features' clauses for them.
 ROW_RULES = {
@@ -28,6 +29,7 @@ ROW_RULES = {
     (matrix.PERSON, matrix.COORDINATED): [coordinator_person_scope],
     (matrix.PLAN, matrix.OWN_PLANS): [own_plans],
     (matrix.DECISION, matrix.PLAN_LINKED): [plan_linked_decisions],
+    (matrix.FLAG, matrix.WORKLIST): [worklist_rows],
 }
 
 

@@ -19,10 +19,10 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.harness import api, generator, housing, report, scratch, system
+from bench.harness import api, generator, housing, jobs, report, scratch, system
 
 RESULTS = scratch.ROOT / "bench" / "results"
-BENCHMARKS = ("generator", "housing", "api")
+BENCHMARKS = ("generator", "jobs", "housing", "api")
 
 
 @dataclass(frozen=True)
@@ -33,12 +33,13 @@ class Settings:
     candidate_rounds: int
     proposal_rounds: int
     copy_rounds: int
+    job_rounds: int = 3
 
 
 FULL = Settings(api_rounds=3, api_seconds=10, api_warmup_seconds=3, candidate_rounds=15, proposal_rounds=5,
-                copy_rounds=3)
+                copy_rounds=3, job_rounds=5)
 SMOKE = Settings(api_rounds=1, api_seconds=1, api_warmup_seconds=0, candidate_rounds=2, proposal_rounds=1,
-                 copy_rounds=1)
+                 copy_rounds=1, job_rounds=1)
 
 
 def output_path(scale: str, only: str | None, smoke: bool) -> Path:
@@ -98,6 +99,9 @@ def main(argv=None) -> int:
         if "generator" in wanted:
             log("generator against COPY …")
             results["generator"] = generator.run(database, dataset, rounds=settings.copy_rounds, log=log)
+        if "jobs" in wanted:
+            log("the deadlines job …")
+            results["jobs"] = jobs.run(app, database, dataset, rounds=settings.job_rounds, log=log)
         if "housing" in wanted or "api" in wanted:
             log("starting gunicorn: the app and the baselines …")
             with api.servers(database, workdir) as running:

@@ -1,12 +1,15 @@
 """API under load: the app and three bare-Flask baselines under the same gunicorn settings, driven by wrk.
 
-Two servers run side by side on loopback, each ``gunicorn -c bench/gunicorn_conf.py``
-(2 sync workers): the app (``wsgi:app``) and ``bench/baseline_app.py``. wrk runs in its
-own process with 32 connections. Targets are measured round-robin, several rounds, each
+Three servers run side by side on loopback, each ``gunicorn -c bench/gunicorn_conf.py``
+(2 sync workers): the app (``wsgi:app``) and ``bench/baseline_app.py``, and the app once
+more with ``--workers 8`` (one target: does a municipality's traffic scale past two
+workers, or queue on its audit chain?). wrk runs in its own process with 32 connections. Targets are measured round-robin, several rounds, each
 round starting one target further on, so drift on the machine falls on all of them alike.
 App CPU per request is the gunicorn workers' utime + stime (/proc/<pid>/stat) over the
 wrk run divided by the requests wrk completed; database CPU the same for the
-PostgreSQL backends serving the scratch database.
+PostgreSQL backends serving the scratch database. The app servers time their chain-head
+locks (``AUDIT_LOCK_TIMING_DIR``, service/audit/chain.py: one line per commit, per worker)
+and each run keeps the lines written during it.
 """
 
 from __future__ import annotations
@@ -27,12 +30,13 @@ from pathlib import Path
 
 from bench.harness import system
 from bench.harness.scratch import ROOT, BenchError, Dataset, ScratchDatabase, flask_env
-from bench.harness.stats import WrkResult, parse_wrk_output
+from bench.harness.stats import LockSample, WrkResult, parse_lock_log, parse_wrk_output
 
 GUNICORN_CONF = ROOT / "bench" / "gunicorn_conf.py"
 LOAD_LUA = ROOT / "bench" / "load.lua"
 CONNECTIONS = 32
 WRK_THREADS = 2
+MANY_WORKERS = 8
 
 
 def decision_body(today: dt.date) -> str:
@@ -62,17 +66,23 @@ class Target:
     cpu_ms: list[float] = field(default_factory=list)      # per run, gunicorn workers
     db_cpu_ms: list[float] = field(default_factory=list)   # per run, PostgreSQL backends
     other_cores: list[float] = field(default_factory=list)  # per run, CPU of every other process ÷ run time
+    locks: list[LockSample] = field(default_factory=list)  # every chain-head lock of the measured runs
     first_bad_status: int = 0
 
 
 class Server:
     """One gunicorn master with its workers, started with the shared settings file."""
 
-    def __init__(self, name: str, app_spec: str, env: dict[str, str], workdir: Path):
+    def __init__(self, name: str, app_spec: str, env: dict[str, str], workdir: Path, *, workers: int = 2,
+                 time_locks: bool = False):
         self.name, self.app_spec, self.env, self.workdir = name, app_spec, dict(env), workdir
+        self.workers = workers
         self.port = _free_port()
         self.ready_dir = workdir / f"ready-{name}"
         self.log = workdir / f"gunicorn-{name}.log"
+        self.lock_dir = workdir / f"locks-{name}" if time_locks else None
+        if self.lock_dir is not None:
+            self.env["FLASK_AUDIT_LOCK_TIMING_DIR"] = str(self.lock_dir)
         self.process: subprocess.Popen | None = None
 
     @property
@@ -84,13 +94,14 @@ class Server:
         self.ready_dir.mkdir(parents=True)
         self.env["BENCH_READY_DIR"] = str(self.ready_dir)
         command = [str(ROOT / ".venv/bin/gunicorn"), "-c", str(GUNICORN_CONF), "--bind", f"127.0.0.1:{self.port}",
-                   self.app_spec]
+                   *(["--workers", str(self.workers)] if self.workers != 2 else []), self.app_spec]
         self.command = " ".join(command[1:]).replace(str(ROOT) + "/", "")
         with self.log.open("w") as log:
             self.process = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
                                             stdin=subprocess.DEVNULL, start_new_session=True)
 
-    def wait_ready(self, workers: int = 2, timeout: float = 180) -> None:
+    def wait_ready(self, timeout: float = 180) -> None:
+        workers = self.workers
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -105,6 +116,15 @@ class Server:
         """Workers that loaded the app and are still children of the master."""
         alive = set(system.children(self.process.pid)) if self.process else set()
         return sorted(int(p.name) for p in self.ready_dir.iterdir() if int(p.name) in alive)
+
+    def lock_samples(self, since: float, until: float) -> list[LockSample]:
+        """The chain-head locks the workers released between two wall-clock times."""
+        if self.lock_dir is None or not self.lock_dir.exists():
+            return []
+        samples = []
+        for path in self.lock_dir.glob("audit-lock-*.log"):
+            samples += [s for s in parse_lock_log(path.read_text()) if since <= s.at <= until]
+        return samples
 
     def terminate(self) -> None:
         """Ask the master to stop (it stops its workers gracefully); returns at once."""
@@ -151,14 +171,15 @@ def request(server: Server, method: str, path: str, token: str | None = None, bo
 
 
 def app_environment(database: ScratchDatabase) -> dict[str, str]:
-    """The production configuration with a per-run secret and rate limiting off."""
+    """The production configuration with a per-run secret and audit key, and rate limiting off."""
     return flask_env(database, TJENESTESPOR_CONFIG="production", FLASK_SECRET_KEY=secrets.token_hex(32),
                      FLASK_RATELIMIT_ENABLED="false")
 
 
 APP_CONFIG_NOTE = (
-    "the production configuration (`TJENESTESPOR_CONFIG=production`, a random `FLASK_SECRET_KEY` per run, "
-    "`DATABASE_URL` the scratch database), with rate limiting off (`FLASK_RATELIMIT_ENABLED=false`: 600 requests "
+    "the production configuration (`TJENESTESPOR_CONFIG=production`, a random `FLASK_SECRET_KEY` and audit "
+    "key `FLASK_AUDIT_HMAC_KEYS` per run, `DATABASE_URL` the scratch database; `FLASK_AUDIT_LOCK_TIMING_DIR` "
+    "set, so each worker appends one short line per audited commit), with rate limiting off (`FLASK_RATELIMIT_ENABLED=false`: 600 requests "
     "a minute per token would otherwise answer 429). Production refuses `ALLOW_SYNTHETIC_IDS`, which only "
     "matters when a national id is written; the benchmark reads generated persons and writes draft decisions, "
     "so the production config serves it unchanged")
@@ -182,6 +203,8 @@ def targets_for(dataset: Dataset, workdir: Path) -> list[Target]:
     officer, housing = dataset.case_officer_token, dataset.housing_officer_token
     return [
         Target("GET /api/v1/persons/{id}", "app", "GET", "/api/v1/persons/{id}", persons, officer),
+        Target(f"GET /api/v1/persons/{{id}}, {MANY_WORKERS} workers", "app8", "GET", "/api/v1/persons/{id}", persons,
+               officer),
         Target("GET /api/v1/persons/{id}/overview", "app", "GET", "/api/v1/persons/{id}/overview", persons, officer),
         Target("POST /api/v1/decisions (draft)", "app", "POST", "/api/v1/decisions", persons, officer,
                decision_body(dt.date.today())),
@@ -241,12 +264,15 @@ def measure(target: Target, server: Server, seconds: float, database: ScratchDat
     backends = system.database_backends(database.name)
     cpu_before, db_before = system.cpu_ticks(workers), system.cpu_ticks(backends)
     busy_before, wrk_before = system.machine_busy_ticks(), system.children_cpu_ms()
+    started = time.time()
     result = run_wrk(target, server, seconds)
+    finished = time.time()
     cpu_after, db_after = system.cpu_ticks(workers), system.cpu_ticks(backends)
     busy_after, wrk_after = system.machine_busy_ticks(), system.children_cpu_ms()
     if server.worker_pids() != workers:
         raise BenchError(f"gunicorn ({server.name}) replaced a worker during {target.name}; see {server.log}")
     target.runs.append(result)
+    target.locks += server.lock_samples(started, finished)
     requests = max(result.requests, 1)
     app_ms, db_ms = system.cpu_ms_between(cpu_before, cpu_after), system.cpu_ms_between(db_before, db_after)
     target.cpu_ms.append(app_ms / requests)
@@ -259,11 +285,13 @@ def measure(target: Target, server: Server, seconds: float, database: ScratchDat
 
 @contextlib.contextmanager
 def servers(database: ScratchDatabase, workdir: Path):
-    """The app and the baselines under gunicorn, both workers of each ready; stopped on the way out."""
+    """The app (2 and 8 workers) and the baselines under gunicorn, every worker ready; stopped on the way out."""
     prepare_baseline_tables(database)
     started = {
-        "app": Server("app", "wsgi:app", app_environment(database), workdir),
+        "app": Server("app", "wsgi:app", app_environment(database), workdir, time_locks=True),
         "baseline": Server("baseline", "bench.baseline_app:app", flask_env(database), workdir),
+        "app8": Server("app8", "wsgi:app", app_environment(database), workdir, workers=MANY_WORKERS,
+                       time_locks=True),
     }
     try:
         for server in started.values():
@@ -308,8 +336,18 @@ def run(running: dict[str, Server], database: ScratchDatabase, dataset: Dataset,
                 f"p50 {last.p50_ms:.1f} ms, p99 {last.p99_ms:.1f} ms, errors {last.errors}")
     return {
         "targets": targets,
+        "audit_verify": audit_verify(database, workdir),
         "gunicorn": running["app"].command.replace("wsgi:app", "MODULE:app"),
         "seconds": seconds, "rounds": rounds, "warmup_seconds": warmup_seconds,
         "connections": CONNECTIONS, "wrk_threads": WRK_THREADS,
         "decision_body": next(t.body for t in targets if t.body),
     }
+
+
+def audit_verify(database: ScratchDatabase, workdir: Path) -> dict:
+    """``flask audit verify`` over the scratch database after the load: every chain must still hold."""
+    result = subprocess.run([str(ROOT / ".venv/bin/flask"), "--app", "wsgi", "audit", "verify"], cwd=ROOT,
+                            env=flask_env(database), capture_output=True, text=True, timeout=1800, check=False)
+    output = (result.stdout + result.stderr).strip().splitlines()
+    (workdir / "audit-verify.log").write_text(result.stdout + result.stderr)
+    return {"ok": result.returncode == 0, "line": output[-1] if output else f"exit {result.returncode}"}

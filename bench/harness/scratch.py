@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import secrets
 import subprocess
 import sys
 import time
@@ -20,6 +21,10 @@ MUNICIPALITY = "9950"
 SEED = 1
 CASE_OFFICER = "bench-case-officer"
 HOUSING_OFFICER = "bench-housing-officer"
+# The audit chain's key for this run (a random secret, like FLASK_SECRET_KEY): the generator, the
+# servers and `audit verify` after the load all sign and check with it.
+AUDIT_KEY_ID = "bench"
+AUDIT_KEYS = {AUDIT_KEY_ID: secrets.token_hex(32)}
 
 
 class BenchError(RuntimeError):
@@ -86,7 +91,8 @@ def drop_abandoned(conn: psycopg.Connection) -> None:
 def flask_env(database: ScratchDatabase, **extra: str) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items()
            if not key.startswith("FLASK_") and key not in ("TJENESTESPOR_CONFIG", "DATABASE_URL")}
-    env.update(DATABASE_URL=database.url, **extra)
+    env.update(DATABASE_URL=database.url, FLASK_AUDIT_HMAC_KEYS=json.dumps(AUDIT_KEYS),
+               FLASK_AUDIT_HMAC_KEY_ID=AUDIT_KEY_ID, **extra)
     return env
 
 
@@ -120,7 +126,8 @@ def open_app(database: ScratchDatabase):
     """The app in this process (development config, the scratch database): migrations and officers."""
     from service import create_app
 
-    return create_app("development", {"SQLALCHEMY_DATABASE_URI": database.url})
+    return create_app("development", {"SQLALCHEMY_DATABASE_URI": database.url, "AUDIT_HMAC_KEYS": AUDIT_KEYS,
+                                      "AUDIT_HMAC_KEY_ID": AUDIT_KEY_ID})
 
 
 def migrate(app) -> float:

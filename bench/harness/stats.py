@@ -1,4 +1,4 @@
-"""The pure parts of the harness: statistics, wrk's JSON line, /proc stat lines, number formatting.
+"""The pure parts of the harness: statistics, wrk's JSON line, /proc stat lines, lock timing lines, number formatting.
 
 Nothing here touches a process, a file or a database, so tests/bench checks it on SQLite runs.
 """
@@ -120,3 +120,29 @@ def parse_proc_stat(line: str) -> ProcStat:
     fields = line[close_paren + 2:].split()
     # fields[0] is field 3 (state); utime and stime are fields 14 and 15.
     return ProcStat(pid=pid, comm=comm, ppid=int(fields[1]), cpu_ticks=int(fields[11]) + int(fields[12]))
+
+
+# --- chain-head lock timing (AUDIT_LOCK_TIMING_DIR, service/audit/chain.py) ---
+
+@dataclass(frozen=True)
+class LockSample:
+    at: float        # wall clock (time.time()) when the commit had returned
+    wait_ms: float   # the head's SELECT … FOR UPDATE, waiting for the lock included
+    held_ms: float   # from the lock granted to the commit returned: how long others had to wait
+    span_ms: float   # from the transaction's first event to the commit returned
+    events: int
+
+
+def parse_lock_log(text: str) -> list[LockSample]:
+    """The lines a worker appends per commit: ``at wait_ms held_ms span_ms events``; a torn last line is skipped."""
+    samples = []
+    for line in text.splitlines():
+        fields = line.split()
+        if len(fields) != 5:
+            continue
+        try:
+            samples.append(LockSample(float(fields[0]), float(fields[1]), float(fields[2]), float(fields[3]),
+                                      int(fields[4])))
+        except ValueError:
+            continue
+    return samples

@@ -4,7 +4,10 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Contributes the labels of its codes."""
+    """Contributes the labels of its codes; links the events of every session at commit with the
+    configured key (service/audit/chain.py)."""
+    from service.audit import chain
     from service.audit.labels import DOMAINS as LABELS
     from service.common.contributions import for_app
     for_app(app).add_labels(LABELS)
+    chain.install(app)

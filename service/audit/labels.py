@@ -21,6 +21,8 @@ DOMAINS = {
         "person": NP_("audit_object_type", "Person"),
         "person_search": NP_("audit_object_type", "Person search"),
         "person_block": NP_("audit_object_type", "Per-person block"),
+        "address_protection": NP_("audit_object_type", "Protected address"),
+        "emergency_access": NP_("audit_object_type", "Emergency access"),
         "referral": NP_("audit_object_type", "Referral"),
         "decision": NP_("audit_object_type", "Decision"),
         "appeal": NP_("audit_object_type", "Appeal"),
@@ -42,7 +44,13 @@ DOMAINS = {
         "route": NP_("audit_object_type", "API operation"),
         "access_log": NP_("audit_object_type", "Access log"),
         "audit_log": NP_("audit_object_type", "Audit trail"),
+        "audit_review": NP_("audit_object_type", "Audit review"),
         "idempotent_replay": NP_("audit_object_type", "Repeated request"),
+    },
+    # The auditor's finding on a reviewed event (service/audit/review_models.py).
+    "audit_review_finding": {
+        "ok": NP_("audit_review_finding", "No remark"),
+        "follow_up": NP_("audit_review_finding", "To be followed up"),
     },
     "audit_outcome": {
         "ok": NP_("audit_outcome", "Done"),

@@ -16,14 +16,14 @@ ACTIONS = ("read", "create", "update", "delete", "export", "login", "denied")
 # What an event is about: every object type a feature records (``record_many`` refuses
 # any other, so the listings' OpenAPI enum holds). Each has a label in ``audit/labels.py``.
 OBJECT_TYPES = (
-    "person", "person_search", "person_block",
+    "person", "person_search", "person_block", "address_protection", "emergency_access",
     "referral", "decision", "appeal",
     "individual_plan", "plan_member", "plan_goal", "plan_measure", "plan_evaluation",
     "housing_unit", "housing_inspection", "housing_need", "housing_offer", "housing_tenancy",
     "housing_event", "housing_allocation_proposal",
     "provider_unit", "service_type", "legal_basis",
     "route",  # a refused request (action "denied"): object_id is "METHOD rule"
-    "access_log", "audit_log", "idempotent_replay",
+    "access_log", "audit_log", "audit_review", "idempotent_replay",
 )
 OUTCOMES = ("ok", "denied", "no_match")
 # The role an event was recorded under: the user's, or "system" for jobs, the CLI and seeding.
@@ -33,7 +33,11 @@ GENESIS_HASH = "0" * 64
 
 
 class AuditEvent(TenantMixin, db.Model):
-    """One thing someone did. Database triggers refuse UPDATE and DELETE."""
+    """One thing someone did. Database triggers refuse UPDATE and DELETE.
+
+    ``seq``, ``prev_hash``, ``hash`` and ``key_id`` are given when the transaction commits
+    (service/audit/chain.py); until then an event recorded by ``record_many`` has none.
+    """
 
     __tablename__ = "audit_events"
 
@@ -51,6 +55,9 @@ class AuditEvent(TenantMixin, db.Model):
     detail: Mapped[str | None] = mapped_column(sa.String(200))
     prev_hash: Mapped[str] = mapped_column(sa.String(64), nullable=False)
     hash: Mapped[str] = mapped_column(sa.String(64), nullable=False)
+    # The id of the key whose HMAC ``hash`` is (service/audit/keys.py); NULL only for the
+    # events written before the chain was keyed, whose hash is plain SHA-256.
+    key_id: Mapped[str | None] = mapped_column(sa.String(40))
     # Not a column: the actor's display name (else username), filled in by the listing
     # queries with a join (``with_expression``); None when not loaded or for system actions.
     actor_name: Mapped[str | None] = query_expression()
@@ -65,8 +72,10 @@ class AuditEvent(TenantMixin, db.Model):
 class AuditChainHead(db.Model):
     """The last link of each municipality's chain.
 
-    Writers lock this row, so the chain has one order; ``audit verify`` compares
-    it with the last event so that deleting the newest rows is detected too.
+    Writers lock this row at commit, so the chain has one order; ``audit verify``
+    compares it with the last event so that deleting the newest rows is detected too.
+    Database triggers let it only move forward: seq never decreases, the row is never
+    deleted (migration 0008).
     """
 
     __tablename__ = "audit_chain_heads"

@@ -1,16 +1,18 @@
 """Writing, reading and verifying the audit trail.
 
-Events are added to the caller's session, so they commit or roll back with the
-change they describe. The chain head is locked (``SELECT … FOR UPDATE`` on
+Events are recorded in the caller's session, so they commit or roll back with the
+change they describe. They are linked into their municipality's chain when the
+transaction commits (``service/audit/chain.py``): the chain head is locked only for
+the INSERT of the events, the head's UPDATE and the commit (``SELECT … FOR UPDATE`` on
 PostgreSQL; SQLite transactions are ``BEGIN IMMEDIATE`` and already serial), which
-gives each municipality one unbroken order of events.
+gives each municipality one unbroken order of events without making its requests
+queue behind each other.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import hashlib
-import json
+import hmac
 import uuid
 from collections.abc import Iterable
 
@@ -18,6 +20,8 @@ import sqlalchemy as sa
 from flask import g
 from sqlalchemy import orm
 
+from service.audit import keys as audit_keys
+from service.audit.chain import buffer, event_hash
 from service.audit.models import GENESIS_HASH, OBJECT_TYPES, OUTCOMES, SYSTEM_ROLE, AuditChainHead, AuditEvent
 from service.auth.identity import current_user
 from service.auth.models import Municipality, User
@@ -29,25 +33,8 @@ from service.common.tenancy import current_municipality_id
 from service.extensions import db
 from service.persons.models import Person
 
-
-def event_hash(event: AuditEvent) -> str:
-    """SHA-256 over the event's fields and the previous hash, in a fixed order."""
-    fields = [
-        event.seq,
-        str(event.municipality_id),
-        event.at.astimezone(clock.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
-        str(event.actor_id) if event.actor_id else None,
-        event.role,
-        event.action,
-        event.object_type,
-        event.object_id,
-        str(event.person_id) if event.person_id else None,
-        event.request_id,
-        event.outcome,
-        event.detail,
-        event.prev_hash,
-    ]
-    return hashlib.sha256(json.dumps(fields, separators=(",", ":")).encode()).hexdigest()
+__all__ = ["ChainBreak", "access_log", "event_hash", "list_events", "record", "record_many",
+           "seal_unkeyed_chains", "start_chain", "verify_chains", "walk_chain"]
 
 
 def start_chain(municipality_id: uuid.UUID) -> None:
@@ -69,11 +56,14 @@ def record(action: str, object_type: str, *, object_id=None, person_id=None,
 
 def record_many(action: str, object_type: str, subjects: Iterable[tuple[object, object]], *,
                 outcome: str = "ok", detail: str | None = None) -> list[AuditEvent]:
-    """Append one event per ``(object_id, person_id)`` pair, chained in order.
+    """Record one event per ``(object_id, person_id)`` pair, chained in order when the transaction commits.
 
     The object type and outcome must be among ``OBJECT_TYPES`` and ``OUTCOMES`` (each with
     its label): the listings declare them as enums, so an unknown code is a programming
     error, refused before anything is written (the action has its CHECK constraint).
+    The events returned carry their id, time, actor and subject at once; their ``seq``
+    and ``hash`` once the transaction has committed. The request id is the server's own
+    (``g.request_id``), never what a client sent (``service/common/http.py``).
     """
     if object_type not in OBJECT_TYPES:
         raise ValueError(f"unknown audit object type {object_type!r}: add it to "
@@ -87,28 +77,17 @@ def record_many(action: str, object_type: str, subjects: Iterable[tuple[object, 
     municipality_id = current_municipality_id()
     if municipality_id is None:
         raise RuntimeError("audit events need a municipality")
-    head = db.session.execute(
-        sa.select(AuditChainHead)
-        .where(AuditChainHead.municipality_id == municipality_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).scalar_one()
     actor_id, role = _actor()
     at = clock.now()
     request_id = g.get("request_id")
-    events = []
-    for object_id, person_id in subjects:
-        event = AuditEvent(
-            id=uuid.uuid4(), municipality_id=municipality_id, seq=head.seq + 1, at=at,
-            actor_id=actor_id, role=role, action=action, object_type=object_type,
-            object_id=str(object_id) if object_id is not None else None,
-            person_id=person_id, request_id=request_id, outcome=outcome, detail=detail,
-            prev_hash=head.hash,
-        )
-        event.hash = event_hash(event)
-        head.seq, head.hash = event.seq, event.hash
-        events.append(event)
-    db.session.add_all(events)
+    events = [
+        AuditEvent(id=uuid.uuid4(), municipality_id=municipality_id, at=at, actor_id=actor_id, role=role,
+                   action=action, object_type=object_type,
+                   object_id=str(object_id) if object_id is not None else None,
+                   person_id=person_id, request_id=request_id, outcome=outcome, detail=detail)
+        for object_id, person_id in subjects
+    ]
+    buffer(db.session(), events)
     return events
 
 
@@ -159,38 +138,155 @@ class ChainBreak:
     seq: int | None
     event_id: uuid.UUID | None
     reason: str
+    checkpoint: str | None = None  # "PATH line N" when a signed checkpoint is what fails
 
     def __str__(self) -> str:
-        where = f"row seq={self.seq} id={self.event_id}" if self.seq is not None else "chain head"
+        row = f"row seq={self.seq} id={self.event_id}" if self.event_id is not None else None
+        if self.checkpoint:
+            where = f"checkpoint {self.checkpoint}" + (f" ({row})" if row else "")
+        else:
+            where = row or "chain head"
         return f"municipality {self.municipality_number}: {where}: {self.reason}"
 
 
-def verify_chains(municipality_number: str | None = None) -> tuple[int, ChainBreak | None]:
-    """Walk every chain; return how many events were checked and the first break."""
+UNKEYED_TAIL = ("the newest row is not keyed: run `flask audit seal` once after upgrading to the keyed chain, "
+                "or the chain was rewritten with plain SHA-256")
+
+
+@dataclasses.dataclass
+class ChainWalk:
+    """One municipality's rows from ``from_seq`` on, checked link by link."""
+
+    municipality: Municipality
+    checked: int = 0
+    last: AuditEvent | None = None
+    broken: ChainBreak | None = None
+
+    def fail(self, event: AuditEvent | None, reason: str, checkpoint=None) -> None:
+        self.broken = ChainBreak(self.municipality.number, event.seq if event else None,
+                                 event.id if event else None, reason,
+                                 checkpoint.where if checkpoint is not None else None)
+
+
+def walk_chain(municipality: Municipality, keys: audit_keys.AuditKeys, pins: dict[int, list], *,
+               from_seq: int = 1, to_seq: int | None = None) -> ChainWalk:
+    """Check seq, link, hash (HMAC with the row's key; SHA-256 for rows from before keys, which may only
+    come before every keyed row) and each signed checkpoint pinned to a row. From ``from_seq`` > 1 the
+    first row's link is not checked: a checkpoint pins that row's hash."""
+    walk = ChainWalk(municipality)
+    stmt = sa.select(AuditEvent).where(AuditEvent.municipality_id == municipality.id, AuditEvent.seq >= from_seq)
+    if to_seq is not None:
+        stmt = stmt.where(AuditEvent.seq <= to_seq)
+    expected_seq, prev_hash, keyed = from_seq, GENESIS_HASH if from_seq == 1 else None, False
+    for event in db.session.execute(stmt.order_by(AuditEvent.seq).execution_options(yield_per=1000)).scalars():
+        walk.checked += 1
+        if event.seq != expected_seq:
+            walk.fail(event, f"expected seq {expected_seq}: row(s) deleted")
+            return walk
+        if prev_hash is not None and event.prev_hash != prev_hash:
+            walk.fail(event, "prev_hash does not link to the previous row")
+            return walk
+        if event.key_id is None:
+            if keyed:
+                walk.fail(event, "no key, after keyed rows: rewritten with plain SHA-256")
+                return walk
+            expected = event_hash(event)
+        else:
+            secret = keys.secret(event.key_id)
+            if secret is None:
+                walk.fail(event, f"signed with key {event.key_id!r}, which the configuration does not hold "
+                                 "(AUDIT_HMAC_KEYS, AUDIT_HMAC_KEY_FILE)")
+                return walk
+            keyed = True
+            expected = event_hash(event, secret)
+        if not hmac.compare_digest(expected, event.hash):
+            walk.fail(event, "content does not match its hash: row edited (or hashed without the key)")
+            return walk
+        for checkpoint in pins.get(event.seq, ()):
+            if checkpoint.hash != event.hash:
+                walk.fail(event, "the row's hash is not the one this signed checkpoint holds: "
+                                 "rows up to it were rewritten", checkpoint)
+                return walk
+        expected_seq, prev_hash, walk.last = event.seq + 1, event.hash, event
+    return walk
+
+
+def verify_chains(municipality_number: str | None = None, checkpoints=(), *,
+                  allow_unkeyed_tail: bool = False) -> tuple[int, ChainBreak | None]:
+    """Walk every chain; return how many events were checked and the first break.
+
+    ``checkpoints`` (``service.audit.checkpoints.read``): signed heads written earlier; each
+    must verify, and the chain must still hold its row with its hash. ``allow_unkeyed_tail``
+    is for ``audit seal`` only: a chain from before keys may end with an unkeyed row.
+    """
+    keys = audit_keys.current()
     stmt = sa.select(Municipality).order_by(Municipality.number)
     if municipality_number:
         stmt = stmt.where(Municipality.number == municipality_number)
+        checkpoints = [c for c in checkpoints if c.municipality == municipality_number]
+    for checkpoint in checkpoints:
+        if not checkpoint.verifies(keys):
+            return 0, ChainBreak(checkpoint.municipality, checkpoint.seq, None,
+                                 "its signature does not verify: the checkpoint was altered, or its key "
+                                 "is not configured", checkpoint.where)
     checked = 0
-    for municipality in db.session.scalars(stmt).all():
-        expected_seq, prev_hash = 1, GENESIS_HASH
-        events = db.session.execute(
-            sa.select(AuditEvent).where(AuditEvent.municipality_id == municipality.id)
-            .order_by(AuditEvent.seq).execution_options(yield_per=1000)
-        ).scalars()
-        for event in events:
-            checked += 1
-            if event.seq != expected_seq:
-                return checked, ChainBreak(municipality.number, event.seq, event.id,
-                                           f"expected seq {expected_seq}: row(s) deleted")
-            if event.prev_hash != prev_hash:
-                return checked, ChainBreak(municipality.number, event.seq, event.id,
-                                           "prev_hash does not link to the previous row")
-            if event_hash(event) != event.hash:
-                return checked, ChainBreak(municipality.number, event.seq, event.id,
-                                           "content does not match its hash: row edited")
-            expected_seq, prev_hash = event.seq + 1, event.hash
-        head = db.session.get(AuditChainHead, municipality.id)
-        if head is None or head.seq != expected_seq - 1 or head.hash != prev_hash:
+    municipalities = db.session.scalars(stmt).all()
+    known = {m.id for m in municipalities}
+    for checkpoint in checkpoints:
+        if checkpoint.municipality_id not in known:
+            return 0, ChainBreak(checkpoint.municipality, checkpoint.seq, None,
+                                 "the municipality of this checkpoint is not in the database", checkpoint.where)
+    for municipality in municipalities:
+        own = [c for c in checkpoints if c.municipality_id == municipality.id]
+        pins: dict[int, list] = {}
+        for checkpoint in own:
+            pins.setdefault(checkpoint.seq, []).append(checkpoint)
+        walk = walk_chain(municipality, keys, pins)
+        checked += walk.checked
+        if walk.broken is not None:
+            return checked, walk.broken
+        last = walk.last
+        last_seq, last_hash = (last.seq, last.hash) if last is not None else (0, GENESIS_HASH)
+        head = db.session.get(AuditChainHead, municipality.id, populate_existing=True)
+        if head is None or head.seq != last_seq or head.hash != last_hash:
             return checked, ChainBreak(municipality.number, None, None,
                                        "last row does not match the chain head: newest row(s) deleted")
+        if last is not None and last.key_id is None and not allow_unkeyed_tail:
+            return checked, ChainBreak(municipality.number, last.seq, last.id, UNKEYED_TAIL)
+        for checkpoint in sorted(own, key=lambda c: c.seq):
+            if checkpoint.seq > last_seq:
+                return checked, ChainBreak(
+                    municipality.number, None, None,
+                    f"the chain ends at seq {last_seq}, before this checkpoint's seq {checkpoint.seq}: newest "
+                    "row(s) deleted and the head moved back", checkpoint.where)
     return checked, None
+
+
+def unkeyed_chains() -> list[Municipality]:
+    """Municipalities whose newest event is from before the chain was keyed (``audit seal``)."""
+    newest = (sa.select(AuditEvent.municipality_id, sa.func.max(AuditEvent.seq).label("seq"))
+              .group_by(AuditEvent.municipality_id).subquery())
+    return list(db.session.scalars(
+        sa.select(Municipality)
+        .join(newest, newest.c.municipality_id == Municipality.id)
+        .join(AuditEvent, sa.and_(AuditEvent.municipality_id == newest.c.municipality_id,
+                                  AuditEvent.seq == newest.c.seq))
+        .where(AuditEvent.key_id.is_(None)).order_by(Municipality.number)))
+
+
+def seal_unkeyed_chains() -> tuple[list[str], ChainBreak | None]:
+    """After upgrading to the keyed chain: give every chain whose newest row has no key a keyed
+    event, which seals the rows before it (they are verified first; nothing is written if one fails)."""
+    from service.common.tenancy import tenant_scope
+
+    checked, broken = verify_chains(allow_unkeyed_tail=True)
+    if broken is not None:
+        return [], broken
+    sealed = []
+    key_id = audit_keys.current().signing_id
+    for municipality in unkeyed_chains():
+        with tenant_scope(municipality.id):
+            record("update", "audit_log", detail=f"chain keyed: new events signed with key {key_id}")
+        sealed.append(municipality.number)
+    db.session.commit()
+    return sealed, None

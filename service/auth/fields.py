@@ -3,8 +3,10 @@
 Every schema that dumps a resource of the matrix (``service.auth.matrix``) derives from
 ``NeedToKnow`` and names it in ``RESOURCE``: when the answer is serialised, a field the
 caller's role may see only masked or not at all is replaced (``matrix.shown``), so nested
-answers (the person overview) follow the same rules. A field a role may not read it may not
-filter by (``require_readable``) nor write (``require_writable``): a 403 naming the fields.
+answers (the person overview) follow the same rules. A schema of a resource with location
+fields also dumps the person's ``address_protection`` (``matrix.PROTECTION_FIELD``), which
+decides whether they are shown; one that does not hides them. A field a role may not read it
+may not filter by (``require_readable``) nor write (``require_writable``): a 403 naming the fields.
 """
 
 from __future__ import annotations
@@ -44,11 +46,13 @@ def require_readable(resource: str, fields: Iterable[str]) -> None:
                           role=label("role", role), fields=", ".join(refused)), fields=refused)
 
 
-def require_writable(resource: str, fields: Iterable[str], *, creating: bool) -> None:
+def require_writable(resource: str, fields: Iterable[str], *, creating: bool,
+                     protection: str = matrix.UNPROTECTED) -> None:
     """403 when the caller writes a field its role may not write (a field it may not read, or
-    one it may give only when the row is created)."""
+    one it may give only when the row is created, or a location field the person's marking
+    ``protection`` hides from it)."""
     role = _role()
-    refused = matrix.refused_writes(role, resource, fields, creating=creating)
+    refused = matrix.refused_writes(role, resource, fields, creating=creating, protection=protection)
     if refused:
         raise Forbidden(_("The role %(role)s may not change %(fields)s: a role changes only what it may read.",
                           role=label("role", role), fields=", ".join(refused)), fields=refused)

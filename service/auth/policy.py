@@ -12,7 +12,7 @@ and the answers apply those rules on top of this table.
 from __future__ import annotations
 
 from service.auth import matrix
-from service.auth.roles import ALL_ROLES, CASE_OFFICER, COORDINATOR, HOUSING_OFFICER
+from service.auth.roles import ADMIN, ALL_ROLES, CASE_OFFICER, COORDINATOR, HOUSING_OFFICER, PROVIDER
 
 # The role sets of the resources of the access matrix come from it (service/auth/matrix.py):
 # who may read a resource's rows may list and read them here, who writes them may write here.
@@ -56,6 +56,17 @@ PROVIDER_UNIT_WRITERS = matrix.writers(matrix.PROVIDER_UNIT)
 # Per-person blocks: the allocation office records and lifts them, the auditor reads them.
 BLOCK_READERS = matrix.readers(matrix.PERSON_BLOCK)
 BLOCK_WRITERS = matrix.writers(matrix.PERSON_BLOCK)
+# Protected addresses and emergency access ("break the glass"): docs/security.md.
+ADDRESS_PROTECTION_MARKERS = matrix.ADDRESS_PROTECTION_MARKERS
+EMERGENCY_ACCESS_ROLES = matrix.EMERGENCY_ACCESS_ROLES
+# The worklist (docs/worklist.md): its readers see their own flags (the matrix's worklist rule) and
+# acknowledge them. An absent officer's work is handed over by the allocation office or the
+# administrator (who sees no person data: the answer is counts only).
+WORKLIST_READERS = matrix.readers(matrix.FLAG)
+WORKLIST_WRITERS = matrix.writers(matrix.FLAG)
+WORKLIST_HANDOVER = frozenset({CASE_OFFICER, ADMIN})
+# Jobs (schedule, runs, a manual run) are the administrator's: no person data.
+JOB_ADMINS = frozenset({ADMIN})
 
 API = "/api/v1"
 _REFERRAL = f"{API}/referrals/<uuid:referral_id>"
@@ -90,8 +101,14 @@ POLICY: dict[tuple[str, str], frozenset[str]] = {
     ("GET", f"{API}/persons/<uuid:person_id>/blocks/<uuid:block_id>"): BLOCK_READERS,
     ("POST", f"{API}/persons/<uuid:person_id>/blocks/<uuid:block_id>/lift"): BLOCK_WRITERS,
     ("GET", f"{API}/person-blocks"): BLOCK_READERS,
-    # audit
+    # protected addresses (kode 6/7) and emergency access ("break the glass")
+    ("POST", f"{API}/persons/<uuid:person_id>/address-protection"): ADDRESS_PROTECTION_MARKERS,
+    ("POST", f"{API}/persons/<uuid:person_id>/emergency-access"): EMERGENCY_ACCESS_ROLES,
+    # audit, and its follow-up: emergency openings, the monthly sample, reviews
     ("GET", f"{API}/audit"): AUDIT_READERS,
+    ("GET", f"{API}/audit/emergency-access"): AUDIT_READERS,
+    ("GET", f"{API}/audit/sample"): AUDIT_READERS,
+    ("POST", f"{API}/audit/reviews"): AUDIT_READERS,
     # --- cases: service catalogue, referrals, decisions, appeals ---
     ("GET", f"{API}/service-catalogue"): CATALOGUE_READERS,
     ("POST", f"{API}/service-catalogue"): CATALOGUE_WRITERS,
@@ -188,6 +205,13 @@ POLICY: dict[tuple[str, str], frozenset[str]] = {
     ("GET", f"{API}/housing/tenancies"): HOUSING_TENANCY_READERS,
     ("GET", f"{API}/housing/tenancies/<uuid:tenancy_id>"): HOUSING_TENANCY_READERS,
     ("POST", f"{API}/housing/tenancies/<uuid:tenancy_id>/end"): HOUSING_TENANCY_WRITERS,
+    # --- worklist and jobs ---
+    ("GET", f"{API}/worklist"): WORKLIST_READERS,
+    ("GET", f"{API}/worklist/<uuid:flag_id>"): WORKLIST_READERS,
+    ("POST", f"{API}/worklist/<uuid:flag_id>/acknowledge"): WORKLIST_WRITERS,
+    ("POST", f"{API}/worklist/reassign"): WORKLIST_HANDOVER,
+    ("GET", f"{API}/jobs"): JOB_ADMINS,
+    ("POST", f"{API}/jobs/<string:name>/run"): JOB_ADMINS,
 }
 
 def allowed_roles(method: str, rule: str) -> frozenset[str] | None:
@@ -223,3 +247,5 @@ PLAN_COORDINATOR_ROLES = roles_for("POST", f"{API}/plans/<uuid:plan_id>/activate
 # Who requests plans but does not run them edits a plan only while it is a request: the
 # content of a plan in preparation or active is the coordinator's (service.plans.services).
 EDITS_ONLY_REQUESTED_PLANS = roles_for("POST", f"{API}/plans") - PLAN_COORDINATOR_ROLES
+# Whose worklist a flag left to an office (no user named) is on.
+OFFICE_ROLES = {"case_office": CASE_OFFICER, "housing_office": HOUSING_OFFICER, "provider_unit": PROVIDER}

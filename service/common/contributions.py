@@ -10,7 +10,9 @@ them with ``current()``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import datetime as dt
+import uuid
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
@@ -26,13 +28,55 @@ RowRule = Callable[[object], sa.ColumnElement[bool]]
 MunicipalityInitializer = Callable[[object], None]
 
 
+@dataclass(frozen=True)
+class FlagScope:
+    """What a flag kind's condition is evaluated for: one municipality on one day."""
+
+    on: dt.date
+    municipality_id: uuid.UUID
+
+
+@dataclass(frozen=True)
+class FlagKind:
+    """A kind of worklist flag (docs/worklist.md), contributed by the feature that owns its data.
+
+    ``rows(scope)`` is the condition as one set-based SELECT over the feature's own tables, in
+    ``scope.municipality_id`` on ``scope.on``, with the labelled columns ``subject_id``,
+    ``person_id`` (null for a row about no person), ``due_on``, ``assigned_to`` (the user who
+    should act, null for the office) and ``cause`` (null, or which text of ``texts`` applies).
+    A flag is raised for every row it gives and resolved when its (subject, due_on) is no longer
+    among them. ``subject_type`` is the subject's audit object type, ``subject_model`` its model
+    (``id``, and ``person_id`` unless it is about no person) and ``subject_resource`` its resource of
+    the access matrix: a reader sees a flag only about a subject its own row rule shows it.
+    ``role`` is the role whose worklist carries it, ``office`` who acts when no user is named
+    (``case_office``, ``housing_office``, ``provider_unit``). ``texts`` maps a cause to the English
+    one-line text (``%(subject)s``, ``%(date)s``), ``describe(ids)`` gives each subject's label.
+    ``raised_by`` is the job that raises it (``deadlines``; ``offers`` for ``offer_expired``);
+    every job's resolution pass and the actions resolve any kind.
+    """
+
+    kind: str
+    label: str
+    subject_type: str
+    subject_model: type
+    subject_resource: str
+    rows: Callable[[FlagScope], sa.Select]
+    role: str
+    office: str
+    texts: Mapping[str | None, str]
+    describe: Callable[[Iterable[uuid.UUID]], dict[uuid.UUID, str]]
+    raised_by: str = "deadlines"
+
+
 @dataclass
 class Contributions:
     row_rules: dict[tuple[str, str], list[RowRule]] = field(default_factory=dict)
     municipality_initializers: list[MunicipalityInitializer] = field(default_factory=list)
     # {domain: {code: English label}}, for GET /labels and the names in problem texts.
-    # Worklist flag kinds and report tables will be contributed here the same way.
+    # Report tables will be contributed here the same way.
     labels: dict[str, dict[str, str]] = field(default_factory=dict)
+    # {kind: FlagKind}: the worklist's flag kinds, each from the feature whose data it reads.
+    flag_kinds: dict[str, FlagKind] = field(default_factory=dict)
 
     def add_row_rule(self, resource: str, rule: str, builder: RowRule) -> None:
         """The clause of the access matrix's row rule ``rule`` on ``resource``; several
@@ -52,6 +96,17 @@ class Contributions:
         """``{domain: {code: English label}}`` (a feature's ``labels.DOMAINS``); a domain once."""
         for domain, labels in domains.items():
             _add_once(self.labels, domain, dict(labels), "label domain")
+
+
+    def add_flag_kind(self, kind: FlagKind) -> None:
+        """A worklist flag kind (once), and its label in the domain ``flag_kind`` (GET /labels)."""
+        if self.flag_kinds.get(kind.kind) is kind:
+            return
+        _add_once(self.flag_kinds, kind.kind, kind, "flag kind")
+        self.labels.setdefault("flag_kind", {})[kind.kind] = kind.label
+
+    def flag_kinds_of(self, subject_type: str) -> list[FlagKind]:
+        return [kind for kind in self.flag_kinds.values() if kind.subject_type == subject_type]
 
 
 def _add_once(registry: dict, key: str, value: object, what: str) -> None:

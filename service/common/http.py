@@ -13,9 +13,9 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from service.common.errors import PROBLEM_TYPES, PreconditionFailed, PreconditionRequired, ValidationFailed, problem
 from service.common.i18n import _
+from service.common.logging import client_correlation_id
 from service.extensions import db
 
-_REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{7,63}$")
 _BODY_METHODS = {"POST", "PUT", "PATCH"}
 _ELEVEN_DIGITS = re.compile(r"\d{11}")
 
@@ -215,8 +215,10 @@ def refuse_unknown_query_parameters() -> None:
 def init_http(app: Flask) -> None:
     @app.before_request
     def _request_id_and_body_checks():
-        incoming = request.headers.get("X-Request-Id", "")
-        g.request_id = incoming if _REQUEST_ID_RE.match(incoming) else uuid.uuid4().hex
+        # The server's own id is what the audit trail, the logs and a 500 hold; what a client
+        # sends as X-Request-Id is only its correlation id (logged, answered as X-Correlation-Id).
+        g.request_id = uuid.uuid4().hex
+        g.correlation_id = client_correlation_id(request.headers.get("X-Request-Id"))
         if request.method in _BODY_METHODS and _has_body():
             limit = current_app.config.get("MAX_CONTENT_LENGTH")
             if limit and request.content_length and request.content_length > limit:
@@ -229,6 +231,8 @@ def init_http(app: Flask) -> None:
     def _finish_transaction(response):
         """Commit what the request did, or nothing at all."""
         response.headers["X-Request-Id"] = g.get("request_id", "")
+        if g.get("correlation_id"):
+            response.headers["X-Correlation-Id"] = g.correlation_id
         if response.status_code >= 400:
             db.session.rollback()
             return response

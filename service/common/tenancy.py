@@ -67,17 +67,26 @@ def _scope_to_municipality(state) -> None:
         if touches_tenant_rows and has_request_context():
             raise TenantNotSet("tenant-scoped query outside a municipality")
         return
-    statement = state.statement.options(
-        with_loader_criteria(
-            TenantMixin,
-            lambda cls: cls.municipality_id == municipality_id,
-            include_aliases=True,
-        )
-    )
+    statement = state.statement.options(_municipality_criteria(municipality_id))
     if state.is_select and not any(issubclass(m.class_, TenantMixin) for m in state.all_mappers):
         # Rare: no ORM entity carries the criteria (e.g. count().filter(Plan.x)).
         statement = _scope_bare_tables(statement, municipality_id)
     state.statement = statement
+
+
+@functools.lru_cache(maxsize=1024)
+def _municipality_criteria(municipality_id: uuid.UUID):
+    """The loader criteria for one municipality, built once per process and municipality.
+
+    Building the option analyses its lambda (closure variables become bound parameters),
+    which cost about 0.4 ms of CPU per statement, a fifth of an audited read's budget;
+    the option is immutable, so every statement of a municipality can share one.
+    """
+    return with_loader_criteria(
+        TenantMixin,
+        lambda cls: cls.municipality_id == municipality_id,
+        include_aliases=True,
+    )
 
 
 @functools.cache
@@ -116,11 +125,28 @@ def _scope_bare_tables(statement, municipality_id):
     ``count().filter(Plan.status == ...)`` names the table only inside a
     function, so the table gets the municipality criterion here as well.
     """
+    # Finding the FROMs costs about 0.4 ms per statement; most statements that reach this
+    # point (the audit chain head, the catalogue) touch no tenant table at all, so that
+    # verdict is remembered per statement shape (its cache key: the same tables, joins and
+    # columns, whatever the parameter values).
+    key = statement._generate_cache_key()
+    if key is not None and key.key in _NO_TENANT_TABLES:
+        return statement
     tenant_tables = _tenant_table_names()
+    scoped = False
     for selectable, table in _from_tables_of(statement):
         if table.name in tenant_tables:
             statement = statement.where(selectable.c.municipality_id == municipality_id)
+            scoped = True
+    if not scoped and key is not None:
+        if len(_NO_TENANT_TABLES) > 10_000:  # never expected; bounds memory whatever happens
+            _NO_TENANT_TABLES.clear()
+        _NO_TENANT_TABLES[key.key] = True
     return statement
+
+
+# Statement shapes without tenant tables (a few dozen exist in the code).
+_NO_TENANT_TABLES: dict = {}
 
 
 def _from_tables_of(statement):

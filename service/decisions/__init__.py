@@ -40,3 +40,7 @@ def init_app(app: Flask) -> None:
     # The labels of its codes (GET /api/v1/labels).
     from service.decisions.labels import DOMAINS as LABELS
     for_app(app).add_labels(LABELS)
+    # Its worklist flag kinds: expiring, evaluation due, untimed, appeals pending, the provider's news.
+    from service.decisions.flags import FLAG_KINDS
+    for kind in FLAG_KINDS:
+        registry.add_flag_kind(kind)

@@ -22,6 +22,7 @@ from service.decisions.models import Appeal, Decision
 from service.decisions.timeliness import apply_deadlines
 from service.extensions import db
 from service.persons.access import rows_clause
+from service.worklist.flags import resolve_for
 
 APPEAL_TRANSITIONS = {
     "received": ("reassessing",),
@@ -123,6 +124,7 @@ def update_appeal(decision_id: uuid.UUID, appeal_id: uuid.UUID, data: dict, *,
         apply_deadlines(appeal, decision)
     db.session.flush()
     _audit("update", appeal, detail=("fields: " + ",".join(sorted(data)))[:200])
+    resolve_for("appeal", [appeal.id])
     return appeal
 
 
@@ -155,4 +157,5 @@ def change_appeal_status(decision_id: uuid.UUID, appeal_id: uuid.UUID, data: dic
     appeal.status = target
     db.session.flush()
     _audit("update", appeal, detail=f"status {target}")
+    resolve_for("appeal", [appeal.id])
     return appeal

@@ -48,6 +48,7 @@ def seed_cases(rng: random.Random, provider_unit: str) -> dict:
     _refusal_with_appeal(rng, persons[0], today, counts)
     for person in persons[users:]:
         _open_referral(rng, person, today, counts)
+    _promised_answer_late(persons[-1], today, counts)
     return counts
 
 
@@ -103,7 +104,8 @@ def _grant(rng, person, code, provider_unit, today, counts) -> None:
 
 
 def _refusal_with_appeal(rng, person, today, counts) -> None:
-    received = today - dt.timedelta(days=45)
+    """A refusal appealed in time and in reassessment for more than four weeks (on the worklist)."""
+    received = today - dt.timedelta(days=80)
     referral = referrals.create_referral({
         "person_id": person.id, "received_on": received, "source": "self", "channel": "form",
         "requested_services": ["kpr-3"], "summary": "Søker om brukerstyrt personlig assistanse"})
@@ -119,6 +121,17 @@ def _refusal_with_appeal(rng, person, today, counts) -> None:
     counts["referrals"] += 1
     counts["decisions"] += 1
     counts["appeals"] += 1
+
+
+def _promised_answer_late(person, today, counts) -> None:
+    """A referral whose preliminary reply promised an answer by a day now passed (on the worklist)."""
+    referral = referrals.create_referral({
+        "person_id": person.id, "received_on": today - dt.timedelta(days=50), "source": "dps",
+        "channel": "electronic_message", "requested_services": ["rus-oppfolging"], "urgency": "routine"})
+    referrals.preliminary_reply(referral.id, {
+        "sent_on": today - dt.timedelta(days=25), "reason": "Venter på uttalelse fra DPS",
+        "expected_by": today - dt.timedelta(days=3)})
+    counts["referrals"] += 1
 
 
 def _open_referral(rng, person, today, counts) -> None:

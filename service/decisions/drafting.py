@@ -24,6 +24,7 @@ from service.decisions.signals import send_decision_decided
 from service.extensions import db
 from service.provider_units import services as provider_units
 from service.referrals import services as referrals
+from service.worklist.flags import resolve_for
 
 FIELDS = ("service_code", "legal_basis", "outcome", "hours_per_week", "valid_from", "valid_to",
           "evaluate_by", "reasoning")
@@ -81,6 +82,8 @@ def decide_draft(decision: Decision, decided_on: dt.date) -> None:
         referrals.mark_decided(referrals.load(decision.referral_id), decided_on)
     if decision.supersedes_id is not None:
         _close_superseded(decision)
+        # the renewed or corrected decision is superseded now: its flags' cause is gone
+        resolve_for("decision", [decision.supersedes_id])
     audit("update", decision, detail="decide")
     send_decision_decided(decision)
 

@@ -93,6 +93,8 @@ class Decision(EntityMixin, TenantMixin, db.Model):
                  postgresql_where=sa.text("supersedes_id IS NOT NULL AND discarded_at IS NULL"),
                  sqlite_where=sa.text("supersedes_id IS NOT NULL AND discarded_at IS NULL")),
         sa.Index("ix_decisions_municipality_valid_to", "municipality_id", "valid_to"),
+        # The worklist's decision_evaluation_due reads the decisions whose evaluation is near.
+        sa.Index("ix_decisions_municipality_evaluate_by", "municipality_id", "evaluate_by"),
     )
 
     @property

@@ -36,6 +36,7 @@ from service.extensions import db
 from service.persons.access import referenced_person
 from service.provider_units import services as provider_units
 from service.referrals import services as referrals
+from service.worklist.flags import resolve_for
 
 RUNNING_STATES = ("upcoming", "active", "expiring")
 
@@ -166,6 +167,7 @@ def end(decision_id: uuid.UUID, data: dict, *, expected_version: int | None = No
     decision.ended_on, decision.end_reason = ended_on, data["end_reason"].strip()
     db.session.flush()
     audit("update", decision, detail="end")
+    resolve_for("decision", [decision.id])
     return refresh(decision)
 
 

@@ -30,3 +30,7 @@ def init_app(app: Flask) -> None:
     from service.housing.needs import need_linked_decisions
     for_app(app).add_labels(LABELS)
     for_app(app).add_row_rule(matrix.DECISION, matrix.HOUSING_RELATED, need_linked_decisions)
+    # Its worklist flag kinds: maximum stays, expired offers, inspections, class mismatches.
+    from service.housing.flags import FLAG_KINDS
+    for kind in FLAG_KINDS:
+        for_app(app).add_flag_kind(kind)

@@ -90,8 +90,18 @@ def _seed_tenancies(rng, units, people, today) -> None:
     for unit in units["ordinary"][:12]:
         _house(next(people), unit, today, {"category": "ordinary", "housing_situation": "housed_insecure"},
                rng.randint(30, 1500))
+    # the maximum stay (24 months) ends within 90 days: on the worklist
     _house(next(people), units["training"][0], today,
-           {"category": "training_flat", "housing_situation": "institution_release"}, 640)  # limit near
+           {"category": "training_flat", "housing_situation": "institution_release"}, 680)
+    # no red unit is free: a person who needs one is housed in a yellow staffed flat meanwhile (on the worklist)
+    need = needs_service.create_need({"person_id": next(people).id, "category": "robust_supervised",
+                                      "housing_situation": "sleeping_rough", "active_substance_use": True,
+                                      "registered_on": today - dt.timedelta(days=120)})
+    offer = offers_service.create_offer({"unit_id": units["complex"][8].id, "need_id": need.id,
+                                         "offered_on": today - dt.timedelta(days=40), "respond_by": today,
+                                         "class_mismatch_reason": "Akutt bostedsløs; ingen rød bolig ledig"})
+    offers_service.accept_offer(offer.id, {"start_on": today - dt.timedelta(days=35),
+                                           "responded_on": today - dt.timedelta(days=38)})
 
 
 def _seed_waiting_list(rng, units, people, districts, today) -> None:
@@ -125,7 +135,11 @@ def _seed_waiting_list(rng, units, people, districts, today) -> None:
     # One parked (in treatment), one with a pending offer.
     parked = next(n for n in created if n.category == "training_flat")
     needs_service.park_need(parked.id, {"until": today + dt.timedelta(days=45), "reason": "I behandling, utskrives snart"})
-    ordinary = next(n for n in created if n.category == "ordinary")
-    free = next(u for u in units["ordinary"] if u.status == "available" and u.risk_class)
-    offers_service.create_offer({"unit_id": free.id, "need_id": ordinary.id, "offered_on": today,
+    ordinary = [n for n in created if n.category == "ordinary"]
+    free = [u for u in units["ordinary"] if u.status == "available" and u.risk_class]
+    offers_service.create_offer({"unit_id": free[0].id, "need_id": ordinary[0].id, "offered_on": today,
                                  "respond_by": today + dt.timedelta(days=14)})
+    # an offer not answered in time: the offers job expires it and frees the unit (on the worklist)
+    late = next(n for n in ordinary[1:] if n.registered_on <= today - dt.timedelta(days=20))
+    offers_service.create_offer({"unit_id": free[1].id, "need_id": late.id,
+                                 "offered_on": today - dt.timedelta(days=20), "respond_by": today - dt.timedelta(days=6)})

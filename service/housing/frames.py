@@ -63,6 +63,7 @@ class NeedFrame:
     needed_by: np.ndarray  # day numbers, NO_DATE when not set
     preferred_areas: list
     avoid: list  # list[set[str]]
+    protections: list = dataclasses.field(default_factory=list)  # the persons' address protection
     person_names: list | None = None  # loaded only when the answer shows them
     _person_strs: np.ndarray | None = None
 
@@ -160,7 +161,9 @@ def _code(column, codes: dict):
 
 
 def load_needs(*conditions, names: bool = False) -> NeedFrame:
-    """The needs as arrays; ``names`` adds the persons' names (joined in the same select)."""
+    """The needs as arrays, with the persons' address protection (the answers hide the units beside
+    a protected person from a role the access matrix does not name); ``names`` adds the persons'
+    names. Both are joined in the same select."""
     stmt = (
         sa.select(HousingNeed.id, HousingNeed.person_id, HousingNeed.registered_on, HousingNeed.needed_by,
                   _code(HousingNeed.category, CATEGORY_CODE),
@@ -169,12 +172,14 @@ def load_needs(*conditions, names: bool = False) -> NeedFrame:
                   HousingNeed.active_substance_use, HousingNeed.requires_substance_free,
                   _code(HousingNeed.housing_situation, _SITUATION_CODE),
                   _code(HousingNeed.urgency, _URGENCY_CODE),
-                  sa.cast(HousingNeed.preferred_areas, sa.Text), sa.cast(HousingNeed.avoid_person_ids, sa.Text))
+                  sa.cast(HousingNeed.preferred_areas, sa.Text), sa.cast(HousingNeed.avoid_person_ids, sa.Text),
+                  Person.address_protection)
+        .outerjoin(Person, Person.id == HousingNeed.person_id)
         .where(*conditions))
     if names:
-        stmt = stmt.outerjoin(Person, Person.id == HousingNeed.person_id).add_columns(Person.name)
+        stmt = stmt.add_columns(Person.name)
     rows = db.session.execute(stmt).all()
-    cols = list(zip(*rows, strict=False)) if rows else [()] * (14 if names else 13)
+    cols = list(zip(*rows, strict=False)) if rows else [()] * (15 if names else 14)
     return NeedFrame(
         ids=list(cols[0]),
         person_uuids=list(cols[1]),
@@ -189,7 +194,8 @@ def load_needs(*conditions, names: bool = False) -> NeedFrame:
         urgency_code=np.array(cols[10], dtype=np.int8),
         preferred_areas=_json_lists(cols[11]),
         avoid=[set(values) if values else _NOBODY for values in _json_lists(cols[12])],
-        person_names=list(cols[13]) if names else None,
+        protections=list(cols[13]),
+        person_names=list(cols[14]) if names else None,
     )
 
 

@@ -183,10 +183,14 @@ def _unit_fields(units: UnitFrame, i: int) -> dict:
 
 
 def _person_fields(needs: NeedFrame, j: int) -> dict:
-    """The person behind need j, or nulls when the names were not loaded (caller may not see persons)."""
+    """The person behind need j, or nulls when the names were not loaded (caller may not see persons).
+
+    With the person's address protection: the answer's schema hides the unit beside a protected
+    person from a role the access matrix does not name (an unknown marking hides it too)."""
     if needs.person_names is None:
-        return {"person_id": None, "person_name": None}
-    return {"person_id": str(needs.person_uuids[j]), "person_name": needs.person_names[j]}
+        return {"person_id": None, "person_name": None, "address_protection": needs.protections[j]}
+    return {"person_id": str(needs.person_uuids[j]), "person_name": needs.person_names[j],
+            "address_protection": needs.protections[j]}
 
 
 def _candidate(result: Evaluation, i: int, j: int, score: float) -> dict:

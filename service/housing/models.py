@@ -13,10 +13,11 @@ import datetime as dt
 import uuid
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from service.common.models import EntityMixin, TenantMixin, sql_in
 from service.extensions import db
+from service.persons.models import Person
 
 RISK_CLASSES = ("green", "yellow", "red")
 UNIT_TYPES = ("ordinary_rental", "care_home", "staffed_complex", "training_flat", "aftercare_flat", "temporary")
@@ -35,8 +36,7 @@ URGENCIES = ("normal", "high", "acute")
 NEED_STATUSES = ("waiting", "offered", "housed", "withdrawn", "parked")
 OPEN_NEED_STATUSES = ("waiting", "offered", "parked")
 
-# No service sets "expired" yet: the offer_expired job (with the scheduler's worklist) will
-# expire pending offers past respond_by; until then an officer withdraws them.
+# "expired": a pending offer past respond_by, set by the ``offers`` job (offers.expire_offer).
 OFFER_STATUSES = ("pending", "accepted", "declined", "expired", "withdrawn")
 TENANCY_END_REASONS = ("moved_to_own_home", "evicted", "institution", "deceased", "other")
 EVENT_KINDS = ("need_class_mismatch",)
@@ -218,3 +218,16 @@ class HousingEvent(EntityMixin, TenantMixin, db.Model):
     __table_args__ = (
         sa.CheckConstraint(sql_in("kind", EVENT_KINDS), name="kind_known"),
     )
+
+
+def _address_protection_of(row_class) -> None:
+    """``row.address_protection``: the marking of the person the row is about, loaded with the row
+    (a correlated subquery): the answers hide the row's location fields by it (the access
+    matrix's protected addresses, service/auth/matrix.py) and filters on them use it."""
+    row_class.address_protection = column_property(
+        sa.select(Person.address_protection).where(Person.id == row_class.person_id)
+        .correlate_except(Person).scalar_subquery())
+
+
+for _row_class in (HousingNeed, HousingOffer, Tenancy):
+    _address_protection_of(_row_class)

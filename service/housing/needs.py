@@ -20,9 +20,10 @@ from service.common.tenancy import current_municipality_id
 from service.decisions.models import Decision
 from service.decisions.services import persons_decision
 from service.extensions import db
-from service.housing.models import HOMELESS_SITUATIONS, OPEN_NEED_STATUSES, HousingNeed
+from service.housing.models import HOMELESS_SITUATIONS, OPEN_NEED_STATUSES, HousingNeed, HousingOffer
 from service.persons.access import referenced_person, rows_clause, visible_persons_clause
 from service.persons.models import Person
+from service.worklist.flags import resolve_for
 
 _EDITABLE = ("category", "required_risk_class", "required_staffing", "active_substance_use",
              "requires_substance_free", "housing_situation", "urgency", "needed_by", "preferred_areas",
@@ -50,6 +51,13 @@ def _visible(stmt: sa.Select) -> sa.Select:
 def need_linked_decisions(user) -> sa.ColumnElement[bool]:
     """Part of the matrix's ``housing_related`` decision rule: the decisions a housing need rests on."""
     return Decision.id.in_(sa.select(HousingNeed.decision_id).where(HousingNeed.decision_id.is_not(None)))
+
+
+def resolve_expired_offer_flags(need_id: uuid.UUID) -> None:
+    """The need no longer waits on its expired offers (a new offer, parked, withdrawn): their
+    ``offer_expired`` flags are resolved now (docs/worklist.md)."""
+    resolve_for("housing_offer", db.session.scalars(sa.select(HousingOffer.id).where(
+        HousingOffer.need_id == need_id, HousingOffer.status == "expired")).all())
 
 
 def _check_avoid(need: HousingNeed) -> None:
@@ -169,6 +177,7 @@ def park_need(need_id: uuid.UUID, data: dict, *, expected_version: int | None = 
     need.status, need.parked_until, need.park_reason = "parked", data["until"], data["reason"].strip()
     db.session.flush()
     record("update", "housing_need", object_id=need.id, person_id=need.person_id, detail="parked")
+    resolve_expired_offer_flags(need.id)
     return need
 
 
@@ -201,6 +210,7 @@ def withdraw_need(need_id: uuid.UUID, data: dict, *, expected_version: int | Non
     need.withdraw_reason = data["reason"].strip()
     db.session.flush()
     record("update", "housing_need", object_id=need.id, person_id=need.person_id, detail="withdrawn")
+    resolve_expired_offer_flags(need.id)
     return need
 
 

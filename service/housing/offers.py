@@ -29,9 +29,10 @@ from service.extensions import db
 from service.housing import capacity, matching
 from service.housing.labels import DOMAINS as LABELS
 from service.housing.models import HousingEvent, HousingNeed, HousingOffer, HousingUnit, Tenancy
-from service.housing.needs import is_waiting, load_need
+from service.housing.needs import is_waiting, load_need, resolve_expired_offer_flags
 from service.housing.rules import class_rank
-from service.persons.access import rows_clause
+from service.persons.access import location_clause, rows_clause
+from service.worklist.flags import resolve_for
 
 # What offer and tenancy answers show besides their own columns, loaded in one statement per
 # relationship for a whole page (schemas only shape data; they never query).
@@ -91,6 +92,7 @@ def create_offer(data: dict) -> HousingOffer:
     db.session.flush()
     capacity.refresh_status(unit)
     record("create", "housing_offer", object_id=offer.id, person_id=offer.person_id)
+    resolve_expired_offer_flags(need.id)
     return offer
 
 
@@ -180,6 +182,7 @@ def accept_offer(offer_id: uuid.UUID, data: dict, *, expected_version: int | Non
         db.session.add(tenancy)
     need.status = "housed"
     db.session.flush()
+    resolve_expired_offer_flags(need.id)  # housed: earlier offers it let expire need no action
     capacity.refresh_status(unit)
     record("update", "housing_offer", object_id=offer.id, person_id=offer.person_id, detail="accepted")
     record("create", "housing_tenancy", object_id=tenancy.id, person_id=tenancy.person_id)
@@ -218,6 +221,33 @@ def _release(offer_id: uuid.UUID, status: str, reason: str | None, answer: dict 
     return offer
 
 
+def expire_offer(offer_id: uuid.UUID) -> HousingOffer:
+    """A pending offer not answered by ``respond_by`` expires (the ``offers`` job): no answer is
+    recorded, its place is freed under the unit's lock like any other release, and its need
+    waits again."""
+    offer, unit = _lock_offer(offer_id)
+    if offer.status != "pending":  # answered or withdrawn since it was selected
+        return offer
+    offer.status = "expired"
+    need = db.session.get(HousingNeed, offer.need_id)
+    if need.status == "offered":
+        need.status = "waiting"
+    db.session.flush()
+    capacity.refresh_status(unit)
+    record("update", "housing_offer", object_id=offer.id, person_id=offer.person_id, detail="expired")
+    return offer
+
+
+def expire_overdue_offers(on: dt.date) -> list[uuid.UUID]:
+    """Expire every pending offer whose ``respond_by`` is before ``on``, oldest first; their ids."""
+    ids = list(db.session.scalars(sa.select(HousingOffer.id).where(
+        HousingOffer.status == "pending", HousingOffer.respond_by < on)
+        .order_by(HousingOffer.respond_by, HousingOffer.id)).all())
+    for offer_id in ids:
+        expire_offer(offer_id)
+    return ids
+
+
 def decline_offer(offer_id: uuid.UUID, data: dict, *, expected_version: int | None = None) -> HousingOffer:
     return _release(offer_id, "declined", data["reason"].strip(), data, expected_version)
 
@@ -237,6 +267,9 @@ def list_offers(filters: dict, page: int, page_size: int):
     for field in ("status", "unit_id", "need_id", "person_id"):
         if filters.get(field) is not None:
             stmt = stmt.where(getattr(HousingOffer, field) == filters[field])
+    if filters.get("unit_id") is not None:  # a unit's offers: not those of a person whose marking hides it
+        stmt = stmt.where(location_clause(current_user(), matrix.HOUSING_OFFER, "unit_id",
+                                          HousingOffer.address_protection))
     items, total = page_of(stmt.order_by(HousingOffer.offered_on.desc(), HousingOffer.id), page, page_size)
     record_many("read", "housing_offer", [(o.id, o.person_id) for o in items], detail="list")
     return items, total
@@ -276,6 +309,8 @@ def list_tenancies(filters: dict, page: int, page_size: int):
     for field in ("unit_id", "person_id", "end_reason"):
         if filters.get(field) is not None:
             stmt = stmt.where(getattr(Tenancy, field) == filters[field])
+    if filters.get("unit_id") is not None:  # who lives in a unit: not a person whose marking hides it
+        stmt = stmt.where(location_clause(current_user(), matrix.HOUSING_TENANCY, "unit_id", Tenancy.address_protection))
     if filters.get("active") is not None:
         stmt = stmt.where(Tenancy.ended_on.is_(None) if filters["active"] else Tenancy.ended_on.is_not(None))
     if filters.get("class_mismatch") is not None:
@@ -311,4 +346,5 @@ def end_tenancy(tenancy_id: uuid.UUID, data: dict, *, expected_version: int | No
     db.session.flush()
     capacity.refresh_status(db.session.get(HousingUnit, tenancy.unit_id))
     record("update", "housing_tenancy", object_id=tenancy.id, person_id=tenancy.person_id, detail="ended")
+    resolve_for("housing_tenancy", [tenancy.id])
     return tenancy

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask import current_app
 
 from service.housing.models import RISK_CLASSES, STAFFING_LEVELS
@@ -13,6 +14,11 @@ STAFFING_RANK = {name: rank for rank, name in enumerate(STAFFING_LEVELS)}
 def class_rank(risk_class: str | None) -> int:
     """-1 for a unit without a class: lower than any requirement."""
     return CLASS_RANK.get(risk_class, -1) if risk_class else -1
+
+
+def class_rank_sql(column) -> sa.ColumnElement[int]:
+    """``class_rank`` in SQL, for set-based statements (the worklist's class mismatches)."""
+    return sa.case(CLASS_RANK, value=column, else_=-1)
 
 
 def derive_risk_class(features, staffing: str) -> str | None:

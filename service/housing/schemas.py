@@ -20,6 +20,7 @@ from service.housing.models import (
     UNIT_TYPES,
     URGENCIES,
 )
+from service.persons.schemas import LOCATION_HIDDEN, PROTECTION_DESCRIPTION
 
 _REASON = validate.Length(min=3, max=500)
 
@@ -131,9 +132,9 @@ class CandidatesQuerySchema(ma.Schema):
 
 
 class _MatchedUnit(ma.Schema):
-    unit_id = ma.fields.String()
-    unit_label = ma.fields.String(metadata={"description": "The unit's label"})
-    unit_address = ma.fields.String(allow_none=True)
+    unit_id = ma.fields.String(allow_none=True, metadata={"description": LOCATION_HIDDEN})
+    unit_label = ma.fields.String(allow_none=True, metadata={"description": "The unit's label; " + LOCATION_HIDDEN})
+    unit_address = ma.fields.String(allow_none=True, metadata={"description": LOCATION_HIDDEN})
     risk_class = ma.fields.String(allow_none=True, metadata={"description": "null: not classified"})
 
 
@@ -143,6 +144,7 @@ class _MatchedNeed(NeedToKnow):
     need_id = ma.fields.String()
     person_id = ma.fields.String(allow_none=True, metadata={"description": "null for a role that may not see persons"})
     person_name = ma.fields.String(allow_none=True, metadata={"description": "null for a role that may not see persons"})
+    address_protection = ma.fields.String(allow_none=True, metadata={"description": PROTECTION_DESCRIPTION})
 
 
 class CandidateSchema(_MatchedUnit, _MatchedNeed):
@@ -202,7 +204,7 @@ class NeedSchema(NeedToKnow):
     homeless = ma.fields.Function(lambda n: n.housing_situation in HOMELESS_SITUATIONS)
     urgency = ma.fields.String()
     needed_by = Date(allow_none=True)
-    preferred_areas = ma.fields.List(ma.fields.String())
+    preferred_areas = ma.fields.List(ma.fields.String(), allow_none=True, metadata={"description": LOCATION_HIDDEN})
     avoid_person_ids = ma.fields.List(ma.fields.String())
     decision_id = ma.fields.UUID(allow_none=True)
     notes = ma.fields.String(allow_none=True)
@@ -211,6 +213,7 @@ class NeedSchema(NeedToKnow):
     park_reason = ma.fields.String(allow_none=True)
     withdrawn_on = Date(allow_none=True)
     withdraw_reason = ma.fields.String(allow_none=True)
+    address_protection = ma.fields.String(metadata={"description": PROTECTION_DESCRIPTION})
     version = ma.fields.Integer()
     created_at = ma.fields.DateTime()
     updated_at = ma.fields.DateTime()
@@ -281,7 +284,7 @@ class OfferSchema(NeedToKnow):
     RESOURCE = matrix.HOUSING_OFFER
 
     id = ma.fields.UUID()
-    unit_id = ma.fields.UUID()
+    unit_id = ma.fields.UUID(allow_none=True, metadata={"description": LOCATION_HIDDEN})
     need_id = ma.fields.UUID()
     person_id = ma.fields.UUID()
     offered_on = Date()
@@ -292,7 +295,9 @@ class OfferSchema(NeedToKnow):
     withdraw_reason = ma.fields.String(allow_none=True)
     class_mismatch_reason = ma.fields.String(allow_none=True)
     tenancy_id = ma.fields.Function(_tenancy_id)
-    unit_label = ma.fields.Function(lambda o: o.unit.label, metadata={"description": "The unit's label"})
+    unit_label = ma.fields.Function(lambda o: o.unit.label, allow_none=True,
+                                    metadata={"type": "string", "description": "The unit's label; " + LOCATION_HIDDEN})
+    address_protection = ma.fields.String(metadata={"description": PROTECTION_DESCRIPTION})
     version = ma.fields.Integer()
     created_at = ma.fields.DateTime()
     updated_at = ma.fields.DateTime()
@@ -338,8 +343,9 @@ class TenancySchema(NeedToKnow):
     RESOURCE = matrix.HOUSING_TENANCY
 
     id = ma.fields.UUID()
-    unit_id = ma.fields.UUID()
-    unit_label = ma.fields.Function(lambda t: t.unit.label, metadata={"description": "The unit's label"})
+    unit_id = ma.fields.UUID(allow_none=True, metadata={"description": LOCATION_HIDDEN})
+    unit_label = ma.fields.Function(lambda t: t.unit.label, allow_none=True,
+                                    metadata={"type": "string", "description": "The unit's label; " + LOCATION_HIDDEN})
     person_id = ma.fields.UUID()
     need_id = ma.fields.UUID(allow_none=True)
     offer_id = ma.fields.UUID(allow_none=True)
@@ -350,6 +356,7 @@ class TenancySchema(NeedToKnow):
     end_note = ma.fields.String(allow_none=True)
     active = ma.fields.Function(lambda t: t.ended_on is None)
     class_mismatch_reason = ma.fields.String(allow_none=True)
+    address_protection = ma.fields.String(metadata={"description": PROTECTION_DESCRIPTION})
     version = ma.fields.Integer()
     created_at = ma.fields.DateTime()
     updated_at = ma.fields.DateTime()

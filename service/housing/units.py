@@ -22,8 +22,9 @@ from service.common.pagination import page_of
 from service.common.tenancy import current_municipality_id
 from service.extensions import db
 from service.housing import capacity
-from service.housing.models import HousingInspection, HousingUnit
+from service.housing.models import HousingInspection, HousingUnit, Tenancy
 from service.housing.rules import derive_risk_class, known_features
+from service.worklist.flags import resolve_for
 
 _DESCRIPTIVE = ("label", "address", "complex", "district", "unit_type", "staffing", "substance_free",
                 "max_stay_months", "owner", "next_inspection_on")
@@ -85,6 +86,15 @@ def _writing_label(label: str, unit_id: uuid.UUID):
                                lambda existing_id: _duplicate_label(label, existing_id))
 
 
+def _resolve_flags(unit: HousingUnit) -> None:
+    """An inspection or a corrected unit: its inspection flag, and the class mismatches of its
+    tenancies, are resolved at once when their cause is gone (docs/worklist.md)."""
+    db.session.flush()
+    resolve_for("housing_unit", [unit.id])
+    resolve_for("housing_tenancy", db.session.scalars(sa.select(Tenancy.id).where(
+        Tenancy.unit_id == unit.id, Tenancy.ended_on.is_(None))).all())
+
+
 def create_unit(data: dict) -> HousingUnit:
     unit = HousingUnit(id=uuid.uuid4(), municipality_id=current_municipality_id(), status="available",
                        capacity=data.get("capacity", 1), staffing=data.get("staffing", "none"),
@@ -141,6 +151,7 @@ def update_unit(unit_id: uuid.UUID, data: dict, *, expected_version: int | None 
     db.session.flush()
     record("update", "housing_unit", object_id=unit.id,
            detail=("fields: " + ",".join(changed))[:200] if changed else None)
+    _resolve_flags(unit)
     return unit
 
 
@@ -168,6 +179,7 @@ def inspect_unit(unit_id: uuid.UUID, data: dict, *, expected_version: int | None
     db.session.flush()
     record("create", "housing_inspection", object_id=inspection.id)
     record("update", "housing_unit", object_id=unit.id, detail="inspection")
+    _resolve_flags(unit)
     return unit
 
 

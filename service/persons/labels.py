@@ -13,6 +13,11 @@ DOMAINS = {
         "no": NP_("has_minor_children", "No"),
         "unknown": NP_("has_minor_children", "Unknown"),
     },
+    "address_protection": {
+        "none": NP_("address_protection", "No protection"),
+        "confidential": NP_("address_protection", "Confidential address (kode 7)"),
+        "strictly_confidential": NP_("address_protection", "Strictly confidential address (kode 6)"),
+    },
     "person_block_reason": {
         "disqualified": NP_("person_block_reason", "Disqualified (forvaltningsloven § 6)"),
         "related": NP_("person_block_reason", "Related to the person"),

@@ -8,11 +8,14 @@ import uuid
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from service.auth import matrix
 from service.common.models import EntityMixin, TenantMixin, UTCDateTime, sql_in
 from service.extensions import db
 
 SEXES = ("female", "male", "other")
 MINOR_CHILDREN = ("yes", "no", "unknown")
+# Fortrolig / strengt fortrolig adresse (kode 7 / kode 6): docs/security.md, "Protected addresses".
+ADDRESS_PROTECTIONS = matrix.ADDRESS_PROTECTIONS
 
 
 class Person(EntityMixin, TenantMixin, db.Model):
@@ -26,6 +29,9 @@ class Person(EntityMixin, TenantMixin, db.Model):
     district: Mapped[str | None] = mapped_column(sa.String(80))
     # Children as next of kin must be looked after (helsepersonelloven § 10 a).
     has_minor_children: Mapped[str] = mapped_column(sa.String(10), nullable=False, default="unknown")
+    # Set and cleared only by the audited action (service.persons.protection).
+    address_protection: Mapped[str] = mapped_column(sa.String(25), nullable=False, default="none",
+                                                    server_default="none")
 
     __table_args__ = (
         sa.UniqueConstraint("municipality_id", "national_id"),
@@ -35,6 +41,7 @@ class Person(EntityMixin, TenantMixin, db.Model):
         ),
         sa.CheckConstraint("sex IS NULL OR sex IN ('female', 'male', 'other')", name="sex_known"),
         sa.CheckConstraint("has_minor_children IN ('yes', 'no', 'unknown')", name="minor_children_known"),
+        sa.CheckConstraint(sql_in("address_protection", ADDRESS_PROTECTIONS), name="address_protection_known"),
     )
 
 
@@ -66,4 +73,26 @@ class PersonBlock(EntityMixin, TenantMixin, db.Model):
         # At most one block in force per (person, user).
         sa.Index("uq_person_blocks_person_id_user_id_active", "person_id", "user_id", unique=True,
                  postgresql_where=sa.text(_ACTIVE_BLOCK), sqlite_where=sa.text(_ACTIVE_BLOCK)),
+    )
+
+
+class EmergencyAccess(EntityMixin, TenantMixin, db.Model):
+    """A user's emergency opening of a person ("break the glass"): until ``expires_at`` the user
+    reads every row about the person its role reads at all (service.persons.access.rows_clause).
+    Kept, never changed: the auditor lists them (docs/security.md, "Emergency access")."""
+
+    __tablename__ = "emergency_accesses"
+
+    person_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid, sa.ForeignKey("persons.id"), nullable=False, index=True)
+    user_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid, sa.ForeignKey("users.id"), nullable=False)
+    reason: Mapped[str] = mapped_column(sa.String(500), nullable=False)
+    opened_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False)
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False)
+
+    user = relationship("User", foreign_keys=[user_id], lazy="joined")
+
+    __table_args__ = (
+        sa.CheckConstraint("expires_at > opened_at", name="expires_after_opening"),
+        # The look-up every request of an opener makes: its openings in force.
+        sa.Index("ix_emergency_accesses_user_id_expires_at", "user_id", "expires_at"),
     )

@@ -1,17 +1,21 @@
 import uuid
 
+from flask import request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from service.common.http import etag_headers, if_match
 from service.common.idempotency import idempotent
 from service.common.pagination import PAGINATION
-from service.persons import blocks, services
+from service.persons import blocks, emergency, protection, services
 from service.persons.schemas import (
+    AddressProtectionSchema,
     BlockCreateSchema,
     BlockLiftSchema,
     BlockQuerySchema,
     BlockSchema,
+    EmergencyAccessCreateSchema,
+    EmergencyAccessSchema,
     PersonCreateSchema,
     PersonQuerySchema,
     PersonSchema,
@@ -23,6 +27,22 @@ blp = Blueprint("persons", __name__, url_prefix="/api/v1/persons",
                 description="Persons who apply for or receive services")
 blocks_blp = Blueprint("person_blocks", __name__, url_prefix="/api/v1/person-blocks",
                        description="Per-person blocks: users barred from persons")
+
+
+# Emergency access (service/persons/emergency.py), for every request of the application: an
+# opening lets a user read (GET), never act; the reads of a successful request in an opening
+# are audited with its reason before the request commits (these hooks run before
+# service.common.http's commit, which was registered first).
+@blp.before_app_request
+def _emergency_reads_only_on_get():
+    emergency.reads_through_openings(request.method in ("GET", "HEAD"))
+
+
+@blp.after_app_request
+def _audit_reads_in_emergency_openings(response):
+    if response.status_code < 400:
+        emergency.audit_reads_in_openings()
+    return response
 
 
 @blp.route("")
@@ -68,6 +88,30 @@ class PersonById(MethodView):
         """Correct a person. Needs ``If-Match`` with the ETag from your last read."""
         person = services.update_person(person_id, data, expected_version=expected_version)
         return person, 200, etag_headers(person)
+
+
+@blp.route("/<uuid:person_id>/address-protection")
+class PersonAddressProtection(MethodView):
+    @if_match(required=False)
+    @blp.arguments(AddressProtectionSchema)
+    @blp.response(200, PersonSchema)
+    def post(self, data, person_id: uuid.UUID, expected_version: int | None):
+        """Mark the person's address confidential (kode 7) or strictly confidential (kode 6), or clear
+        the marking (none), with the reason; audited. Where the person lives is then hidden from
+        the roles the access matrix does not name (docs/security.md, "Protected addresses")."""
+        person = protection.set_protection(person_id, data, expected_version=expected_version)
+        return person, 200, etag_headers(person)
+
+
+@blp.route("/<uuid:person_id>/emergency-access")
+class PersonEmergencyAccess(MethodView):
+    @if_match(required=False)
+    @blp.arguments(EmergencyAccessCreateSchema)
+    @blp.response(201, EmergencyAccessSchema)
+    def post(self, data, person_id: uuid.UUID, expected_version: int | None):
+        """Break the glass: read this person outside your role's rows for EMERGENCY_ACCESS_HOURS, with
+        the reason. Every read in that time is audited with it, and the auditor reviews the openings."""
+        return emergency.open_access(person_id, data, expected_version=expected_version), 201
 
 
 @blp.route("/<uuid:person_id>/blocks")

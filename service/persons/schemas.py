@@ -4,7 +4,13 @@ from marshmallow import validate
 from service.auth import matrix
 from service.auth.fields import NeedToKnow
 from service.common.fields import Date
-from service.persons.models import BLOCK_REASONS, MINOR_CHILDREN, SEXES
+from service.persons.models import ADDRESS_PROTECTIONS, BLOCK_REASONS, MINOR_CHILDREN, SEXES
+
+LOCATION_HIDDEN = "null where the person's address protection hides it from your role"
+# Shown beside every row whose location fields the marking rules (docs/security.md, "Protected addresses").
+PROTECTION_DESCRIPTION = ("The person's address protection: none, confidential (fortrolig adresse, kode 7) or "
+                          "strictly_confidential (strengt fortrolig adresse, kode 6). Where the person lives or is "
+                          "offered to live is null for a role the access matrix does not name for the marking")
 
 
 class PersonSchema(NeedToKnow):
@@ -24,8 +30,10 @@ class PersonSchema(NeedToKnow):
     birth_year = ma.fields.Function(lambda p: p.birth_date.year if p.birth_date else None, dump_only=True,
                                     metadata={"type": "integer"})
     sex = ma.fields.String(dump_only=True, allow_none=True)
-    district = ma.fields.String(dump_only=True, allow_none=True)
+    district = ma.fields.String(dump_only=True, allow_none=True, metadata={"description": LOCATION_HIDDEN})
     has_minor_children = ma.fields.String(dump_only=True)
+    address_protection = ma.fields.String(dump_only=True, metadata={
+        "enum": list(ADDRESS_PROTECTIONS), "description": PROTECTION_DESCRIPTION})
     version = ma.fields.Integer(dump_only=True)
     created_at = ma.fields.DateTime(dump_only=True)
     updated_at = ma.fields.DateTime(dump_only=True)
@@ -101,3 +109,33 @@ class BlockQuerySchema(ma.Schema):
     user_id = ma.fields.UUID()
     person_id = ma.fields.UUID()
     active = ma.fields.Boolean()
+
+
+# --- protected addresses and emergency access ---
+
+class AddressProtectionSchema(ma.Schema):
+    address_protection = ma.fields.String(required=True, validate=validate.OneOf(ADDRESS_PROTECTIONS), metadata={
+        "description": "confidential (fortrolig adresse, kode 7), strictly_confidential (strengt fortrolig "
+                       "adresse, kode 6), or none to clear the marking"})
+    reason = ma.fields.String(required=True, validate=validate.Length(min=3, max=150), metadata={
+        "description": "Why (e.g. the population register's marking of date …); kept in the audit trail"})
+
+
+class EmergencyAccessCreateSchema(ma.Schema):
+    reason = ma.fields.String(required=True, validate=validate.Length(min=10, max=500), metadata={
+        "description": "Why you must read this person now, outside your role's rows; the auditor reviews it"})
+
+
+class EmergencyAccessSchema(ma.Schema):
+    """An emergency opening ("break the glass"): who opened which person, why, and until when."""
+
+    id = ma.fields.UUID(dump_only=True)
+    person_id = ma.fields.UUID(dump_only=True)
+    user_id = ma.fields.UUID(dump_only=True)
+    user_name = ma.fields.Function(lambda a: a.user.display_name or a.user.username, dump_only=True,
+                                   metadata={"type": "string"})
+    user_role = ma.fields.Function(lambda a: a.user.role, dump_only=True, metadata={"type": "string"})
+    reason = ma.fields.String(dump_only=True)
+    opened_at = ma.fields.DateTime(dump_only=True)
+    expires_at = ma.fields.DateTime(dump_only=True, metadata={"description": "The access ends at this instant"})
+    created_at = ma.fields.DateTime(dump_only=True)

@@ -19,7 +19,7 @@ from service.common.i18n import N_, _
 from service.common.pagination import page_of
 from service.common.tenancy import current_municipality_id
 from service.extensions import db
-from service.persons.access import visible_persons_clause
+from service.persons.access import location_clause, refuse_barred, visible_persons_clause
 from service.persons.models import Person
 from service.persons.national_id import NationalId, NationalIdError, parse_national_id
 
@@ -133,9 +133,10 @@ def create_person(data: dict) -> Person:
     return person
 
 
-def _load(person_id: uuid.UUID) -> Person:
+def _load(person_id: uuid.UUID, what: str = "read") -> Person:
     person = db.session.scalar(_visible(sa.select(Person).where(Person.id == person_id)))
     if person is None:
+        refuse_barred(person_id, what)  # a barred user's attempt is audited as denied; 404 either way
         raise NotFound(_("No such person."))
     return person
 
@@ -152,7 +153,8 @@ def list_persons(filters: dict, page: int, page_size: int) -> tuple[list[Person]
     if filters.get("name"):
         stmt = stmt.where(sa.func.lower(Person.name).contains(filters["name"].lower(), autoescape=True))
     if filters.get("district"):
-        stmt = stmt.where(Person.district == filters["district"])
+        stmt = stmt.where(Person.district == filters["district"], location_clause(
+            current_user(), matrix.PERSON, "district", Person.address_protection))
     if filters.get("birth_date"):
         stmt = stmt.where(Person.birth_date == filters["birth_date"])
     items, total = page_of(stmt.order_by(Person.name, Person.id), page, page_size)
@@ -175,10 +177,11 @@ def search_by_national_id(national_id: str) -> list[Person]:
 
 
 def update_person(person_id: uuid.UUID, data: dict, *, expected_version: int | None = None) -> Person:
-    person = _load(person_id)
+    person = _load(person_id, "update")
     # A role may not change what it may not read: a housing officer neither overwrites nor
-    # clears a national id (or the birth date that would rebuild it) it sees masked.
-    require_writable(matrix.PERSON, data, creating=False)
+    # clears a national id (or the birth date that would rebuild it) it sees masked, nor a
+    # case officer the district of a person whose address protection hides it.
+    require_writable(matrix.PERSON, data, creating=False, protection=person.address_protection)
     check_version(person, expected_version)
     changed = sorted(k for k in data if getattr(person, k) != data[k])
     if "name" in data:

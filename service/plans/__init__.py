@@ -37,3 +37,7 @@ def init_app(app: Flask) -> None:
     # The labels of its codes (GET /api/v1/labels).
     from service.plans.labels import DOMAINS as LABELS
     for_app(app).add_labels(LABELS)
+    # Its worklist flag kinds: evaluation due, coordinator missing.
+    from service.plans.flags import FLAG_KINDS
+    for kind in FLAG_KINDS:
+        registry.add_flag_kind(kind)

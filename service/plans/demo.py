@@ -93,10 +93,14 @@ def seed_plans(rng: random.Random) -> None:
         evaluations.add_evaluation(plan_id, {"evaluated_on": _days_ago(90), "summary": "Fremgang på flere mål.",
                                              "next_evaluation_on": _days_ago(10)
                                              + dt.timedelta(days=rng.randint(40, 170))})
-    # Two in preparation, two requested (one of them waiting for a coordinator).
-    for person in chosen[5:7]:
-        plan_id = _prepare(person, coordinator, 40)
-        _fill(plan_id, rng)
+    # Two in preparation (one still without a coordinator: on the worklist), two requested (one
+    # of them waiting for a coordinator).
+    plan_id = _prepare(chosen[5], coordinator, 40)
+    _fill(plan_id, rng)
+    waiting = plans.create_plan({"person_id": chosen[6].id, "requested_on": _days_ago(40),
+                                 "needs": "Koordinerte tjenester etter utskrivning"})
+    consent.give_consent(waiting.id, {"given_on": _days_ago(30), "scope": "Individuell plan og ansvarsgruppe",
+                                      "information_sharing": True})
     plans.create_plan({"person_id": chosen[7].id, "requested_on": _days_ago(12)})
     requested = plans.create_plan({"person_id": chosen[8].id, "requested_on": _days_ago(25)})
     plans.appoint_coordinator(requested.id, {"user_id": coordinator.id, "appointed_on": _days_ago(20)})

@@ -24,6 +24,7 @@ from service.plans.rules import (
     load_for_action,
     require_not_before,
 )
+from service.worklist.flags import resolve_for
 
 
 def first_evaluation_on(activated_on: dt.date) -> dt.date:
@@ -54,6 +55,7 @@ def add_evaluation(plan_id: uuid.UUID, data: dict, *, expected_version: int | No
         plan.next_evaluation_on = evaluation.next_evaluation_on
         db.session.flush()
         audit_plan("update", plan, "next evaluation set by evaluation")
+        resolve_for("individual_plan", [plan.id])
     return evaluation
 
 

@@ -16,7 +16,7 @@ from service.plans.models import ACTIVE, CLOSED, DECLINED, IN_PREPARATION, REQUE
 
 def evaluation_due_stmt(as_of: dt.date, within_days: int = 14) -> sa.Select:
     """Active plans whose next evaluation is within ``within_days`` of ``as_of`` or passed
-    (flag ``plan_evaluation_due`` of the worklist, not built yet)."""
+    (the worklist's ``plan_evaluation_due``, ``plans.flags``)."""
     return sa.select(IndividualPlan).where(
         IndividualPlan.status == ACTIVE,
         IndividualPlan.next_evaluation_on <= as_of + dt.timedelta(days=within_days))
@@ -24,7 +24,7 @@ def evaluation_due_stmt(as_of: dt.date, within_days: int = 14) -> sa.Select:
 
 def coordinator_missing_stmt() -> sa.Select:
     """Plans in preparation or active, or kept for the coordinator only, without a coordinator
-    (flag ``plan_coordinator_missing`` of the worklist, not built yet)."""
+    (the worklist's ``plan_coordinator_missing``, ``plans.flags``)."""
     return sa.select(IndividualPlan).where(
         sa.or_(IndividualPlan.status.in_((IN_PREPARATION, ACTIVE)),
                sa.and_(IndividualPlan.status == DECLINED, IndividualPlan.coordinator_only.is_(True))),

@@ -59,6 +59,7 @@ from service.plans.rules import (
     state_name,
     visible_plans_clause,
 )
+from service.worklist.flags import reassign_subject, resolve_for
 
 _AFTER_REQUEST = N_("must not be before the request (%(date)s)")
 
@@ -159,6 +160,7 @@ def update_plan(plan_id: uuid.UUID, data: dict, *, expected_version: int | None 
         raise ValidationFailed.field("period_to", _("must not be before period_from"))
     db.session.flush()
     audit_plan("update", plan, ("fields: " + ",".join(changed))[:200] if changed else None)
+    resolve_for("individual_plan", [plan.id])
     return reloaded(plan)
 
 
@@ -183,6 +185,7 @@ def activate(plan_id: uuid.UUID, data: dict, *, expected_version: int | None = N
         plan.period_from = activated_on
     db.session.flush()
     audit_plan("update", plan, "in_preparation -> active")
+    resolve_for("individual_plan", [plan.id])
     return reloaded(plan)
 
 
@@ -198,6 +201,7 @@ def decline(plan_id: uuid.UUID, data: dict, *, expected_version: int | None = No
     plan.declined_on, plan.decline_reason = declined_on, data.get("reason")
     db.session.flush()
     audit_plan("update", plan, f"{before} -> {audit_state(plan)}")
+    resolve_for("individual_plan", [plan.id])
     return reloaded(plan)
 
 
@@ -212,6 +216,7 @@ def close(plan_id: uuid.UUID, data: dict, *, expected_version: int | None = None
     plan.status, plan.closed_on, plan.close_reason = CLOSED, closed_on, data["reason"].strip()
     db.session.flush()
     audit_plan("update", plan, f"{before} -> closed")
+    resolve_for("individual_plan", [plan.id])
     return reloaded(plan)
 
 
@@ -252,6 +257,9 @@ def appoint_coordinator(plan_id: uuid.UUID, data: dict, *, expected_version: int
     plan.coordinator_appointed_on = appointed_on
     db.session.flush()
     audit_plan("update", plan, "coordinator appointed")
+    # a coordinator is there now; the plan's open flags go to them (a name: to the office)
+    resolve_for("individual_plan", [plan.id])
+    reassign_subject("individual_plan", plan.id, plan.coordinator_user_id)
     return reloaded(plan)
 
 

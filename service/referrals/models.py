@@ -58,7 +58,15 @@ class Referral(EntityMixin, TenantMixin, db.Model):
     )
 
     @classmethod
+    def reply_due_clause(cls, by: dt.date) -> sa.ColumnElement[bool]:
+        """Open, no preliminary reply (forvaltningsloven § 11 a), and ``answer_due_on`` on or before ``by``.
+
+        The one home of the rule: the answers' ``reply_overdue`` (due before today) and the
+        worklist's ``referral_reply_due`` (due within a week, ``service.referrals.flags``)."""
+        return sa.and_(cls.status.in_(OPEN_STATUSES), cls.preliminary_reply_sent_on.is_(None),
+                       cls.answer_due_on <= by)
+
+    @classmethod
     def reply_overdue_clause(cls, today: dt.date) -> sa.ColumnElement[bool]:
         """Open, no preliminary reply (forvaltningsloven § 11 a), and ``answer_due_on`` before ``today``."""
-        return sa.and_(cls.status.in_(OPEN_STATUSES), cls.preliminary_reply_sent_on.is_(None),
-                       cls.answer_due_on < today)
+        return cls.reply_due_clause(today - dt.timedelta(days=1))

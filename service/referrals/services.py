@@ -32,6 +32,7 @@ from service.common.tenancy import current_municipality_id
 from service.extensions import db
 from service.persons.access import referenced_person, rows_clause
 from service.referrals.models import OPEN_STATUSES, Referral
+from service.worklist.flags import reassign_subject, resolve_for
 
 ANSWER_MONTHS = 1  # forvaltningsloven § 11 a: foreløpig svar when not answered within one month
 
@@ -155,6 +156,7 @@ def update_referral(referral_id: uuid.UUID, data: dict, *, expected_version: int
             setattr(referral, field, data[field])
     db.session.flush()
     _audit("update", referral, detail=("fields: " + ",".join(sorted(data)))[:200])
+    resolve_for("referral", [referral.id])
     return _reloaded(referral)
 
 
@@ -172,6 +174,7 @@ def start_assessment(referral_id: uuid.UUID, data: dict, *, expected_version: in
     user = current_user()
     if referral.assigned_to is None and user is not None and user.role in REFERRAL_ASSIGNEES:
         referral.assigned_to = user.id
+        reassign_subject("referral", referral.id, user.id)
     db.session.flush()
     _audit("update", referral, detail="start_assessment")
     return _reloaded(referral)
@@ -184,6 +187,7 @@ def assign(referral_id: uuid.UUID, data: dict, *, expected_version: int | None =
     _check_assignee(data["user_id"])
     referral.assigned_to = data["user_id"]
     db.session.flush()
+    reassign_subject("referral", referral.id, referral.assigned_to)  # its open flags go along
     _audit("update", referral, detail="assign")
     return _reloaded(referral)
 
@@ -203,6 +207,7 @@ def preliminary_reply(referral_id: uuid.UUID, data: dict, *, expected_version: i
     referral.preliminary_reply_reason = data["reason"].strip()
     referral.preliminary_reply_expected_by = data["expected_by"]
     db.session.flush()
+    resolve_for("referral", [referral.id])
     _audit("update", referral, detail="preliminary_reply")
     return _reloaded(referral)
 
@@ -215,6 +220,7 @@ def _close(referral: Referral, status: str, data: dict) -> Referral:
     referral.status, referral.closed_on = status, on
     referral.close_reason = data.get("reason")
     db.session.flush()
+    resolve_for("referral", [referral.id])
     return referral
 
 
@@ -244,7 +250,24 @@ def mark_decided(referral: Referral, decided_on: dt.date) -> None:
     _require_open(referral, N_("The referral cannot be decided on in state %(state)s."))
     referral.status, referral.decided_on = "decided", decided_on
     db.session.flush()
+    resolve_for("referral", [referral.id])
     _audit("update", referral, detail="decided")
+
+
+def hand_over(from_user_id: uuid.UUID, to_user_id: uuid.UUID, barred: set) -> tuple[int, int]:
+    """An absent officer's open referrals go to a colleague (``worklist.services.reassign``), with
+    their open flags; those about a person the colleague is barred from (``barred``) stay.
+    Returns (moved, kept)."""
+    referrals = list(db.session.scalars(sa.select(Referral).where(
+        Referral.assigned_to == from_user_id, Referral.status.in_(OPEN_STATUSES))
+        .order_by(Referral.received_on, Referral.id)))
+    moved = [referral for referral in referrals if referral.person_id not in barred]
+    for referral in moved:
+        referral.assigned_to = to_user_id
+        reassign_subject("referral", referral.id, to_user_id)
+    db.session.flush()
+    record_many("update", "referral", [(r.id, r.person_id) for r in moved], detail="handover")
+    return len(moved), len(referrals) - len(moved)
 
 
 # --- rows for the person overview (service.overview) -----------------------------------

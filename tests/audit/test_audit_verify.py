@@ -9,7 +9,6 @@ the same transaction because the test session is bound to that connection.
 
 from __future__ import annotations
 
-import contextlib
 import re
 
 import pytest
@@ -17,42 +16,7 @@ import sqlalchemy as sa
 
 from service.audit.models import AuditEvent
 from service.audit.services import event_hash
-from service.extensions import db
-
-PERSONS = "/api/v1/persons"
-
-
-@contextlib.contextmanager
-def triggers_bypassed(connection, dialect):
-    with connection.begin_nested():
-        if dialect == "postgresql":
-            connection.execute(sa.text("SET LOCAL session_replication_role = replica"))
-            yield
-            connection.execute(sa.text("SET LOCAL session_replication_role = origin"))
-        else:
-            triggers = connection.execute(sa.text(
-                "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_events'")).all()
-            assert triggers, "the append-only triggers are missing"
-            for name, _ in triggers:
-                connection.execute(sa.text(f'DROP TRIGGER "{name}"'))
-            yield
-            for _, sql in triggers:
-                connection.execute(sa.text(sql))
-
-
-def events_of(app, number) -> list[AuditEvent]:
-    from service.auth.models import Municipality
-
-    with app.app_context():
-        municipality_id = db.session.scalar(sa.select(Municipality.id).where(Municipality.number == number))
-        events = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.municipality_id == municipality_id)
-                                    .order_by(AuditEvent.seq)).all()
-        db.session.expunge_all()
-        return list(events)
-
-
-def verify(app, *args):
-    return app.test_cli_runner().invoke(args=["audit", "verify", *args])
+from tests.audit.conftest import PERSONS, TEST_KEY, events_of, triggers_bypassed, verify
 
 
 @pytest.fixture
@@ -89,9 +53,10 @@ def test_an_edited_row_breaks_verify_and_is_named(app, trail, town, db_connectio
 
 
 def test_an_edited_row_with_a_recomputed_hash_is_caught_at_the_next_row(app, trail, town, db_connection, dialect):
+    """Even someone holding the key, who rehashes only the row they edit, breaks the next link."""
     victim, following = trail[2], trail[3]
     victim.actor_id = None
-    forged = event_hash(victim)
+    forged = event_hash(victim, TEST_KEY)
     with triggers_bypassed(db_connection, dialect):
         db_connection.execute(sa.update(AuditEvent).where(AuditEvent.id == victim.id)
                               .values(actor_id=None, hash=forged))

@@ -10,10 +10,12 @@ from bench.harness import report, system
 from bench.harness.__main__ import RESULTS, output_path
 from bench.harness.api import Target
 from bench.harness.stats import (
+    LockSample,
     WrkResult,
     fmt_number,
     fmt_ratio,
     median,
+    parse_lock_log,
     parse_proc_stat,
     parse_wrk_output,
     percentile,
@@ -120,3 +122,47 @@ def test_api_results_give_medians_ratios_to_the_baselines_and_flag_errors():
     assert "| GET /persons/{id} | ×0.500 | ×2.00 | ×2.00 | ×6.00 | ×3.00 | ×2.00 |" in text
     assert "| ⚠ POST /decisions | 50.0 |" in text
     assert "POST /decisions: 6 answers outside 2xx" in text
+
+
+def test_lock_timing_lines_are_parsed_and_a_torn_last_line_is_skipped():
+    text = "1700000000.5 0.120 2.500 9.000 1\n1700000001.25 3.000 4.000 20.500 50\n1700000002.0 0.1"
+    assert parse_lock_log(text) == [LockSample(1700000000.5, 0.12, 2.5, 9.0, 1),
+                                    LockSample(1700000001.25, 3.0, 4.0, 20.5, 50)]
+
+
+def test_lock_figures_are_medians_and_p95_per_app_target_and_verify_is_reported():
+    app = _target("GET /persons/{id}", [100, 100, 100])
+    # held 1..20 ms, wait 0.1 ms, first event -> commit 10x held; 1 event per commit
+    app.locks = [LockSample(0, 0.1, float(ms), float(ms * 10), 1) for ms in range(1, 21)]
+    baseline = _target("baseline (c): locked", [400, 400, 400], baseline=True)
+    result = {"targets": [app, baseline], "connections": 32, "wrk_threads": 2, "rounds": 3, "seconds": 10,
+              "warmup_seconds": 3, "gunicorn": "-c conf MODULE:app", "decision_body": "{}",
+              "audit_verify": {"ok": True, "line": "ok: 123 audit row(s) verified, no checkpoint file"}}
+    lines, flagged = report.api_section(result)
+    text = "\n".join(lines)
+    # median of 1..20 = 10.5, nearest-rank p95 = 19; span 105 and 190
+    assert "| GET /persons/{id} | 20 | 10.5 | 19.0 | 0.100 | 0.100 | 105 | 190 | 1.00 |" in text
+    assert "baseline (c)" not in text.split("### Chain-head lock")[1].split("audit verify")[0]
+    assert "after the load: passed (`ok: 123 audit row(s) verified, no checkpoint file`)" in text
+    assert flagged == []
+
+    result["audit_verify"] = {"ok": False, "line": "BROKEN after 5 row(s): …"}
+    lines, flagged = report.api_section(result)
+    assert "after the load: **FAILED**" in "\n".join(lines) and flagged == ["audit verify"]
+
+
+def test_the_deadlines_job_figures_are_medians_beside_the_replayed_sql():
+    from bench.harness.jobs import Figure
+
+    first = Figure("`deadlines`, first run of the day (every flag raised)", "its SQL replayed raw",
+                   samples_ms=[900, 1100, 1000], baseline_ms=[400, 500, 450], target="< 2,000 ms",
+                   note="3 flags raised (decision_expiring 3)")
+    scheduled = Figure("`deadlines`, scheduled second run of the same day (the ledger: a no-op)", "—",
+                       samples_ms=[5, 7, 6], target="< 500 ms")
+    text = "\n".join(report.jobs_section({"figures": [first, scheduled], "expected": 3, "as_of": "2026-03-03"}))
+    assert "exactly the 3 open deadline conditions" in text
+    # median 1,000 ms against the SQL's 450 ms: ×2.22; the ledger's no-op has no baseline
+    assert "| `deadlines`, first run of the day (every flag raised) | 1,000 | 1,100 | < 2,000 ms | " \
+           "its SQL replayed raw | 450 | ×2.22 | 3 |" in text
+    assert "| 6.00 | 7.00 | < 500 ms | — | – | – | 3 |" in text
+    assert "- first run of the day (every flag raised): 3 flags raised (decision_expiring 3)." in text

@@ -114,11 +114,19 @@ def test_unknown_paths_are_404_problems(path, case_officer, problem):
     assert body["instance"] == path
 
 
-def test_a_client_request_id_is_echoed_and_a_bad_one_replaced(case_officer, problem):
+def test_the_server_ids_every_request_and_keeps_a_valid_client_id_only_as_its_correlation_id(case_officer,
+                                                                                              problem):
     good = case_officer.get("/api/v1/nope", headers={"X-Request-Id": "client-req-42abc"})
-    assert problem(good, 404)["request_id"] == "client-req-42abc"
-    bad = case_officer.get("/api/v1/nope", headers={"X-Request-Id": "<script>"})
-    assert re.fullmatch(r"[0-9a-f]{32}", problem(bad, 404)["request_id"])
+    server_id = problem(good, 404)["request_id"]
+    assert re.fullmatch(r"[0-9a-f]{32}", server_id) and good.headers["X-Request-Id"] == server_id
+    assert good.headers["X-Correlation-Id"] == "client-req-42abc"
+    again = case_officer.get("/api/v1/nope", headers={"X-Request-Id": "client-req-42abc"})
+    assert problem(again, 404)["request_id"] != server_id  # the client's id does not pick the server's
+    for bad in ("<script>", "short", "x" * 65, "-starts-with-dash", "has space 123", "ok-but-ünicode"):
+        response = case_officer.get("/api/v1/nope", headers={"X-Request-Id": bad})
+        assert re.fullmatch(r"[0-9a-f]{32}", problem(response, 404)["request_id"])
+        assert "X-Correlation-Id" not in response.headers, bad
+    assert "X-Correlation-Id" not in case_officer.get("/api/v1/nope").headers
 
 
 @pytest.fixture
@@ -144,15 +152,32 @@ def failing_app(fresh_app, monkeypatch):
 def test_a_500_shows_neither_trace_nor_sql_and_quotes_the_request_id(path, failing_app, problem, caplog):
     response = failing_app.test_client().get(path, headers={"X-Request-Id": "trace-me-12345678"})
     body = problem(response, 500)
-    assert body["request_id"] == "trace-me-12345678"
+    assert body["request_id"] == response.headers["X-Request-Id"] != "trace-me-12345678"
     assert body["type"] == "urn:tjenestespor:problem:internal_error"
     text = response.get_data(as_text=True)
     for leak in ("Traceback", "RuntimeError", "secret", "SELECT", "no_such_table", "15068512345", ".py"):
         assert leak not in text, leak
-    # The operator gets the trace in the log, tied to the request id, with the number redacted.
-    assert "trace-me-12345678" in caplog.text
+    # The operator gets the trace in the log, tied to the server's request id and to the client's
+    # correlation id (every record carries both), with the number redacted.
+    assert body["request_id"] in caplog.text
     assert "Traceback" in caplog.text
     assert "15068512345" not in caplog.text
+    logged = [r for r in caplog.records if r.levelname == "ERROR"]
+    assert logged and all((r.request_id, r.correlation_id) == (body["request_id"], "trace-me-12345678")
+                          for r in logged)
+
+
+def test_a_client_id_holding_a_national_id_is_logged_redacted_beside_the_server_id(failing_app, caplog):
+    import logging
+
+    from service.common.logging import LOG_FORMAT
+
+    response = failing_app.test_client().get("/api/v1/boom", headers={"X-Request-Id": "fnr-15068512345-x"})
+    assert response.status_code == 500
+    record = next(r for r in caplog.records if r.levelname == "ERROR")
+    line = logging.Formatter(LOG_FORMAT).format(record)
+    assert f"[request {response.headers['X-Request-Id']} client fnr-[redacted-id]-x]:" in line
+    assert "15068512345" not in line
 
 
 def test_429_when_the_rate_limit_is_exceeded(fresh_app, problem):

@@ -117,10 +117,13 @@ def test_docs_static_files_cannot_escape_their_folder(env):
 def production_env(monkeypatch):
     """A complete, safe production environment; each test breaks one thing."""
     for name in ("FLASK_DEBUG", "FLASK_ALLOW_SYNTHETIC_IDS", "FLASK_DOCS_UI_ENABLED", "FLASK_SECRET_KEY",
-                 "FLASK_SQLALCHEMY_DATABASE_URI"):
+                 "FLASK_SQLALCHEMY_DATABASE_URI", "FLASK_AUDIT_HMAC_KEYS", "FLASK_AUDIT_HMAC_KEY_ID",
+                 "FLASK_AUDIT_HMAC_KEY_FILE"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("DATABASE_URL", "sqlite://")
     monkeypatch.setenv("FLASK_SECRET_KEY", "a-long-random-production-secret")
+    monkeypatch.setenv("FLASK_AUDIT_HMAC_KEYS", '{"prod-2026": "a-long-random-production-audit-key-0123456789"}')
+    monkeypatch.setenv("FLASK_AUDIT_HMAC_KEY_ID", "prod-2026")
     return monkeypatch
 
 
@@ -146,6 +149,13 @@ def test_production_docs_ui_can_be_switched_on(production_env, fresh_app):
     (lambda env: env.setenv("FLASK_DEBUG", "true"), "DEBUG"),
     (lambda env: env.setenv("FLASK_ALLOW_SYNTHETIC_IDS", "true"), "ALLOW_SYNTHETIC_IDS"),
     (lambda env: env.delenv("DATABASE_URL"), "DATABASE_URL"),
+    # The audit chain's key (docs/security.md): there, secret, and not the published ones.
+    (lambda env: env.delenv("FLASK_AUDIT_HMAC_KEY_ID"), "AUDIT_HMAC_KEY_ID is not set"),
+    (lambda env: env.delenv("FLASK_AUDIT_HMAC_KEYS"), "audit key 'prod-2026'.*has no secret"),
+    (lambda env: env.setenv("FLASK_AUDIT_HMAC_KEY_ID", "prod-2027"), "audit key 'prod-2027'.*has no secret"),
+    (lambda env: env.setenv("FLASK_AUDIT_HMAC_KEYS", '{"prod-2026": "too-short"}'), "shorter than 32"),
+    (lambda env: env.setenv("FLASK_AUDIT_HMAC_KEYS", '{"prod-2026": "testing-only-audit-key-not-secret"}'),
+     "published development/testing key"),
 ])
 def test_production_refuses_to_start_when_unsafe(breakage, complaint, production_env, fresh_app):
     breakage(production_env)

@@ -63,6 +63,9 @@ class World:
         blocks = {"in": rows.block(colleague, barred, persons["in"]),
                   "out": rows.block(colleague, barred, persons["hidden"])}
         rows.block(colleague, self.callers["case_officer"], persons["hidden"])
+        hidden_referral = ok(colleague.post(f"{API}/referrals", json={
+            "person_id": persons["hidden"]["id"], "received_on": "2026-02-10", "source": "gp",
+            "channel": "letter"}), OK_OR_CREATED)["id"]
         units = {"in": cases["in"]["unit"], "out": cases["out"]["unit"]}
         unit_id = env.provider_unit(town, OTHER_UNIT)
 
@@ -91,6 +94,8 @@ class World:
             matrix.USER: {"in": Row(None, "/users", str(barred.user_id))},
             matrix.AUDIT_LOG: {"in": Row(f"/persons/{persons['in']['id']}/access-log", "/audit")},
         }
+        # The worklist: each role's flags differ, so its rows in and out of the rule are its own.
+        self.role_rows = {matrix.FLAG: self._flags(env, town, cases, hidden_referral)}
         # What a reader allowed the field in full sees: the values the rows were made with.
         self.full_values = {
             (matrix.PERSON, "national_id"): self.person["national_id"],
@@ -99,6 +104,50 @@ class World:
             (matrix.DECISION, "reasoning"): self.reasoning,
             (matrix.HOUSING_MATCH, "person_name"): self.person["name"],
         }
+
+
+    def _flags(self, env: Env, town: str, cases: dict, hidden_referral: str) -> dict[str, dict[str, Row]]:
+        """Flags of every kind the roles act on, raised by the deadlines job as on 15.11.2026 (the
+        decisions expire 31.12, the plans' first evaluations were due 10.08, the referrals 10.03)."""
+        import datetime as dt
+
+        import sqlalchemy as sa
+
+        from service.auth.services import get_municipality_by_number
+        from service.extensions import db
+        from service.jobs import tasks
+        from service.worklist.models import Flag
+
+        housing = self.callers["housing_officer"]
+        unit_url = f"{API}/housing/units/{cases['in']['unit']}"
+        ok(housing.patch(unit_url, json={"next_inspection_on": "2026-11-20"},
+                         headers={"If-Match": etag(housing.get(unit_url))}))
+        with env.app.app_context():
+            municipality_id = get_municipality_by_number(town).id
+            tasks.run_deadlines(dt.date(2026, 11, 15), [municipality_id])
+            flags = {(kind, str(subject)): str(flag_id) for flag_id, kind, subject in db.session.execute(
+                sa.select(Flag.id, Flag.kind, Flag.subject_id).where(Flag.municipality_id == municipality_id))}
+
+        def row(kind: str, subject: str) -> Row:
+            flag_id = flags[(kind, subject)]
+            return Row(f"/worklist/{flag_id}", "/worklist", flag_id)
+
+        return {
+            "case_officer": {"in": row("referral_reply_due", cases["in"]["referral"]),
+                             "out": row("referral_reply_due", hidden_referral)},
+            "coordinator": {"in": row("plan_evaluation_due", cases["in"]["plan"]),
+                            "out": row("plan_evaluation_due", cases["out"]["plan"])},
+            "housing_officer": {"in": row("unit_inspection_due", cases["in"]["unit"]),
+                                "out": row("referral_reply_due", cases["in"]["referral"])},
+            "provider": {"in": row("unit_decision_changed", cases["in"]["decision"]),
+                         "out": row("unit_decision_changed", cases["out"]["decision"])},
+        }
+
+    def rows_for(self, name: str, role: str) -> dict[str, Row]:
+        by_role = self.role_rows.get(name)
+        if by_role is None:
+            return self.rows[name]
+        return by_role.get(role) or next(iter(by_role.values()))
 
 
 @pytest.fixture(scope="module")
@@ -184,7 +233,7 @@ LIST_ROUTES = {
     matrix.HOUSING_TENANCY: "/housing/tenancies", matrix.HOUSING_MATCH: "/housing/needs/<uuid:need_id>/candidates",
     matrix.PERSON_BLOCK: "/person-blocks", matrix.HOUSING_UNIT: "/housing/units",
     matrix.SERVICE_CATALOGUE: "/service-catalogue", matrix.PROVIDER_UNIT: "/provider-units",
-    matrix.USER: "/users", matrix.AUDIT_LOG: "/audit",
+    matrix.USER: "/users", matrix.AUDIT_LOG: "/audit", matrix.FLAG: "/worklist",
 }
 
 
@@ -234,7 +283,7 @@ ROW_CELLS = [(role, name) for name in matrix.MATRIX for role in ALL_ROLES]
 
 @pytest.mark.parametrize("role, name", ROW_CELLS, ids=[f"{n}-{r}" for r, n in ROW_CELLS])
 def test_row_cell(role, name, world):
-    caller, rows, rule = world.callers[role], world.rows[name], matrix.row_rule(role, name)
+    caller, rows, rule = world.callers[role], world.rows_for(name, role), matrix.row_rule(role, name)
     if rule is None:
         for row in rows.values():
             for url in (row.item, row.listing):

@@ -1,0 +1,149 @@
+"""The ``deadlines`` job over the generated dataset against the bare SQL statements it issues.
+
+In the harness's process (the app on the scratch database, the system as the actor, as the
+scheduler runs it), for the generated municipality on the generation date:
+
+* **first run** of the day: every flag raised (the flags table emptied before each round);
+* **second run** of the same day, replayed by hand (``jobs run``): raises and resolves nothing;
+* **scheduled second run** of the same day: the ledger says the period is done, a no-op.
+
+Baseline, measured in the same run and interleaved with it: the statements the job sent to
+the database in that run (captured at the driver, SQL and parameters as sent), replayed on one
+psycopg connection in one transaction and committed — what the job would cost with no Python,
+no ORM and no ledger around its SQL. The first run must raise exactly the open deadline
+conditions the generator counted (less ``offer_expired``, which only the offers job raises).
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+
+from bench.harness.scratch import BenchError, Dataset, ScratchDatabase
+
+
+@dataclass
+class Figure:
+    name: str
+    baseline_name: str
+    samples_ms: list[float] = field(default_factory=list)
+    baseline_ms: list[float] = field(default_factory=list)
+    target: str = ""
+    note: str = ""
+
+
+@contextmanager
+def _captured(engine, into: list):
+    """Every statement the engine sends to the driver in the block, with its parameters."""
+    def capture(conn, cursor, statement, parameters, context, executemany):
+        into.append((statement, parameters, executemany))
+
+    sa.event.listen(engine, "before_cursor_execute", capture)
+    try:
+        yield into
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", capture)
+
+
+def _replay(database: ScratchDatabase, statements: list) -> float:
+    """The statements on one psycopg connection, one transaction, committed; milliseconds."""
+    with database.connect() as conn:
+        started = time.perf_counter()
+        with conn.cursor() as cursor:
+            for statement, parameters, executemany in statements:
+                if executemany:
+                    cursor.executemany(statement, parameters)
+                else:
+                    cursor.execute(statement, parameters or None)
+        conn.commit()
+        return (time.perf_counter() - started) * 1000
+
+
+def _empty_flags(database: ScratchDatabase, municipality_id: str) -> None:
+    with database.connect() as conn:
+        conn.execute("DELETE FROM flags WHERE municipality_id = %s", (municipality_id,))
+        conn.execute("DELETE FROM job_runs WHERE job = 'deadlines'")
+        conn.commit()
+        conn.autocommit = True
+        conn.execute("VACUUM ANALYZE flags")
+
+
+def run(app, database: ScratchDatabase, dataset: Dataset, *, rounds: int, log=print) -> dict:
+    from service.common import clock
+    from service.extensions import db
+    from service.jobs import runs
+
+    mid = uuid.UUID(dataset.municipality_id)
+    expected = sum(n for kind, n in (dataset.report.get("open_deadline_conditions") or {}).items()
+                   if kind != "offer_expired")
+    with app.app_context():
+        engine = db.engine
+        today = clock.today()
+        generated_on = dataset.report.get("generated_on")
+        if generated_on and generated_on != today.isoformat():
+            raise BenchError(f"the dataset was generated for {generated_on}, the job would run for {today}")
+
+        def first() -> tuple[float, dict, list]:
+            statements: list = []
+            with _captured(engine, statements):
+                started = time.perf_counter()
+                counts = runs.run_manual("deadlines", today, municipality_ids=[mid]).counts[dataset.municipality]
+                elapsed = (time.perf_counter() - started) * 1000
+            return elapsed, counts, statements
+
+        def scheduled() -> float:
+            started = time.perf_counter()
+            done = runs.run_due("deadlines", fired=True)
+            elapsed = (time.perf_counter() - started) * 1000
+            if done:
+                raise BenchError(f"the scheduled second run of the day ran {len(done)} period(s) again")
+            return elapsed
+
+        figures = {
+            "first": Figure("`deadlines`, first run of the day (every flag raised)",
+                            "its SQL statements replayed raw (psycopg, one transaction)", target="< 2,000 ms"),
+            "second": Figure("`deadlines`, second run of the same day (`jobs run`: nothing to raise or resolve)",
+                             "its SQL statements replayed raw", target="< 500 ms"),
+            "scheduled": Figure("`deadlines`, scheduled second run of the same day (the ledger: a no-op)",
+                                "—", target="< 500 ms"),
+        }
+        raised_counts = None
+        for round_number in range(rounds):
+            _empty_flags(database, dataset.municipality_id)
+            elapsed, counts, first_sql = first()
+            raised = sum(counts["raised"].values())
+            if raised != expected:
+                raise BenchError(f"the first run raised {raised:,} flags; the generator counted {expected:,} "
+                                 "open deadline conditions")
+            raised_counts = counts["raised"]
+            figures["first"].samples_ms.append(elapsed)
+            # the scheduled run of today (the period the ledger now holds) before the manual replay
+            app.config["JOBS_CATCH_UP_FROM"] = today.isoformat()
+            runs.run_due("deadlines", fired=True)  # claims today's period (a no-op for the flags)
+            figures["scheduled"].samples_ms.append(scheduled())
+            elapsed, counts, second_sql = first()
+            if sum(counts["raised"].values()) or sum(counts["resolved"].values()):
+                raise BenchError(f"the second run of the day changed flags: {counts}")
+            figures["second"].samples_ms.append(elapsed)
+            # the baselines: the same statements, raw, from the same starting state
+            _empty_flags(database, dataset.municipality_id)
+            figures["first"].baseline_ms.append(_replay(database, _flags_only(first_sql)))
+            figures["second"].baseline_ms.append(_replay(database, _flags_only(second_sql)))
+            log(f"  deadlines round {round_number + 1}: first {figures['first'].samples_ms[-1]:,.0f} ms "
+                f"(raw {figures['first'].baseline_ms[-1]:,.0f} ms), second {figures['second'].samples_ms[-1]:,.0f} ms "
+                f"(raw {figures['second'].baseline_ms[-1]:,.0f} ms), scheduled {figures['scheduled'].samples_ms[-1]:.1f} ms")
+        engine.dispose()
+    figures["first"].note = (f"{sum(raised_counts.values()):,} flags raised ("
+                             + ", ".join(f"{kind} {n:,}" for kind, n in sorted(raised_counts.items())) + ")")
+    figures["second"].note = "0 raised, 0 resolved (checked every round)"
+    figures["scheduled"].baseline_ms = []
+    return {"figures": list(figures.values()), "expected": expected, "as_of": today.isoformat()}
+
+
+def _flags_only(statements: list) -> list:
+    """The job's own SQL: the flag statements, not the ledger's bookkeeping (job_runs, municipalities)."""
+    return [s for s in statements if "flags" in s[0] and "job_runs" not in s[0]]
