@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import dataclass, field
 
 from bench.harness.api import Server, request
 from bench.harness.scratch import BenchError, Dataset, ScratchDatabase
+from bench.harness.stats import Figure
 
 PROPOSAL_UNITS = 1000
 # Waiting now, as housing.needs.waiting_clause says (the municipality's date).
@@ -41,16 +41,6 @@ RESIDENTS_SQL = (
     "UNION ALL SELECT u.id, u.complex, o.person_id, n.avoid_person_ids::text FROM housing_units u "
     "JOIN housing_offers o ON o.unit_id = u.id JOIN housing_needs n ON n.id = o.need_id "
     "WHERE u.municipality_id = %s AND o.status = 'pending'")
-
-
-@dataclass
-class Figure:
-    name: str
-    baseline_name: str
-    samples_ms: list[float] = field(default_factory=list)
-    baseline_ms: list[float] = field(default_factory=list)
-    target: str = ""
-    note: str = ""
 
 
 def _timed(fn) -> float:

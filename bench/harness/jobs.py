@@ -19,21 +19,11 @@ from __future__ import annotations
 import time
 import uuid
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
 from bench.harness.scratch import BenchError, Dataset, ScratchDatabase
-
-
-@dataclass
-class Figure:
-    name: str
-    baseline_name: str
-    samples_ms: list[float] = field(default_factory=list)
-    baseline_ms: list[float] = field(default_factory=list)
-    target: str = ""
-    note: str = ""
+from bench.harness.stats import Figure
 
 
 @contextmanager

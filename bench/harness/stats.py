@@ -9,7 +9,19 @@ import json
 import math
 import statistics
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Figure:
+    """One timed figure (sequential runs, in ms) beside its baseline from the same run."""
+
+    name: str
+    baseline_name: str
+    samples_ms: list[float] = field(default_factory=list)
+    baseline_ms: list[float] = field(default_factory=list)
+    target: str = ""
+    note: str = ""
 
 
 def median(values: Sequence[float]) -> float:

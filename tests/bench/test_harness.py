@@ -152,7 +152,7 @@ def test_lock_figures_are_medians_and_p95_per_app_target_and_verify_is_reported(
 
 
 def test_the_deadlines_job_figures_are_medians_beside_the_replayed_sql():
-    from bench.harness.jobs import Figure
+    from bench.harness.stats import Figure
 
     first = Figure("`deadlines`, first run of the day (every flag raised)", "its SQL replayed raw",
                    samples_ms=[900, 1100, 1000], baseline_ms=[400, 500, 450], target="< 2,000 ms",
