@@ -251,6 +251,15 @@ def _need_to_know_schemas():
     return list(walk(NeedToKnow))
 
 
+def need_to_know_components(spec_schemas: dict):
+    """``(component name, its OpenAPI schema, its NeedToKnow class)`` for each answer schema of
+    the matrix that the OpenAPI document lists."""
+    by_name = {cls.__name__.removesuffix("Schema"): cls for cls in _need_to_know_schemas()}
+    for component, schema in spec_schemas.items():
+        if component in by_name:
+            yield component, schema, by_name[component]
+
+
 def test_every_field_rule_names_a_field_some_answer_has():
     schemas = _need_to_know_schemas()
     assert {cls.RESOURCE for cls in schemas} <= set(matrix.MATRIX)
@@ -261,12 +270,8 @@ def test_every_field_rule_names_a_field_some_answer_has():
 
 def test_a_field_some_role_sees_hidden_is_nullable_in_the_openapi_document(world):
     spec = ok(world.callers["planner"].get(f"{API}/openapi.json"))["components"]["schemas"]
-    by_name = {cls.__name__.removesuffix("Schema"): cls for cls in _need_to_know_schemas()}
     checked = 0
-    for component, schema in spec.items():
-        cls = by_name.get(component)
-        if cls is None:
-            continue
+    for component, schema, cls in need_to_know_components(spec):
         for field_name, levels in matrix.resource(cls.RESOURCE).fields.items():
             if matrix.HIDDEN in levels.values() or matrix.MASKED in levels.values():
                 prop = schema["properties"].get(field_name)

@@ -146,15 +146,11 @@ def test_location_cell(name, field_name, role, level, world):
 
 
 def test_a_location_field_some_role_may_not_see_is_nullable_in_the_openapi_document(world):
-    from tests.security.test_matrix import _need_to_know_schemas
+    from tests.security.test_matrix import need_to_know_components
 
     spec = ok(world.callers["planner"].get(f"{API}/openapi.json"))["components"]["schemas"]
-    by_name = {cls.__name__.removesuffix("Schema"): cls for cls in _need_to_know_schemas()}
     checked = 0
-    for component, schema in spec.items():
-        cls = by_name.get(component)
-        if cls is None:
-            continue
+    for component, schema, cls in need_to_know_components(spec):
         location = matrix.resource(cls.RESOURCE).location
         if location:
             assert "address_protection" in schema["properties"], f"{component} does not say the marking"
