@@ -146,6 +146,15 @@ class BaseConfig:
     JOBS_CATCH_UP_FROM: str | None = None
     JOBS_CATCH_UP_MAX_DAYS = 31
 
+    # Report tables (docs/reports.md): counts from 1 to REPORT_SUPPRESSION_THRESHOLD − 1 are hidden,
+    # with secondary suppression so no hidden count can be recomputed from what is published.
+    REPORT_SUPPRESSION_THRESHOLD = 5
+    # The written standard of the report exports (service/reports/exports: .zip, .csv, .xlsx, .docx),
+    # whatever language the downloading client asks for: the text a planner pastes into the municipal
+    # plan. "nb" (bokmål); "nn" (nynorsk) once service/translations has a nynorsk catalogue (until then
+    # the texts fall back to the English message ids; numbers and dates are Norwegian either way).
+    REPORT_LOCALE = "nb"
+
     LOG_LEVEL = "INFO"
 
     # Audit trail (docs/security.md, "The audit trail cannot be quietly rewritten"). Each event's
@@ -200,6 +209,8 @@ class ProductionConfig(BaseConfig):
         if not config.get("SQLALCHEMY_DATABASE_URI"):
             problems.append("DATABASE_URL is not set")
         problems += _audit_key_problems(config)
+        if int(config.get("REPORT_SUPPRESSION_THRESHOLD") or 0) < 2:
+            problems.append("REPORT_SUPPRESSION_THRESHOLD must be at least 2")
         if problems:
             raise ConfigError("refusing to start: " + "; ".join(problems))
 

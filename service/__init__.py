@@ -24,9 +24,10 @@ from service import (
     plans,
     provider_units,
     referrals,
+    reports,
     worklist,
 )
-from service.common import contributions, tenancy
+from service.common import contributions, history, tenancy
 from service.common import sqlite as sqlite_events
 from service.common.errors import register_error_handlers
 from service.common.http import init_http
@@ -40,7 +41,7 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 # feature's contributions (person scopes, municipality initialisers, …) to the app's
 # registry and connects its signal receivers. Nothing is registered at import.
 FEATURES = (auth, persons, audit, catalogue, provider_units, referrals, decisions, plans, housing,
-            worklist, overview, labels, health, home, jobs, demo)
+            worklist, reports, overview, labels, health, home, jobs, demo)
 
 API_SPEC_OPTIONS = {
     "info": {"description": "Case tracking for Norwegian municipal mental-health and "
@@ -73,6 +74,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     # municipality scope of every ORM statement (service/common/tenancy.py).
     sqlite_events.install()
     tenancy.install()
+    history.install()
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True, compare_type=True)
     init_i18n(app)
@@ -134,11 +136,12 @@ def _register_blueprints(app: Flask) -> None:
     from service.plans.routes import blp as plans_blp
     from service.provider_units.routes import blp as provider_units_blp
     from service.referrals.routes import blp as referrals_blp
+    from service.reports.routes import blp as reports_blp
     from service.worklist.routes import blp as worklist_blp
 
     for blueprint in (health_blp, auth_blp, persons_blp, person_blocks_blp, overview_blp, audit_blp, catalogue_blp,
                       provider_units_blp, referrals_blp, decisions_blp, plans_blp, housing_blp,
-                      labels_blp, worklist_blp, jobs_blp):
+                      labels_blp, worklist_blp, jobs_blp, reports_blp):
         api.register_blueprint(blueprint)
     # The index (/, /api/v1) is a plain Flask blueprint: public and not in the OpenAPI document.
     app.register_blueprint(home_blp)
@@ -162,9 +165,10 @@ def _register_cli(app: Flask) -> None:
     from service.demo.cli import demo_cli
     from service.jobs.cli import jobs_cli, scheduler_cli, serve_command
     from service.provider_units.cli import provider_unit_cli
+    from service.reports.cli import reports_cli
 
     for command in (municipality_cli, user_cli, token_cli, audit_cli, catalogue_cli, provider_unit_cli, demo_cli,
-                    scheduler_cli, jobs_cli, serve_command):
+                    scheduler_cli, jobs_cli, reports_cli, serve_command):
         app.cli.add_command(command)
 
 

@@ -10,13 +10,23 @@ from service.housing.models import (  # noqa: F401
     HousingEvent,
     HousingInspection,
     HousingNeed,
+    HousingNeedHistory,
     HousingOffer,
     HousingUnit,
+    HousingUnitHistory,
     Tenancy,
 )
 from service.jobs.models import JobRun, SchedulerHeartbeat  # noqa: F401
 from service.persons.models import EmergencyAccess, Person, PersonBlock  # noqa: F401
-from service.plans.models import IndividualPlan, PlanEvaluation, PlanGoal, PlanMeasure, PlanMember  # noqa: F401
+from service.plans.models import (  # noqa: F401
+    IndividualPlan,
+    PlanEvaluation,
+    PlanGoal,
+    PlanHistory,
+    PlanMeasure,
+    PlanMember,
+)
 from service.provider_units.models import ProviderUnit  # noqa: F401
 from service.referrals.models import Referral  # noqa: F401
+from service.reports.models import Snapshot  # noqa: F401
 from service.worklist.models import Flag  # noqa: F401

@@ -19,10 +19,10 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.harness import api, generator, housing, jobs, report, scratch, system
+from bench.harness import api, generator, housing, jobs, report, reports, scratch, system
 
 RESULTS = scratch.ROOT / "bench" / "results"
-BENCHMARKS = ("generator", "jobs", "housing", "api")
+BENCHMARKS = ("generator", "jobs", "reports", "housing", "api")
 
 
 @dataclass(frozen=True)
@@ -102,6 +102,9 @@ def main(argv=None) -> int:
         if "jobs" in wanted:
             log("the deadlines job …")
             results["jobs"] = jobs.run(app, database, dataset, rounds=settings.job_rounds, log=log)
+        if "reports" in wanted:
+            log("the monthly report snapshot …")
+            results["reports"] = reports.run(app, database, dataset, rounds=settings.job_rounds, log=log)
         if "housing" in wanted or "api" in wanted:
             log("starting gunicorn: the app and the baselines …")
             with api.servers(database, workdir) as running:

@@ -46,6 +46,8 @@ DOMAINS = {
         "audit_log": NP_("audit_object_type", "Audit trail"),
         "audit_review": NP_("audit_object_type", "Audit review"),
         "idempotent_replay": NP_("audit_object_type", "Repeated request"),
+        "report_snapshot": NP_("audit_object_type", "Report snapshot"),
+        "report_live": NP_("audit_object_type", "Report computed live"),
     },
     # The auditor's finding on a reviewed event (service/audit/review_models.py).
     "audit_review_finding": {

@@ -24,6 +24,7 @@ OBJECT_TYPES = (
     "provider_unit", "service_type", "legal_basis",
     "route",  # a refused request (action "denied"): object_id is "METHOD rule"
     "access_log", "audit_log", "audit_review", "idempotent_replay",
+    "report_snapshot", "report_live",  # a report's tables (no person): built, or read (action "export")
 )
 OUTCOMES = ("ok", "denied", "no_match")
 # The role an event was recorded under: the user's, or "system" for jobs, the CLI and seeding.

@@ -12,7 +12,7 @@ and the answers apply those rules on top of this table.
 from __future__ import annotations
 
 from service.auth import matrix
-from service.auth.roles import ADMIN, ALL_ROLES, CASE_OFFICER, COORDINATOR, HOUSING_OFFICER, PROVIDER
+from service.auth.roles import ADMIN, ALL_ROLES, CASE_OFFICER, COORDINATOR, HOUSING_OFFICER, PLANNER, PROVIDER
 
 # The role sets of the resources of the access matrix come from it (service/auth/matrix.py):
 # who may read a resource's rows may list and read them here, who writes them may write here.
@@ -67,6 +67,9 @@ WORKLIST_WRITERS = matrix.writers(matrix.FLAG)
 WORKLIST_HANDOVER = frozenset({CASE_OFFICER, ADMIN})
 # Jobs (schedule, runs, a manual run) are the administrator's: no person data.
 JOB_ADMINS = frozenset({ADMIN})
+# Report tables are aggregates with small counts suppressed: the planner's, and the administrator's
+# (who runs the monthly job). Each read is an audited export.
+REPORT_READERS = frozenset({PLANNER, ADMIN})
 
 API = "/api/v1"
 _REFERRAL = f"{API}/referrals/<uuid:referral_id>"
@@ -212,6 +215,11 @@ POLICY: dict[tuple[str, str], frozenset[str]] = {
     ("POST", f"{API}/worklist/reassign"): WORKLIST_HANDOVER,
     ("GET", f"{API}/jobs"): JOB_ADMINS,
     ("POST", f"{API}/jobs/<string:name>/run"): JOB_ADMINS,
+    # --- reports ---
+    ("GET", f"{API}/reports/monthly"): REPORT_READERS,
+    ("POST", f"{API}/reports/monthly"): REPORT_READERS,
+    ("GET", f"{API}/reports/monthly/<string:period>"): REPORT_READERS,
+    ("GET", f"{API}/reports/live"): REPORT_READERS,
 }
 
 def allowed_roles(method: str, rule: str) -> frozenset[str] | None:

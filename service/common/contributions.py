@@ -73,10 +73,15 @@ class Contributions:
     row_rules: dict[tuple[str, str], list[RowRule]] = field(default_factory=dict)
     municipality_initializers: list[MunicipalityInitializer] = field(default_factory=list)
     # {domain: {code: English label}}, for GET /labels and the names in problem texts.
-    # Report tables will be contributed here the same way.
     labels: dict[str, dict[str, str]] = field(default_factory=dict)
     # {kind: FlagKind}: the worklist's flag kinds, each from the feature whose data it reads.
     flag_kinds: dict[str, FlagKind] = field(default_factory=dict)
+    # {key: ReportTable} (service/reports/tables.py): the monthly tables, each from the feature
+    # whose data it counts, and the relations between cells of different tables (a shared margin).
+    report_tables: dict[str, object] = field(default_factory=dict)
+    report_relations: list[object] = field(default_factory=list)
+    # Tracked models whose dated history the reports read (service/common/history.py).
+    histories: list[object] = field(default_factory=list)
 
     def add_row_rule(self, resource: str, rule: str, builder: RowRule) -> None:
         """The clause of the access matrix's row rule ``rule`` on ``resource``; several
@@ -104,6 +109,23 @@ class Contributions:
             return
         _add_once(self.flag_kinds, kind.kind, kind, "flag kind")
         self.labels.setdefault("flag_kind", {})[kind.kind] = kind.label
+
+    def add_report_table(self, table) -> None:
+        """A report table (``service.reports.tables.ReportTable``), once per key."""
+        if self.report_tables.get(table.key) is table:
+            return
+        _add_once(self.report_tables, table.key, table, "report table")
+
+    def add_report_relation(self, relation) -> None:
+        """A relation between cells of different tables (``tables.equal(("T1", …), ("T10", …))``):
+        the suppression protects the snapshot as a whole against it."""
+        if relation not in self.report_relations:
+            self.report_relations.append(relation)
+
+    def add_history(self, tracked) -> None:
+        """A model whose changes are kept as dated history rows (``service.common.history.Tracked``)."""
+        if tracked not in self.histories:
+            self.histories.append(tracked)
 
     def flag_kinds_of(self, subject_type: str) -> list[FlagKind]:
         return [kind for kind in self.flag_kinds.values() if kind.subject_type == subject_type]

@@ -56,6 +56,7 @@ PROBLEM_TYPES: dict[str, tuple[int, str]] = {
     "not_available": (409, N_("Not available")),
     "no_capacity": (409, N_("No capacity left")),
     "capacity_in_use": (409, N_("Capacity in use")),
+    "reason_required": (409, N_("A reason is required")),
     "match_rules_broken": (409, N_("Matching rules broken")),
     "idempotency_in_progress": (409, N_("Request already in progress")),
     "precondition_failed": (412, N_("Precondition failed")),

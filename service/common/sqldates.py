@@ -1,7 +1,8 @@
 """Date arithmetic in SQL, the same on SQLite and PostgreSQL.
 
 Set-based statements (the worklist's flag conditions) sometimes need a date a fixed number
-of days after a column (an appeal is pending four weeks after it was received). Python's
+of days after a column (an appeal is pending four weeks after it was received), and the
+reports the whole days between two dates (days from receipt to decision). Python's
 ``service.common.deadlines`` stays the home of every rule with legal effect; this only moves
 a stored date by whole days inside a statement, as ``deadlines.add_days`` does in Python.
 """
@@ -39,3 +40,24 @@ def _plus_days_postgresql(element, compiler, **kw):
 def _plus_days_sqlite(element, compiler, **kw):
     (expression,) = element.clauses
     return f"date({compiler.process(expression, **kw)}, '{element.days:+d} days')"
+
+
+class days_between(FunctionElement):  # noqa: N801 (an SQL function, named as one)
+    """``days_between(later, earlier)``: whole days from one date to another, as an integer."""
+
+    type = sa.Integer()
+    inherit_cache = True
+    name = "days_between"
+
+
+@compiles(days_between)
+@compiles(days_between, "postgresql")
+def _days_between_postgresql(element, compiler, **kw):
+    later, earlier = element.clauses
+    return f"(CAST({compiler.process(later, **kw)} AS DATE) - CAST({compiler.process(earlier, **kw)} AS DATE))"
+
+
+@compiles(days_between, "sqlite")
+def _days_between_sqlite(element, compiler, **kw):
+    later, earlier = element.clauses
+    return f"CAST(julianday({compiler.process(later, **kw)}) - julianday({compiler.process(earlier, **kw)}) AS INTEGER)"

@@ -20,6 +20,8 @@ Which module plays which role:
   the one-year limit as date arithmetic; ``timeliness``: applies them to appeals whenever a
   date they depend on changes.
 - ``signals``: ``decision_decided``, which plans listens to.
+- ``reports`` (T1–T3, T10: persons served) and ``report_cases`` (T5 decisions, T6 appeals): the
+  report tables it contributes (docs/reports.md).
 - ``models``, ``schemas``, ``labels``, ``demo``: the tables, the API shapes, the codes' labels, demo data.
 """
 
@@ -44,3 +46,9 @@ def init_app(app: Flask) -> None:
     from service.decisions.flags import FLAG_KINDS
     for kind in FLAG_KINDS:
         registry.add_flag_kind(kind)
+    # Its report tables (persons served T1–T3 and T10, decisions T5, appeals T6) and what they share.
+    from service.decisions.reports import REPORT_RELATIONS, REPORT_TABLES
+    for table in REPORT_TABLES:
+        registry.add_report_table(table)
+    for relation in REPORT_RELATIONS:
+        registry.add_report_relation(relation)

@@ -16,6 +16,8 @@ Both functions implement the same table, first match wins:
 
 "Active on date D" is separate: decided, not refused,
 ``valid_from`` ≤ D, (``valid_to`` null or ≥ D), (``ended_on`` null or > D).
+"Active during a period" (the report tables, docs/reports.md) is its span counterpart:
+``active_during_clause``.
 """
 
 from __future__ import annotations
@@ -97,4 +99,22 @@ def active_on_clause(day: dt.date) -> sa.ColumnElement[bool]:
         Decision.valid_from <= day,
         sa.or_(Decision.valid_to.is_(None), Decision.valid_to >= day),
         sa.or_(Decision.ended_on.is_(None), Decision.ended_on > day),
+    )
+
+
+def active_during_clause(start: dt.date, end: dt.date) -> sa.ColumnElement[bool]:
+    """Active on at least one day of ``start`` … ``end``, as known at ``end``: the report tables'
+    "during the period" (docs/reports.md). A decision decided after ``end`` did not exist yet for
+    the period; one ended on or before its first day (a correction before it started) never ran.
+    Its last-day counterpart is ``active_on_clause(end)`` with ``decided_on`` ≤ ``end``."""
+    return sa.and_(
+        Decision.decided_on.is_not(None),
+        Decision.decided_on <= end,
+        Decision.outcome != "refused",
+        Decision.discarded_at.is_(None),
+        Decision.valid_from.is_not(None),
+        Decision.valid_from <= end,
+        sa.or_(Decision.valid_to.is_(None), Decision.valid_to >= start),
+        sa.or_(Decision.ended_on.is_(None), Decision.ended_on > start),
+        sa.or_(Decision.ended_on.is_(None), Decision.ended_on > Decision.valid_from),
     )

@@ -34,3 +34,16 @@ def init_app(app: Flask) -> None:
     from service.housing.flags import FLAG_KINDS
     for kind in FLAG_KINDS:
         for_app(app).add_flag_kind(kind)
+    # A unit's and a need's status on a past day (reports T8 and T9).
+    from service.common.history import Tracked
+    from service.housing import models
+    for_app(app).add_history(Tracked(models.HousingUnit, models.HousingUnitHistory, "unit_id",
+                                     models.UNIT_HISTORY_FIELDS))
+    for_app(app).add_history(Tracked(models.HousingNeed, models.HousingNeedHistory, "need_id",
+                                     models.NEED_HISTORY_FIELDS))
+    # Report tables T8 (stock) and T9 (needs) (``housing.reports``).
+    from service.housing.reports import REPORT_RELATIONS, REPORT_TABLES
+    for table in REPORT_TABLES:
+        for_app(app).add_report_table(table)
+    for relation in REPORT_RELATIONS:
+        for_app(app).add_report_relation(relation)

@@ -15,6 +15,7 @@ import uuid
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
+from service.common.history import HistoryMixin
 from service.common.models import EntityMixin, TenantMixin, sql_in
 from service.extensions import db
 from service.persons.models import Person
@@ -218,6 +219,36 @@ class HousingEvent(EntityMixin, TenantMixin, db.Model):
     __table_args__ = (
         sa.CheckConstraint(sql_in("kind", EVENT_KINDS), name="kind_known"),
     )
+
+
+class HousingUnitHistory(HistoryMixin, TenantMixin, db.Model):
+    """A unit's status and risk class from ``valid_from`` (service/common/history.py; report T8)."""
+
+    __tablename__ = "housing_unit_history"
+
+    unit_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid, sa.ForeignKey("housing_units.id"), nullable=False)
+    status: Mapped[str] = mapped_column(sa.String(12), nullable=False)
+    risk_class: Mapped[str | None] = mapped_column(sa.String(10))
+
+    __table_args__ = (sa.Index("ix_housing_unit_history_unit_valid_from", "unit_id", "valid_from"),)
+
+
+class HousingNeedHistory(HistoryMixin, TenantMixin, db.Model):
+    """A need's status and what it asks for from ``valid_from`` (service/common/history.py; report T9)."""
+
+    __tablename__ = "housing_need_history"
+
+    need_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid, sa.ForeignKey("housing_needs.id"), nullable=False)
+    status: Mapped[str] = mapped_column(sa.String(10), nullable=False)
+    category: Mapped[str] = mapped_column(sa.String(20), nullable=False)
+    required_risk_class: Mapped[str] = mapped_column(sa.String(10), nullable=False)
+    housing_situation: Mapped[str] = mapped_column(sa.String(30), nullable=False)
+
+    __table_args__ = (sa.Index("ix_housing_need_history_need_valid_from", "need_id", "valid_from"),)
+
+
+UNIT_HISTORY_FIELDS = ("status", "risk_class")
+NEED_HISTORY_FIELDS = ("status", "category", "required_risk_class", "housing_situation")
 
 
 def _address_protection_of(row_class) -> None:

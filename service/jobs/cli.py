@@ -48,7 +48,7 @@ def describe_run(run) -> str:
         return f"{head} — {run.error}"
     summed = totals(run.counts or {})
     parts = []
-    for key in ("raised", "resolved"):
+    for key in ("raised", "resolved", "snapshots"):
         if key in summed:
             by_kind = summed[key]
             detail = ", ".join(f"{kind} {n}" for kind, n in sorted(by_kind.items()))

@@ -91,7 +91,7 @@ JOBS: dict[str, JobSpec] = {spec.name: spec for spec in (
                          "cause is gone", _day, _day_of, tasks.run_deadlines),
     JobSpec("offers", "Expire pending housing offers past respond_by, free their units and raise offer_expired",
             _hour, _day_of, tasks.run_offers),
-    JobSpec("monthly_snapshot", "Build the previous month's snapshot (not built yet: the run says so)",
+    JobSpec("monthly_snapshot", "Build and store the previous month's report snapshot for every municipality",
             lambda fire: _previous_month(_local(fire).date()), _previous_month, tasks.run_monthly_snapshot),
 )}
 

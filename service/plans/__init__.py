@@ -32,6 +32,10 @@ def init_app(app: Flask) -> None:
     registry.add_row_rule(matrix.PERSON, matrix.COORDINATED, coordinator_person_scope)
     registry.add_row_rule(matrix.PLAN, matrix.OWN_PLANS, own_plans)
     registry.add_row_rule(matrix.DECISION, matrix.PLAN_LINKED, plan_linked_decisions)
+    # A plan's status, coordinator and next evaluation on a past day (report T7).
+    from service.common.history import Tracked
+    from service.plans.models import PLAN_HISTORY_FIELDS, IndividualPlan, PlanHistory
+    registry.add_history(Tracked(IndividualPlan, PlanHistory, "plan_id", PLAN_HISTORY_FIELDS))
     # A granted decision on "individuell plan og koordinator" requests or links the person's plan.
     decision_decided.connect(on_decision_decided, sender=app)
     # The labels of its codes (GET /api/v1/labels).
@@ -41,3 +45,9 @@ def init_app(app: Flask) -> None:
     from service.plans.flags import FLAG_KINDS
     for kind in FLAG_KINDS:
         registry.add_flag_kind(kind)
+    # Report table T7 (``plans.reports``) and its tie to T1's service users.
+    from service.plans.reports import REPORT_RELATIONS, REPORT_TABLES
+    for table in REPORT_TABLES:
+        registry.add_report_table(table)
+    for relation in REPORT_RELATIONS:
+        registry.add_report_relation(relation)

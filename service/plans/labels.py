@@ -31,4 +31,18 @@ DOMAINS = {
         "completed": NP_("measure_status", "Completed"),
         "discontinued": NP_("measure_status", "Discontinued"),
     },
+    # Report table T7 (``plans.reports``).
+    "report_rows_T7": {
+        "active": NP_("report_rows_T7", "Active plans"),
+        "in_preparation": NP_("report_rows_T7", "Plans in preparation"),
+        "requested": NP_("report_rows_T7", "Plans requested"),
+        "with_coordinator": NP_("report_rows_T7", "Open plans with a coordinator"),
+        "evaluation_overdue": NP_("report_rows_T7", "Active plans with the evaluation overdue"),
+        "service_users": NP_("report_rows_T7", "Service users"),
+        "service_users_with_active_plan": NP_("report_rows_T7", "Service users with an active plan"),
+        "share_with_plan": NP_("report_rows_T7", "Share of service users with an active plan (%)"),
+    },
+    "report_columns_T7": {
+        "on_last_day": NP_("report_columns_T7", "On the last day"),
+    },
 }

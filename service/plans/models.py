@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
 from service.auth.models import User
+from service.common.history import HistoryMixin
 from service.common.models import EntityMixin, TenantMixin, sql_in
 from service.extensions import db
 
@@ -207,3 +208,22 @@ class PlanEvaluation(_PlanPart, db.Model):
     __table_args__ = (
         sa.CheckConstraint("next_evaluation_on > evaluated_on", name="next_after_evaluated"),
     )
+
+
+class PlanHistory(HistoryMixin, TenantMixin, db.Model):
+    """A plan's status, coordinator and next evaluation from ``valid_from``
+    (service/common/history.py; report T7)."""
+
+    __tablename__ = "individual_plan_history"
+
+    plan_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid, sa.ForeignKey("individual_plans.id"), nullable=False)
+    status: Mapped[str] = mapped_column(sa.String(20), nullable=False)
+    coordinator_only: Mapped[bool] = mapped_column(sa.Boolean, nullable=False)
+    coordinator_user_id: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid)
+    coordinator_name: Mapped[str | None] = mapped_column(sa.String(200))
+    next_evaluation_on: Mapped[dt.date | None] = mapped_column(sa.Date)
+
+    __table_args__ = (sa.Index("ix_individual_plan_history_plan_valid_from", "plan_id", "valid_from"),)
+
+
+PLAN_HISTORY_FIELDS = ("status", "coordinator_only", "coordinator_user_id", "coordinator_name", "next_evaluation_on")

@@ -37,4 +37,26 @@ DOMAINS = {
         "2": NP_("care_pathway", "Pathway 2: serious and short-term, or mild and long-term"),
         "3": NP_("care_pathway", "Pathway 3: serious and long-term"),
     },
+    # Report table T4 (``referrals.reports``).
+    "report_rows_T4": {
+        "gp": NP_("report_rows_T4", "General practitioner"),
+        "dps": NP_("report_rows_T4", "DPS (district psychiatric centre)"),
+        "specialist": NP_("report_rows_T4", "Specialist health service"),
+        "self": NP_("report_rows_T4", "Self"),
+        "nav": NP_("report_rows_T4", "NAV (labour and welfare office)"),
+        "relative": NP_("report_rows_T4", "Relative"),
+        "police": NP_("report_rows_T4", "Police"),
+        "school": NP_("report_rows_T4", "School"),
+        "other": NP_("report_rows_T4", "Other"),
+        "total": NP_("report_rows_T4", "Total"),
+    },
+    "report_columns_T4": {
+        "received": NP_("report_columns_T4", "Received"),
+        "decided": NP_("report_columns_T4", "Decided"),
+        "median_days_to_decision": NP_("report_columns_T4", "Median days from receipt to decision"),
+        "decided_within_month": NP_("report_columns_T4", "Decided within one month"),
+        "share_within_month": NP_("report_columns_T4", "Share decided within one month (%)"),
+        "preliminary_replies": NP_("report_columns_T4", "Preliminary replies sent"),
+        "overdue_on_last_day": NP_("report_columns_T4", "Answer overdue on the last day"),
+    },
 }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import sqlalchemy as sa
 
 from service.extensions import db
@@ -62,11 +64,15 @@ def test_an_unknown_job_is_404_and_a_bad_date_422(env, town, problem):
     problem(admin.post(f"{API}/jobs/deadlines/run", json={"as_of": "03.03.2026"}), 422)
 
 
-def test_the_monthly_snapshot_records_a_run_that_says_it_is_not_built(env, town):
+def test_the_monthly_snapshot_stores_the_previous_months_snapshot_once(env, town):
     admin = env.caller("admin", town)
     run = ok(admin.post(f"{API}/jobs/monthly_snapshot/run", json={"as_of": "2026-03-01"}))
     assert run["status"] == "succeeded" and run["period_key"] == "2026-02"
-    assert "not built" in run["counts"]["note"]["text"]
+    assert run["counts"]["snapshots"] == {"stored": 1} and run["counts"]["version"] == "1"
+    again = ok(admin.post(f"{API}/jobs/monthly_snapshot/run", json={"as_of": "2026-03-01"}))
+    assert again["counts"]["snapshots"] == {"unchanged": 1}
+    listed = ok(admin.get(f"{API}/reports/monthly"))
+    assert [(s["period"], s["version"], s["trigger"]) for s in listed] == [("2026-02", 1, "scheduled")]
 
 
 def test_cli_jobs_run_prints_what_it_raised_resolved_and_expired(app, cli, env, town, make_person):
@@ -85,7 +91,7 @@ def test_cli_jobs_run_prints_what_it_raised_resolved_and_expired(app, cli, env, 
     offers = cli("jobs", "run", "offers", "--as-of", "2026-03-03", "--municipality", town)
     assert offers.exit_code == 0 and "expired 0" in offers.output, offers.output
     snapshot = cli("jobs", "run", "monthly_snapshot")
-    assert snapshot.exit_code == 0 and "not built" in snapshot.output
+    assert snapshot.exit_code == 0 and re.search(r"snapshots (\d+) \(stored \1\)", snapshot.output), snapshot.output
     unknown = cli("jobs", "run", "deadlines", "--municipality", "0000")
     assert unknown.exit_code != 0
     assert cli("jobs", "run", "nightly").exit_code != 0

@@ -4,12 +4,11 @@ in the session is loaded anew, and report T7 counts by the same rule."""
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 
 from service.common.tenancy import tenant_scope
 from service.extensions import db
-from service.plans import reports, rules
+from service.plans import rules
 from service.plans.models import IndividualPlan
 from tests.helpers import at, ok
 
@@ -92,16 +91,3 @@ def test_a_plan_already_in_the_session_is_derived_anew(app, active_plan, frozen_
             assert loaded is plain and loaded.evaluation_overdue is False
             frozen_clock.set(at("2026-03-16"))
             assert rules.load_plan(plan_id).evaluation_overdue is True
-
-
-def test_report_counts_by_the_same_rule_as_the_answers(app, active_plan, request_plan, coordinator, frozen_clock):
-    plans = [active_plan(next_evaluation_on=day) for day in ("2026-03-01", "2026-03-10", "2026-03-20")]
-    request_plan()  # no next evaluation: never overdue
-    with app.app_context():
-        municipality_id = db.session.get(IndividualPlan, uuid.UUID(plans[0]["id"])).municipality_id
-    for day, expected in (("2026-03-03", 1), ("2026-03-11", 2), ("2026-03-21", 3)):
-        frozen_clock.set(at(day))
-        answered = sum(_overdue(ok(coordinator.get(f"{API}/{p['id']}"))) for p in plans)
-        with app.app_context(), tenant_scope(municipality_id):
-            counted = reports.plan_counts(dt.date.fromisoformat(day))["evaluation_overdue"]
-        assert answered == counted == expected, day

@@ -138,27 +138,6 @@ def test_worklist_helpers_find_due_and_coordinatorless_plans(app, active_plan, r
     assert missing_ids == {lonely["id"]}
 
 
-def test_plan_counts_for_the_monthly_report(app, active_plan, request_plan, case_officer, coordinator, env):
-    overdue = active_plan(next_evaluation_on="2026-03-01")
-    active_plan(next_evaluation_on="2026-06-01")
-    kept = request_plan()
-    ok(case_officer.post(f"{API}/{kept['id']}/appoint-coordinator",
-                         json={"name": "Kari Koordinator", "appointed_on": "2026-02-01"}))
-    ok(case_officer.post(f"{API}/{kept['id']}/decline", json={"coordinator_only": True, "declined_on": "2026-02-02"}))
-    closed = request_plan()
-    ok(case_officer.post(f"{API}/{closed['id']}/close", json={"reason": "Trukket", "closed_on": "2026-02-03"}))
-    request_plan()
-    # Another municipality's plans are not counted.
-    foreign_officer = env.caller("case_officer", env.municipality())
-    foreign_person = ok(foreign_officer.post("/api/v1/persons", json={
-        "name": "Annen Kommune", "national_id_missing_reason": "Ukjent", "birth_date": "1980-01-01"}), 201)
-    ok(foreign_officer.post(API, json={"person_id": foreign_person["id"], "requested_on": "2026-02-01"}), 201)
-    with app.app_context(), tenant_scope(_municipality_of(overdue["person_id"])):
-        counts = reports.plan_counts(dt.date(2026, 3, 3))
-    assert counts == {"requested": 1, "in_preparation": 0, "active": 2, "declined": 1, "closed": 1,
-                      "with_coordinator": 3, "coordinator_only": 1, "evaluation_overdue": 1}
-
-
 def test_patch_checks_the_plan_period_and_refuses_closed_plans(active_plan, coordinator):
     plan = active_plan()
     url = f"{API}/{plan['id']}"
