@@ -27,3 +27,16 @@ def transactional(func):
             raise
 
     return wrapper
+
+
+def only_municipality(number: str | None) -> list | None:
+    """``--municipality NNNN`` as the ids a command works on: that one, or None for every one;
+    an unknown number exits 1 with the domain's message."""
+    if not number:
+        return None
+    from service.auth.services import get_municipality_by_number
+
+    try:
+        return [get_municipality_by_number(number).id]
+    except DomainError as exc:
+        raise click.ClickException(exc.detail) from None

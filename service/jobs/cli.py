@@ -84,16 +84,10 @@ def jobs_list():
 @with_appcontext
 def jobs_run(name, as_of, number):
     """Run a job now, whatever the ledger says (recorded as a manual attempt); print what it did."""
-    from service.auth.services import get_municipality_by_number
-    from service.common.errors import DomainError
+    from service.common.cli import only_municipality
     from service.jobs.runs import run_manual
 
-    only = None
-    if number:
-        try:
-            only = [get_municipality_by_number(number).id]
-        except DomainError as exc:
-            raise click.ClickException(exc.detail) from None
+    only = only_municipality(number)
     day = as_of.date() if isinstance(as_of, dt.datetime) else None
     try:
         run = run_manual(name, day, municipality_ids=only)

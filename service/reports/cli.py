@@ -11,16 +11,10 @@ reports_cli = AppGroup("reports", help="Report tables: build a period's snapshot
 @with_appcontext
 def reports_build(period, reason, number):
     """Build and store a period's tables for each municipality: a new version only when they differ."""
-    from service.auth.services import get_municipality_by_number
-    from service.common.errors import DomainError
+    from service.common.cli import only_municipality
     from service.reports.services import BuildOutcome, build_each
 
-    only = None
-    if number:
-        try:
-            only = [get_municipality_by_number(number).id]
-        except DomainError as exc:
-            raise click.ClickException(exc.detail) from None
+    only = only_municipality(number)
     refused = False
     for number_, outcome in build_each(period, reason=reason, trigger="manual", only=only).items():
         if not isinstance(outcome, BuildOutcome):
