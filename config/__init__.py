@@ -157,6 +157,45 @@ class BaseConfig:
 
     LOG_LEVEL = "INFO"
 
+    # Officer web application (service/web; README, "Web application"). Sessions are Flask's signed
+    # cookie, HttpOnly and SameSite=Lax, Secure outside development and testing (plain http there);
+    # a session ends after WEB_SESSION_IDLE_MINUTES without a request and WEB_SESSION_ABSOLUTE_HOURS
+    # after the login, whatever happens in between.
+    SESSION_COOKIE_NAME = "tjenestespor_session"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = True
+    WEB_SESSION_IDLE_MINUTES = 30
+    WEB_SESSION_ABSOLUTE_HOURS = 10
+    # How long the password step waits for the second factor before the user starts over.
+    WEB_LOGIN_STEP_MINUTES = 5
+    # Development only (production refuses it): log in with the password alone, e.g. for the demo.
+    WEB_SKIP_SECOND_FACTOR = False
+    # The issuer an authenticator app shows beside the account of a TOTP enrolment.
+    TOTP_ISSUER = "tjenestespor"
+    # CSRF (Flask-WTF) is checked by the web pages themselves; the API takes bearer tokens, no cookies.
+    WTF_CSRF_CHECK_DEFAULT = False
+    WTF_CSRF_TIME_LIMIT = None  # a form's token lives as long as the session it belongs to
+    # argon2id parameters of new password hashes (argon2-cffi's defaults, RFC 9106's second choice);
+    # a hash made with others is upgraded at the next login.
+    PASSWORD_HASH = {"time_cost": 3, "memory_cost": 65536, "parallelism": 4}
+    PASSWORD_MIN_LENGTH = 12
+    # Failed logins, per (client address, username): LOGIN_THROTTLE_FREE_ATTEMPTS free, then each
+    # further attempt waits LOGIN_THROTTLE_BASE_SECONDS × 2^(failures − free), at most
+    # LOGIN_THROTTLE_MAX_SECONDS; the count is forgotten LOGIN_THROTTLE_FORGET_SECONDS after the last
+    # failure, or at a successful login. The counters live in LOGIN_THROTTLE_STORAGE_URI (None: the
+    # rate limiter's RATELIMIT_STORAGE_URI): memory:// for one process, a Redis URL
+    # (redis://127.0.0.1:6379) when several processes serve the application.
+    LOGIN_THROTTLE_STORAGE_URI: str | None = None
+    LOGIN_THROTTLE_FREE_ATTEMPTS = 3
+    LOGIN_THROTTLE_BASE_SECONDS = 2
+    LOGIN_THROTTLE_MAX_SECONDS = 900
+    LOGIN_THROTTLE_FORGET_SECONDS = 86400
+    # Reverse proxies in front of the application (nginx: 1) whose X-Forwarded-For and
+    # X-Forwarded-Proto are trusted, so that the login throttle and the rate limits see the client's
+    # address rather than the proxy's (one shared address would let anyone slow everyone down).
+    TRUSTED_PROXIES = 0
+
     # Audit trail (docs/security.md, "The audit trail cannot be quietly rewritten"). Each event's
     # hash is an HMAC-SHA256 keyed with a secret kept outside the database: AUDIT_HMAC_KEYS maps
     # key ids to secrets (at least 32 characters), AUDIT_HMAC_KEY_FILE names a JSON file of more
@@ -175,6 +214,7 @@ class BaseConfig:
 
 class DevelopmentConfig(BaseConfig):
     SECRET_KEY = "dev-only-not-secret"
+    SESSION_COOKIE_SECURE = False  # the dev server speaks plain http
     ALLOW_SYNTHETIC_IDS = True
     AUDIT_HMAC_KEYS = {"dev": "development-only-audit-key-not-secret"}
     AUDIT_HMAC_KEY_ID = "dev"
@@ -191,6 +231,9 @@ class TestingConfig(BaseConfig):
     ALLOW_SYNTHETIC_IDS = True
     RATELIMIT_ENABLED = False
     SQLALCHEMY_DATABASE_URI = "sqlite://"
+    SESSION_COOKIE_SECURE = False  # the test client and the browser tests' server speak plain http
+    # Cheap hashes: the tests log in often; the algorithm and the code path are the same.
+    PASSWORD_HASH = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}
 
 
 class ProductionConfig(BaseConfig):
@@ -209,6 +252,10 @@ class ProductionConfig(BaseConfig):
         if not config.get("SQLALCHEMY_DATABASE_URI"):
             problems.append("DATABASE_URL is not set")
         problems += _audit_key_problems(config)
+        if config.get("WEB_SKIP_SECOND_FACTOR"):
+            problems.append("WEB_SKIP_SECOND_FACTOR must be off in production (two factors are required)")
+        if not config.get("SESSION_COOKIE_SECURE"):
+            problems.append("SESSION_COOKIE_SECURE must be on in production")
         if int(config.get("REPORT_SUPPRESSION_THRESHOLD") or 0) < 2:
             problems.append("REPORT_SUPPRESSION_THRESHOLD must be at least 2")
         if problems:

@@ -25,6 +25,7 @@ from service import (
     provider_units,
     referrals,
     reports,
+    web,
     worklist,
 )
 from service.common import contributions, history, tenancy
@@ -41,7 +42,7 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 # feature's contributions (person scopes, municipality initialisers, …) to the app's
 # registry and connects its signal receivers. Nothing is registered at import.
 FEATURES = (auth, persons, audit, catalogue, provider_units, referrals, decisions, plans, housing,
-            worklist, reports, overview, labels, health, home, jobs, demo)
+            worklist, reports, overview, labels, health, home, jobs, demo, web)
 
 API_SPEC_OPTIONS = {
     "info": {"description": "Case tracking for Norwegian municipal mental-health and "
@@ -64,6 +65,11 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     app.config.update(overrides or {})
     if hasattr(config_class, "validate"):
         config_class.validate(app.config)
+    if app.config.get("TRUSTED_PROXIES"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        proxies = int(app.config["TRUSTED_PROXIES"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
     app.config["API_SPEC_OPTIONS"] = API_SPEC_OPTIONS
     app.json.sort_keys = False
     _configure_docs(app)
@@ -145,6 +151,7 @@ def _register_blueprints(app: Flask) -> None:
         api.register_blueprint(blueprint)
     # The index (/, /api/v1) is a plain Flask blueprint: public and not in the OpenAPI document.
     app.register_blueprint(home_blp)
+    _register_web(app)
 
     if app.config["DOCS_UI_ENABLED"]:
         import swagger_ui_bundle
@@ -156,6 +163,25 @@ def _register_blueprints(app: Flask) -> None:
             return send_from_directory(static_dir, filename)
 
         limiter.exempt(docs_static)
+
+
+def _register_web(app: Flask) -> None:
+    """The officer web application (service/web): plain Flask blueprints under /app, one per area,
+    outside the OpenAPI document; its routes are in the same policy table as the API's."""
+    from service.web.auth.routes import blp as web_auth_blp
+    from service.web.cases.routes import blp as web_cases_blp
+    from service.web.home.routes import blp as web_home_blp
+    from service.web.housing.routes import blp as web_housing_blp
+    from service.web.persons.routes import blp as web_persons_blp
+    from service.web.plans.routes import blp as web_plans_blp
+    from service.web.referrals.routes import blp as web_referrals_blp
+
+    web_blueprints = (web_home_blp, web_auth_blp, web_persons_blp, web_referrals_blp, web_cases_blp,
+                      web_housing_blp, web_plans_blp)
+    for blueprint in web_blueprints:
+        app.register_blueprint(blueprint)
+    # Their pages post HTML forms (service/common/http.py accepts those for these blueprints only).
+    app.extensions["form_blueprints"] = frozenset(blueprint.name for blueprint in web_blueprints)
 
 
 def _register_cli(app: Flask) -> None:
@@ -173,10 +199,12 @@ def _register_cli(app: Flask) -> None:
 
 
 def _register_security_headers(app: Flask) -> None:
-    @app.after_request
+    """CSP, framing, referrer, caching and Retry-After of the API and its docs (service/common/headers.py)."""
+    from service.common.headers import add_security_headers
+
     def _headers(response):
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        if request.path.startswith("/api/v1") and not request.path.startswith("/api/v1/docs"):
-            # Person data must not linger in shared caches or browser history.
-            response.headers["Cache-Control"] = "no-store"
-        return response
+        return add_security_headers(response, request.path)
+
+    # Flask runs after_request hooks last-registered first: first in the list, this runs after every
+    # other, so it sees the rate limiter's headers and the problem a failed commit answers instead.
+    app.after_request_funcs.setdefault(None, []).insert(0, _headers)

@@ -126,14 +126,14 @@ def test_a_contribution_is_registered_once():
 
 def test_test_folders_mirror_the_service_packages():
     """A feature's tests are in tests/<feature>/; only the suites that cross every feature
-    (security, migrations, fuzz) and the benchmark harness's own (bench, mirroring the
-    top-level bench/) have folders of their own."""
+    (security, migrations, fuzz, robustness) and the benchmark harness's own (bench, mirroring
+    the top-level bench/) have folders of their own."""
     from pathlib import Path
 
     root = Path(__file__).resolve().parents[1]
     packages = {p.parent.name for p in (root / "service").glob("*/__init__.py")}
     folders = {p.name for p in (root / "tests").iterdir() if p.is_dir() and not p.name.startswith(("_", "."))}
-    cross_cutting = {"security", "migrations", "fuzz", "bench"}
+    cross_cutting = {"security", "migrations", "fuzz", "robustness", "bench"}
     assert folders - cross_cutting <= packages, f"not a service package: {sorted(folders - cross_cutting - packages)}"
     with_routes = {p.parent.name for p in (root / "service").glob("*/routes.py")}
     assert with_routes <= folders, f"features without tests: {sorted(with_routes - folders)}"

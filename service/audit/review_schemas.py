@@ -5,7 +5,7 @@ from marshmallow import validate
 
 from service.audit.review_models import FINDINGS
 from service.audit.schemas import AuditEventSchema
-from service.common.fields import Label
+from service.common.fields import Integer, Label
 from service.persons.schemas import EmergencyAccessSchema
 
 _PERIOD = validate.Regexp(r"^\d{4}-(0[1-9]|1[0-2])$")
@@ -39,8 +39,8 @@ class SampleQuerySchema(ma.Schema):
         unknown = ma.RAISE
 
     period = ma.fields.String(required=True, validate=_PERIOD, metadata={"description": "The month, YYYY-MM"})
-    n = ma.fields.Integer(load_default=20, validate=validate.Range(min=1, max=500),
-                          metadata={"description": "How many accesses to draw (all when the month has fewer)"})
+    n = Integer(load_default=20, validate=validate.Range(min=1, max=500),
+                metadata={"description": "How many accesses to draw (all when the month has fewer)"})
 
 
 class SampleSchema(ma.Schema):

@@ -50,12 +50,15 @@ def _actor() -> tuple[uuid.UUID | None, str]:
 
 
 def record(action: str, object_type: str, *, object_id=None, person_id=None,
-           outcome: str = "ok", detail: str | None = None) -> AuditEvent:
-    return record_many(action, object_type, [(object_id, person_id)], outcome=outcome, detail=detail)[0]
+           outcome: str = "ok", detail: str | None = None, event_id: uuid.UUID | None = None) -> AuditEvent:
+    """One event; ``event_id`` when the caller derives it (a refusal's minute row: service/audit/denials.py)."""
+    return record_many(action, object_type, [(object_id, person_id)], outcome=outcome, detail=detail,
+                       event_ids=None if event_id is None else [event_id])[0]
 
 
 def record_many(action: str, object_type: str, subjects: Iterable[tuple[object, object]], *,
-                outcome: str = "ok", detail: str | None = None) -> list[AuditEvent]:
+                outcome: str = "ok", detail: str | None = None,
+                event_ids: list[uuid.UUID] | None = None) -> list[AuditEvent]:
     """Record one event per ``(object_id, person_id)`` pair, chained in order when the transaction commits.
 
     The object type and outcome must be among ``OBJECT_TYPES`` and ``OUTCOMES`` (each with
@@ -80,12 +83,13 @@ def record_many(action: str, object_type: str, subjects: Iterable[tuple[object, 
     actor_id, role = _actor()
     at = clock.now()
     request_id = g.get("request_id")
+    ids = event_ids if event_ids is not None else [uuid.uuid4() for _subject in subjects]
     events = [
-        AuditEvent(id=uuid.uuid4(), municipality_id=municipality_id, at=at, actor_id=actor_id, role=role,
+        AuditEvent(id=event_id, municipality_id=municipality_id, at=at, actor_id=actor_id, role=role,
                    action=action, object_type=object_type,
                    object_id=str(object_id) if object_id is not None else None,
                    person_id=person_id, request_id=request_id, outcome=outcome, detail=detail)
-        for object_id, person_id in subjects
+        for event_id, (object_id, person_id) in zip(ids, subjects, strict=True)
     ]
     buffer(db.session(), events)
     return events

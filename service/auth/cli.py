@@ -1,3 +1,5 @@
+import sys
+
 import click
 from flask.cli import AppGroup
 
@@ -59,3 +61,22 @@ def token_issue(username, ttl_days):
 def token_revoke(username, hint):
     count = services.revoke_tokens(username, hint=hint)
     click.echo(f"revoked {count} token(s) of {username}")
+
+
+@user_cli.command("set-password")
+@click.option("--username", required=True)
+@transactional
+def user_set_password(username):
+    """Set a user's password for the web application: asked for twice at a prompt, or read as one
+    line from standard input; never an argument (it would show in ``ps`` and the shell history).
+    Every web session the user has ends."""
+    from service.auth import login
+
+    stdin = sys.stdin
+    if stdin.isatty():
+        password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
+    else:
+        password = stdin.readline().rstrip("\r\n")
+    login.set_password(username, password)
+    click.echo(f"password set for {username}; their second factor is enrolled at the next login"
+               if not services.get_user(username).totp_secret else f"password set for {username}")

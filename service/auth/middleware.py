@@ -1,16 +1,20 @@
-"""Authentication and authorization for every request, before any view runs."""
+"""Authentication and authorization for every request, before any view runs.
+
+The API authenticates a bearer token; the web application's pages (``policy.is_web``) the
+session of a web login, and send whoever has none to the login page. Both are then judged by
+the same role × route table, and a refusal is audited the same way.
+"""
 
 from __future__ import annotations
 
-from flask import Flask, abort, g, request
+from flask import Flask, abort, g, redirect, request, url_for
 
-from service.audit.services import record
+from service.audit import denials
 from service.auth import policy
 from service.auth.services import authenticate
 from service.common.errors import Forbidden
 from service.common.i18n import _, label
 from service.common.tenancy import set_current_municipality
-from service.extensions import db
 
 
 def _bearer_token() -> str | None:
@@ -30,9 +34,12 @@ def init_auth(app: Flask) -> None:
         method = "GET" if request.method == "HEAD" else request.method
         if method == "OPTIONS" or policy.is_public(method, rule.rule):
             return None
+        if policy.is_web(rule.rule):
+            return _authorize_web_session(method, rule.rule)
         token = _bearer_token()
         user = authenticate(token) if token else None
         if user is None:
+            denials.authentication_failed(request.remote_addr or "-")  # no municipality: the security log
             abort(401, description=_("A valid bearer token is required."))
         g.current_user = user
         set_current_municipality(user.municipality_id)
@@ -43,7 +50,28 @@ def init_auth(app: Flask) -> None:
         return None
 
 
+def _authorize_web_session(method: str, rule: str):
+    from service.auth import sessions
+
+    user = sessions.current()
+    if user is None:
+        # Back to the page asked for after the login (a GET only: a form is not posted twice).
+        target = request.full_path.rstrip("?") if method == "GET" else None
+        location = url_for("web_auth.login", next=target, expired=g.get("web_session_expired"))
+        if request.headers.get("HX-Request"):  # htmx: a whole-page redirect, not a swap
+            return "", 204, {"HX-Redirect": location}
+        return redirect(location, 303)
+    g.current_user = user
+    set_current_municipality(user.municipality_id)
+    roles = policy.allowed_roles(method, rule)
+    if roles is None or user.role not in roles:
+        _record_denied(method, rule)
+        raise Forbidden(_("The role %(role)s may not %(method)s this resource.", role=label("role", user.role),
+                          method=method))
+    return None
+
+
 def _record_denied(method: str, rule: str) -> None:
-    """A refused attempt is itself audit evidence, kept even though the request fails."""
-    record("denied", object_type="route", object_id=f"{method} {rule}"[:64], outcome="denied")
-    db.session.commit()
+    """A refused attempt is itself audit evidence, kept even though the request fails: the first of the
+    actor's on the route in a minute, its repeats counted in the security log (service/audit/denials.py)."""
+    denials.record_denied("route", f"{method} {rule}"[:64])

@@ -41,6 +41,16 @@ class User(EntityMixin, db.Model):
     # decisions that name the same unit (by id).
     provider_unit_id: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid, sa.ForeignKey("provider_units.id"))
     disabled_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # Web login (service/auth/login.py, docs in README "Web application"): an argon2id hash, never
+    # the password; the TOTP secret once enrolment is confirmed, and the last time step used, so
+    # that a code is accepted once. ``session_generation`` is part of every web session's id:
+    # raising it (logout, a new password) ends every session the user has, in every process.
+    password_hash: Mapped[str | None] = mapped_column(sa.String(200))
+    password_changed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    totp_secret: Mapped[str | None] = mapped_column(sa.String(64))
+    totp_enrolled_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    totp_last_step: Mapped[int | None] = mapped_column(sa.BigInteger)
+    session_generation: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0, server_default="0")
 
     municipality: Mapped[Municipality] = relationship(lazy="joined")
     provider_unit: Mapped[ProviderUnit | None] = relationship(lazy="joined")
@@ -48,6 +58,17 @@ class User(EntityMixin, db.Model):
     __table_args__ = (
         sa.CheckConstraint(sql_in("role", ALL_ROLES), name="role_known"),
     )
+
+    # What Flask-Login asks of a user (service/web): the session's id names the generation too.
+    is_authenticated = True
+    is_anonymous = False
+
+    @property
+    def is_active(self) -> bool:
+        return self.disabled_at is None
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_generation}"
 
 
 class ApiToken(EntityMixin, db.Model):

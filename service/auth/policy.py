@@ -74,6 +74,12 @@ REPORT_READERS = frozenset({PLANNER, ADMIN})
 API = "/api/v1"
 _REFERRAL = f"{API}/referrals/<uuid:referral_id>"
 _DECISION = f"{API}/decisions/<uuid:decision_id>"
+# The officer web application (service/web): its pages are routes of this same table. They
+# authenticate with the session cookie of a web login (service/auth/sessions.py), not a bearer
+# token; a page shows what the API route it mirrors answers, so it takes that route's role set.
+WEB = "/app"
+# Every role has a start page and may log out; the navigation shows a role only the pages it may open.
+WEB_USERS = EVERYONE
 
 # Reachable without a token.
 PUBLIC: frozenset[tuple[str, str]] = frozenset({
@@ -222,19 +228,83 @@ POLICY: dict[tuple[str, str], frozenset[str]] = {
     ("GET", f"{API}/reports/live"): REPORT_READERS,
 }
 
+# --- the officer web application (service/web) -------------------------------------------
+# The same decisions for the pages, kept beside the API's entries rather than among them: the
+# API's lists above are also the OpenAPI document's operations (tests/fuzz), the pages are not.
+# Reachable without a session: the static files, and the login's steps (each checks what the
+# session holds itself).
+WEB_PUBLIC: frozenset[tuple[str, str]] = frozenset({
+    ("GET", f"{WEB}/static/<path:filename>"),
+    ("GET", f"{WEB}/login"),
+    ("POST", f"{WEB}/login"),
+    ("GET", f"{WEB}/login/code"),
+    ("POST", f"{WEB}/login/code"),
+    ("GET", f"{WEB}/login/enrol"),
+    ("POST", f"{WEB}/login/enrol"),
+})
+
+# A page takes the role set of the API route whose rows it shows.
+WEB_POLICY: dict[tuple[str, str], frozenset[str]] = {
+    ("GET", f"{WEB}/"): WEB_USERS,
+    ("POST", f"{WEB}/logout"): WEB_USERS,
+    ("GET", f"{WEB}/persons"): PERSON_READERS,  # GET /persons?name=
+    ("POST", f"{WEB}/persons/search"): PERSON_READERS,  # POST /persons/search
+    ("GET", f"{WEB}/persons/<uuid:person_id>"): PERSON_READERS,  # GET /persons/{id}/overview
+    ("GET", f"{WEB}/referrals"): REFERRAL_READERS,  # GET /referrals?open=true
+    # Henvendelser og vedtak (service/web/cases): each page takes its API route's role set.
+    ("GET", f"{WEB}/cases/referrals/new"): REFERRAL_WRITERS,  # form of POST /referrals
+    ("POST", f"{WEB}/cases/referrals"): REFERRAL_WRITERS,  # POST /referrals
+    ("GET", f"{WEB}/cases/referrals/<uuid:referral_id>"): REFERRAL_READERS,  # GET /referrals/{id}
+    ("POST", f"{WEB}/cases/referrals/<uuid:referral_id>/preliminary-reply"): REFERRAL_WRITERS,
+    ("GET", f"{WEB}/cases/decisions/new"): DECISION_WRITERS,  # form of POST /decisions
+    ("POST", f"{WEB}/cases/decisions"): DECISION_WRITERS,  # POST /decisions
+    ("GET", f"{WEB}/cases/decisions/<uuid:decision_id>"): DECISION_READERS,  # GET /decisions/{id}
+    ("POST", f"{WEB}/cases/decisions/<uuid:decision_id>/edit"): DECISION_WRITERS,  # PATCH /decisions/{id}
+    ("POST", f"{WEB}/cases/decisions/<uuid:decision_id>/decide"): DECISION_WRITERS,
+    ("POST", f"{WEB}/cases/decisions/<uuid:decision_id>/discard"): DECISION_WRITERS,
+    ("POST", f"{WEB}/cases/decisions/<uuid:decision_id>/notify"): DECISION_WRITERS,
+    ("GET", f"{WEB}/cases/decisions/<uuid:decision_id>/renew"): DECISION_WRITERS,
+    ("POST", f"{WEB}/cases/decisions/<uuid:decision_id>/renew"): DECISION_WRITERS,
+    ("POST", f"{WEB}/cases/decisions/<uuid:decision_id>/appeals"): APPEAL_WRITERS,
+    ("POST", f"{WEB}/cases/decisions/<uuid:decision_id>/appeals/<uuid:appeal_id>/status"): APPEAL_WRITERS,
+    # Bolig (service/web/housing): each page takes its API route's role set.
+    ("GET", f"{WEB}/housing"): HOUSING_UNIT_READERS,  # GET /housing/units (and the stock's counts)
+    ("GET", f"{WEB}/housing/units/<uuid:unit_id>"): HOUSING_UNIT_READERS,  # GET /housing/units/{id}
+    ("GET", f"{WEB}/housing/units/<uuid:unit_id>/candidates"): HOUSING_MATCHERS,  # GET /units/{id}/candidates
+    ("GET", f"{WEB}/housing/needs"): HOUSING_NEED_READERS,  # GET /housing/needs
+    ("GET", f"{WEB}/housing/needs/<uuid:need_id>"): HOUSING_MATCHERS,  # GET /needs/{id}/candidates
+    ("GET", f"{WEB}/housing/offers"): HOUSING_OFFER_READERS,  # GET /housing/offers
+    ("POST", f"{WEB}/housing/offers"): HOUSING_OFFER_WRITERS,  # POST /housing/offers
+    ("GET", f"{WEB}/housing/offers/<uuid:offer_id>"): HOUSING_OFFER_READERS,  # GET /housing/offers/{id}
+    ("POST", f"{WEB}/housing/offers/<uuid:offer_id>/accept"): HOUSING_OFFER_WRITERS,
+    ("POST", f"{WEB}/housing/offers/<uuid:offer_id>/decline"): HOUSING_OFFER_WRITERS,
+    ("GET", f"{WEB}/housing/tenancies"): HOUSING_TENANCY_READERS,  # GET /housing/tenancies
+    # Individuell plan (service/web/plans)
+    ("GET", f"{WEB}/plans"): PLAN_READERS,  # GET /plans
+    ("GET", f"{WEB}/plans/<uuid:plan_id>"): PLAN_READERS,  # GET /plans/{id} and its parts
+    ("POST", f"{WEB}/plans/<uuid:plan_id>/consent"): PLAN_WRITERS,  # POST /plans/{id}/consent
+    ("POST", f"{WEB}/plans/<uuid:plan_id>/activate"): COORDINATORS,  # POST /plans/{id}/activate
+    ("POST", f"{WEB}/plans/<uuid:plan_id>/evaluations"): COORDINATORS,  # POST /plans/{id}/evaluations
+}
+
 def allowed_roles(method: str, rule: str) -> frozenset[str] | None:
-    """Roles allowed on a route; None when the route has no entry (deny)."""
-    return POLICY.get((method, rule))
+    """Roles allowed on a route (of the API or a page); None when the route has no entry (deny)."""
+    return (WEB_POLICY if is_web(rule) else POLICY).get((method, rule))
 
 
 def is_public(method: str, rule: str) -> bool:
-    return (method, rule) in PUBLIC
+    return (method, rule) in (WEB_PUBLIC if is_web(rule) else PUBLIC)
+
+
+def is_web(rule: str) -> bool:
+    """Whether a route is a page of the web application (session login) rather than the API (bearer token)."""
+    return rule == WEB or rule.startswith(f"{WEB}/")
 
 
 def roles_for(method: str, rule: str) -> frozenset[str]:
     """Roles allowed on a route of the table; a view tied to a route the table lacks is a bug."""
     try:
-        return POLICY[(method, rule)]
+        return (WEB_POLICY if is_web(rule) else POLICY)[(method, rule)]
     except KeyError:
         raise LookupError(f"{method} {rule} is not in the policy table") from None
 

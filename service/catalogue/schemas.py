@@ -2,7 +2,7 @@ import marshmallow as ma
 from marshmallow import validate
 
 from service.catalogue.models import REPORT_GROUPS
-from service.common.fields import Date
+from service.common.fields import Date, Integer
 from service.common.i18n import N_
 
 _CODE = validate.Regexp(r"^[a-z0-9][a-z0-9-]{0,59}$", error=N_("use lower-case letters, digits and '-'"))
@@ -62,7 +62,7 @@ class LegalBasisSchema(ma.Schema):
 class LegalBasisUpdateSchema(ma.Schema):
     name_nb = ma.fields.String(validate=validate.Length(min=1, max=300))
     law_reference = ma.fields.String(validate=validate.Length(min=1, max=300))
-    appeal_period_days = ma.fields.Integer(validate=validate.Range(min=1, max=366))
+    appeal_period_days = Integer(validate=validate.Range(min=1, max=366))
     appeal_rule = ma.fields.String(validate=validate.Length(min=1, max=200))
     appeal_body = ma.fields.String(validate=validate.Length(min=1, max=200))
     appeal_period_moves = ma.fields.Boolean()
@@ -77,7 +77,7 @@ class LegalBasisCreateSchema(LegalBasisUpdateSchema):
     code = ma.fields.String(required=True, validate=_CODE)
     name_nb = ma.fields.String(required=True, validate=validate.Length(min=1, max=300))
     law_reference = ma.fields.String(required=True, validate=validate.Length(min=1, max=300))
-    appeal_period_days = ma.fields.Integer(required=True, validate=validate.Range(min=1, max=366))
+    appeal_period_days = Integer(required=True, validate=validate.Range(min=1, max=366))
     appeal_rule = ma.fields.String(required=True, validate=validate.Length(min=1, max=200))
     appeal_body = ma.fields.String(required=True, validate=validate.Length(min=1, max=200))
 

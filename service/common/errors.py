@@ -3,7 +3,10 @@
 Domain code raises the small exception classes below; the handlers turn them,
 HTTP exceptions, database conflicts and anything unexpected into
 ``application/problem+json``. A 500 says only that something failed and which
-request id to quote: the trace goes to the log, never to the client.
+request id to quote: the trace goes to the log, never to the client. A database
+that cannot be reached is not a bug but a moment's outage: 503 with ``Retry-After``
+and one log line (``database_unavailable``). No problem echoes a national id: eleven
+digits in the path, the detail or a field name are masked.
 
 ``PROBLEM_TYPES`` is the one vocabulary of problem types: every ``code`` any
 feature raises is listed there with its status and title, and the problem's
@@ -19,12 +22,14 @@ import logging
 import re
 
 from flask import Flask, g, jsonify, request
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from service.common import clock
 from service.common.i18n import N_, _
+from service.common.logging import redact
 
 log = logging.getLogger("service.errors")
 
@@ -67,6 +72,7 @@ PROBLEM_TYPES: dict[str, tuple[int, str]] = {
     "precondition_required": (428, N_("Precondition required")),
     "too_many_requests": (429, N_("Too many requests")),
     "internal_error": (500, N_("Internal server error")),
+    "service_unavailable": (503, N_("Service unavailable")),
 }
 
 
@@ -137,20 +143,39 @@ class PreconditionRequired(DomainError):
     code = "precondition_required"
 
 
+# What stands for a national id in a problem: ``instance`` is a URI reference, where "*" may stand.
+MASKED_ID = "*" * 11
+
+
+def _masked(value):
+    """``value`` with every national id (eleven digits outside a UUID) masked, in keys and texts alike."""
+    if isinstance(value, str):
+        return redact(value, MASKED_ID)
+    if isinstance(value, dict):
+        return {_masked(key): _masked(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_masked(item) for item in value]
+    return value
+
+
 def problem(status: int, title: str, detail: str | None = None, *, code: str | None = None,
             errors: dict | None = None, headers: dict | None = None, **extra):
-    """The problem document; ``title`` is a catalogue title, translated here."""
+    """The problem document; ``title`` is a catalogue title, translated here.
+
+    What the caller sent and a problem repeats (the path, a field name in ``errors`` or the
+    detail) is masked: ``GET /persons/<national id>`` must not answer with the number.
+    """
     body = {
         "type": PROBLEM_TYPE_BASE + code if code else "about:blank",
         "title": _(title),
         "status": status,
     }
     if detail:
-        body["detail"] = detail
+        body["detail"] = _masked(detail)
     if errors:
-        body["errors"] = errors
+        body["errors"] = _masked(errors)
     body.update(extra)
-    body["instance"] = request.path if request else None
+    body["instance"] = _masked(request.path) if request else None
     body["request_id"] = g.get("request_id")
     response = jsonify(body)
     response.status_code = status
@@ -196,6 +221,8 @@ _LIBRARY_TEMPLATES = (
     (re.compile(r"^Must be less than or equal to (?P<max>\S+)\.$"), N_("Must be less than or equal to %(max)s.")),
     (re.compile(r"^Must be greater than (?P<min>\S+)\.$"), N_("Must be greater than %(min)s.")),
     (re.compile(r"^Must be less than (?P<max>\S+)\.$"), N_("Must be less than %(max)s.")),
+    (re.compile(r"^must have at most (?P<places>\d+) decimal places$"),  # service.common.fields.Decimal
+     N_("must have at most %(places)s decimal places")),
 )
 
 
@@ -263,10 +290,68 @@ def problem_response_for_http_exception(error: HTTPException):
 
 
 def _internal_error(error: Exception):
+    original = getattr(error, "original_exception", None)  # an InternalServerError wrapping what happened
+    if database_unavailable(error) or database_unavailable(original):
+        return service_unavailable(error if database_unavailable(error) else original)
     log.error("unhandled error in request %s", g.get("request_id"), exc_info=error)
     return problem(500, PROBLEM_TYPES["internal_error"][1],
                    _("The server could not complete the request. Quote the request id when reporting it."),
                    code="internal_error")
+
+
+# --- the database out of reach: 503 --------------------------------------------------------
+
+# How long a client is asked to wait after a 503: a restarted or failed-over database is back
+# within seconds, and the pool replaces its broken connections at the next checkout.
+RETRY_AFTER_SECONDS = 5
+# SQLite's primary result codes (the low byte of the extended code) that mean the file cannot be
+# used at the moment: busy or locked by another writer, an I/O error, cannot be opened.
+_SQLITE_UNAVAILABLE = {5, 6, 10, 14}
+# PostgreSQL SQLSTATEs that mean the server cannot serve us now: class 08 (connection exception),
+# 57P01-57P03 (administrator or crash shutdown, cannot connect now), 53300 (too many connections).
+_POSTGRES_UNAVAILABLE = ("57P01", "57P02", "57P03", "53300")
+
+
+def database_unavailable(error: BaseException | None) -> bool:
+    """Whether ``error`` says the database cannot be reached (an outage: 503), not that a
+    statement is wrong (a bug: 500; SQLite's "no such table" is an OperationalError too).
+
+    A connection SQLAlchemy found broken (``connection_invalidated``), the pool's own
+    disconnection and checkout timeout, and the drivers' codes for a connection refused, lost
+    or shut down (psycopg: no SQLSTATE, because no server answered, or one of the states above).
+    """
+    if isinstance(error, (sa_exc.DisconnectionError, sa_exc.TimeoutError)):
+        return True
+    if not isinstance(error, (sa_exc.OperationalError, sa_exc.InterfaceError)):
+        return False
+    if error.connection_invalidated:
+        return True
+    original = error.orig
+    sqlite_code = getattr(original, "sqlite_errorcode", None)
+    if sqlite_code is not None:
+        return (sqlite_code & 0xFF) in _SQLITE_UNAVAILABLE
+    if hasattr(original, "sqlstate"):  # psycopg
+        state = original.sqlstate
+        return state is None or state.startswith("08") or state in _POSTGRES_UNAVAILABLE
+    return False
+
+
+def _unavailable_reason(error: BaseException) -> str:
+    original = getattr(error, "orig", None)
+    reason = (getattr(original, "sqlite_errorname", None) or getattr(original, "sqlstate", None)
+              or ("connection lost" if getattr(error, "connection_invalidated", False) else None))
+    return f"{type(error).__name__} ({reason})" if reason else type(error).__name__
+
+
+def service_unavailable(error: BaseException):
+    """503 with ``Retry-After``; one log line, no traceback: an outage is not a bug to trace."""
+    log.warning("database unavailable in request %s: %s; answered 503", g.get("request_id"),
+                _unavailable_reason(error))
+    g.retry_after = RETRY_AFTER_SECONDS  # kept over the rate limiter's own (service/common/headers.py)
+    return problem(503, PROBLEM_TYPES["service_unavailable"][1],
+                   _("The database is not reachable at the moment; try again in a little while. "
+                     "Quote the request id if it lasts."),
+                   code="service_unavailable", headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -289,8 +374,11 @@ def register_error_handlers(app: Flask) -> None:
                        code="conflict")
 
     @app.errorhandler(OperationalError)
-    def _operational(error):
-        return _internal_error(error)
+    @app.errorhandler(sa_exc.InterfaceError)
+    @app.errorhandler(sa_exc.DisconnectionError)
+    @app.errorhandler(sa_exc.TimeoutError)
+    def _database(error):
+        return _internal_error(error)  # 503 when the database is out of reach, else 500
 
     @app.errorhandler(Exception)
     def _unexpected(error):

@@ -8,11 +8,21 @@ import re
 import uuid
 
 from flask import Flask, abort, current_app, g, request
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DisconnectionError, IntegrityError, InterfaceError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 from sqlalchemy.orm.exc import StaleDataError
 
-from service.common.errors import PROBLEM_TYPES, PreconditionFailed, PreconditionRequired, ValidationFailed, problem
-from service.common.i18n import _
+from service.common.errors import (
+    PROBLEM_TYPES,
+    DomainError,
+    PreconditionFailed,
+    PreconditionRequired,
+    ValidationFailed,
+    database_unavailable,
+    problem,
+    service_unavailable,
+)
+from service.common.i18n import N_, _
 from service.common.logging import client_correlation_id
 from service.extensions import db
 
@@ -24,44 +34,109 @@ def _is_json_mimetype(mimetype: str) -> bool:
     return mimetype == "application/json" or (mimetype.startswith("application/") and mimetype.endswith("+json"))
 
 
+# The HTML forms of the web application (service/web), posted to the blueprints it names in
+# ``app.extensions["form_blueprints"]``; every other route takes JSON only.
+_FORM_MIMETYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
+
+
+def _is_form_post() -> bool:
+    return (request.mimetype in _FORM_MIMETYPES
+            and request.blueprint in current_app.extensions.get("form_blueprints", ()))
+
+
 def _has_body() -> bool:
     if request.content_length:
         return True
     return "chunked" in request.headers.get("Transfer-Encoding", "").lower()
 
 
-def _field_with_nul(value, path: str = "") -> str | None:
-    """The first field (dotted path) whose name or text holds a NUL character, if any.
+# Text the database cannot store: NUL (PostgreSQL refuses it in text), and a UTF-16 surrogate on
+# its own. JSON may spell one ("\ud83d" without its low half) and Python decodes it, but it is
+# no character and UTF-8 has no bytes for it, so the driver fails (500 on PostgreSQL and SQLite
+# alike). A surrogate pair in JSON decodes to the one character it makes: any surrogate left in
+# a string is a lone one.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+_NUL_MESSAGE = N_("must not contain NUL characters")
+_SURROGATE_MESSAGE = N_("must not contain unpaired surrogate characters (invalid Unicode)")
 
-    PostgreSQL cannot store NUL in text, so such input must be refused up front
-    (422 naming the field) instead of failing inside the database (500).
+
+def _unstorable(text: str) -> str | None:
+    """Why the database cannot store ``text`` (an ``N_()`` message), or None."""
+    found = _UNSTORABLE.search(text)
+    if found is None:
+        return None
+    return _NUL_MESSAGE if found.group() == "\x00" else _SURROGATE_MESSAGE
+
+
+def _escaped(name: str) -> str:
+    """A field name fit to be shown: NUL and lone surrogates as their JSON escapes (\\u0000, \\ud83d)."""
+    return _UNSTORABLE.sub(lambda match: f"\\u{ord(match.group()):04x}", name)
+
+
+def _field_with_unstorable_text(value, path: str = "") -> tuple[str, str] | None:
+    """The first field (dotted path) whose name or text the database cannot store, and why.
+
+    Such input is refused up front (422 naming the field) instead of failing inside the
+    database (500): one rule for every field of every body, not a validator per field.
     """
     if isinstance(value, str):
-        return (path or "body") if "\x00" in value else None
+        message = _unstorable(value)
+        return (path or "body", message) if message else None
     if isinstance(value, list):
         for index, item in enumerate(value):
-            found = _field_with_nul(item, f"{path}.{index}" if path else str(index))
+            found = _field_with_unstorable_text(item, f"{path}.{index}" if path else str(index))
             if found:
                 return found
     if isinstance(value, dict):
         for key, item in value.items():
             name = f"{path}.{key}" if path else str(key)
-            if "\x00" in str(key):
-                return name.replace("\x00", "\\u0000")
-            found = _field_with_nul(item, name)
+            message = _unstorable(str(key))
+            if message:
+                return _escaped(name), message
+            found = _field_with_unstorable_text(item, name)
             if found:
                 return found
     return None
 
 
-def _refuse_nul_characters() -> None:
+def _refuse_unstorable_text() -> None:
     for key, value in request.args.items(multi=True):
-        if "\x00" in key or "\x00" in value:
-            raise ValidationFailed.field(key.replace("\x00", "\\u0000"), _("must not contain NUL characters"))
+        message = _unstorable(key) or _unstorable(value)
+        if message:
+            raise ValidationFailed.field(_escaped(key), _(message))
     if request.method in _BODY_METHODS and _has_body():
-        field = _field_with_nul(request.get_json(silent=True))
-        if field:
-            raise ValidationFailed.field(field, _("must not contain NUL characters"))
+        body = request.form.to_dict() if _is_form_post() else request.get_json(silent=True)
+        found = _field_with_unstorable_text(body)
+        if found:
+            raise ValidationFailed.field(found[0], _(found[1]))
+
+
+# How deep a JSON body may nest: far more than any schema takes (three levels), far less than
+# where a recursive parser or walker meets Python's recursion limit. A body of 1,000 levels
+# (2 KB) answered 500 with a RecursionError traceback in the log.
+MAX_JSON_DEPTH = 32
+# A string, to its closing quote or to the end of an unterminated one (linear either way), or a bracket.
+_JSON_TOKEN = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"?|[\[\]{}]', re.DOTALL)
+
+
+def json_nesting_exceeds(data: bytes, limit: int = MAX_JSON_DEPTH) -> bool:
+    """Whether the JSON text ``data`` opens more than ``limit`` arrays or objects inside each other.
+
+    Checked on the raw body before anything parses it (Werkzeug's ``get_json`` and webargs both
+    call ``json.loads``, which recurses per level); brackets inside strings are text.
+    """
+    if data.count(b"[") + data.count(b"{") <= limit:
+        return False
+    depth = 0
+    for match in _JSON_TOKEN.finditer(data):
+        token = match.group()
+        if token in (b"[", b"{"):
+            depth += 1
+            if depth > limit:
+                return True
+        elif token in (b"]", b"}"):
+            depth -= 1
+    return False
 
 
 def etag_of(entity) -> str:
@@ -223,28 +298,46 @@ def init_http(app: Flask) -> None:
             limit = current_app.config.get("MAX_CONTENT_LENGTH")
             if limit and request.content_length and request.content_length > limit:
                 abort(413, description=_("The body is larger than %(limit)s bytes.", limit=limit))
-            if not _is_json_mimetype(request.mimetype):
+            if not _is_json_mimetype(request.mimetype) and not _is_form_post():
                 abort(415, description=_("Send the body as application/json."))
-        _refuse_nul_characters()
+            if not _is_form_post() and json_nesting_exceeds(request.get_data(cache=True)):
+                raise DomainError(_("The JSON body is nested deeper than %(limit)s levels.", limit=MAX_JSON_DEPTH),
+                                  code="bad_request")
+        _refuse_unstorable_text()
 
     @app.after_request
     def _finish_transaction(response):
-        """Commit what the request did, or nothing at all."""
+        """Commit what the request did, or nothing at all; the answer, or the problem the commit met,
+        carries the request's ids."""
+        response = _commit_or_problem(response)
         response.headers["X-Request-Id"] = g.get("request_id", "")
         if g.get("correlation_id"):
             response.headers["X-Correlation-Id"] = g.correlation_id
-        if response.status_code >= 400:
-            db.session.rollback()
-            return response
-        try:
-            db.session.commit()
-        except StaleDataError:
-            db.session.rollback()
-            return problem(412, PROBLEM_TYPES["precondition_failed"][1],
-                           _("The resource was changed by someone else; fetch it again and retry."),
-                           code="precondition_failed")
-        except IntegrityError:
-            db.session.rollback()
-            return problem(409, PROBLEM_TYPES["conflict"][1], _("The change conflicts with data already stored."),
-                           code="conflict")
         return response
+
+
+def _commit_or_problem(response):
+    if response.status_code >= 400:
+        db.session.rollback()
+        return response
+    try:
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        return problem(412, PROBLEM_TYPES["precondition_failed"][1],
+                       _("The resource was changed by someone else; fetch it again and retry."),
+                       code="precondition_failed")
+    except IntegrityError:
+        db.session.rollback()
+        return problem(409, PROBLEM_TYPES["conflict"][1], _("The change conflicts with data already stored."),
+                       code="conflict")
+    except (OperationalError, InterfaceError, DisconnectionError, SQLAlchemyTimeoutError) as error:
+        if not database_unavailable(error):
+            raise
+        # The connection is gone, so is the transaction: the database rolled it back, nothing was written.
+        try:
+            db.session.rollback()
+        except SQLAlchemyError:
+            db.session.close()
+        return service_unavailable(error)
+    return response

@@ -2,7 +2,12 @@
 
 Log lines carry request ids, never person identifiers. As a second guard every
 log record, whoever creates it, has any run of exactly eleven digits replaced
-before a handler sees it (``logging.setLogRecordFactory``).
+before a handler sees it (``logging.setLogRecordFactory``), except inside a UUID:
+a UUID's last group is twelve hex digits, and about 0.4 % of UUIDs have a letter
+and eleven digits there. Those are our own ids, and an operator must be able to
+find the row a line names. Bearer tokens (``tsp_…``) are replaced the same way:
+a client that puts its token in a query string (refused, 401) must not leave it
+in the access log (Werkzeug's and gunicorn's both log through ``logging``).
 
 Every record made during a request also carries ``request_id`` (the server's own id,
 ``g.request_id``: the one the audit trail, the ``X-Request-Id`` answer header and a
@@ -20,6 +25,13 @@ from flask import g, has_app_context
 
 ELEVEN_DIGITS = re.compile(r"(?<!\d)\d{11}(?!\d)")
 REDACTED = "[redacted-id]"
+_HEX = "[0-9A-Fa-f]"
+# A whole UUID (kept as it is) or eleven digits standing alone (redacted).
+_UUID_OR_ELEVEN_DIGITS = re.compile(
+    rf"(?<!{_HEX})({_HEX}{{8}}-{_HEX}{{4}}-{_HEX}{{4}}-{_HEX}{{4}}-{_HEX}{{12}})(?!{_HEX})|(?<!\d)\d{{11}}(?!\d)")
+# service.auth.services.TOKEN_PREFIX and what secrets.token_urlsafe gives.
+TOKEN = re.compile(r"tsp_[A-Za-z0-9_-]{4,}")
+REDACTED_TOKEN = "tsp_[redacted-token]"
 # A client's X-Request-Id is kept (as its correlation id) only when it looks like an id:
 # 8-64 letters, digits, '.', '_' or '-', starting with a letter or digit.
 CLIENT_REQUEST_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{7,63}$")
@@ -28,8 +40,11 @@ _installed = False
 _FORMATTER = logging.Formatter()
 
 
-def redact(text: str) -> str:
-    return ELEVEN_DIGITS.sub(REDACTED, text)
+def redact(text: str, replacement: str = REDACTED) -> str:
+    """``text`` without national ids (eleven digits outside a UUID) or bearer tokens."""
+    if "tsp_" in text:
+        text = TOKEN.sub(REDACTED_TOKEN, text)
+    return _UUID_OR_ELEVEN_DIGITS.sub(lambda match: match.group(1) or replacement, text)
 
 
 def client_correlation_id(value: str | None) -> str | None:
@@ -57,8 +72,9 @@ def install_redacting_record_factory() -> None:
             message = record.getMessage()
         except Exception:  # a malformed log call must not break the request
             return record
-        if ELEVEN_DIGITS.search(message):
-            record.msg, record.args = redact(message), None
+        redacted = redact(message)
+        if redacted != message:
+            record.msg, record.args = redacted, None
         if record.exc_info and not record.exc_text:
             # Formatters reuse exc_text, so the traceback is redacted once, here.
             record.exc_text = redact(_FORMATTER.formatException(record.exc_info))

@@ -4,7 +4,7 @@ from webargs.fields import DelimitedList
 
 from service.auth import matrix
 from service.auth.fields import NeedToKnow
-from service.common.fields import Date
+from service.common.fields import Date, Decimal, Integer
 from service.decisions.models import APPEAL_STATUSES, NOTIFICATION_CHANNELS, OUTCOMES, STATES
 from service.provider_units.models import NAME_MAX as UNIT_NAME_MAX
 
@@ -63,8 +63,8 @@ class _DecisionFields(ma.Schema):
     legal_basis = ma.fields.String(validate=validate.Length(min=1, max=60),
                                    metadata={"description": "defaults to the service's default legal basis"})
     outcome = ma.fields.String(validate=validate.OneOf(OUTCOMES))
-    hours_per_week = ma.fields.Decimal(allow_none=True, places=2, allow_nan=False, as_string=False,
-                                       metadata={"description": "required for hour-based services; 0 < h ≤ 168"})
+    hours_per_week = Decimal(allow_none=True, places=2, allow_nan=False, as_string=False,
+                             metadata={"description": "required for hour-based services; 0 < h ≤ 168"})
     valid_from = Date(allow_none=True)
     valid_to = Date(allow_none=True)
     evaluate_by = Date(allow_none=True)
@@ -104,7 +104,7 @@ class DecisionQuerySchema(ma.Schema):
     provider_unit = ma.fields.String(metadata={"description": "a unit's name"})
     provider_unit_id = ma.fields.UUID()
     active_on = Date(metadata={"description": "decisions active on this date"})
-    expiring_within = ma.fields.Integer(validate=validate.Range(min=0, max=3660), metadata={
+    expiring_within = Integer(validate=validate.Range(min=0, max=3660), metadata={
         "description": "running decisions whose valid_to is within this many days"})
 
 

@@ -16,12 +16,14 @@ def demo_seed():
     """Build the demo municipality on first run and print one token per role."""
     if demo_exists():
         click.echo(f"demo municipality {DEMO_NUMBER} {DEMO_NAME} already exists; "
-                   "issue a fresh token with: flask --app wsgi token issue --username demo-case-officer")
+                   "issue a fresh token with: flask --app wsgi token issue --username demo-case-officer, "
+                   "set a web password with: flask --app wsgi user set-password --username demo-case-officer")
         return
     credentials = seed_demo()
-    click.echo(f"seeded demo municipality {DEMO_NUMBER} {DEMO_NAME}. Tokens (shown once):")
-    for username, role, token in credentials:
-        click.echo(f"  {role:<16} {username:<22} {token}")
+    click.echo(f"seeded demo municipality {DEMO_NUMBER} {DEMO_NAME}. Web passwords and API tokens (shown once; "
+               "the second factor is enrolled at the first web login):")
+    for username, role, token, password in credentials:
+        click.echo(f"  {role:<16} {username:<24} {token}  password {password}")
 
 
 @demo_cli.command("generate")

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import secrets
 
 import sqlalchemy as sa
 
 from service.auth import services as auth
+from service.auth.login import set_password
 from service.auth.models import Municipality
 from service.auth.roles import ADMIN, ALL_ROLES, CASE_OFFICER, PROVIDER
 from service.common import clock
@@ -42,23 +44,23 @@ def demo_exists() -> bool:
     return db.session.scalar(sa.select(Municipality.id).where(Municipality.number == DEMO_NUMBER)) is not None
 
 
-def seed_demo(rng_seed: int = 4014) -> list[tuple[str, str, str]]:
-    """Create the demo municipality; returns ``(username, role, token)`` per role, then the second accounts."""
+def seed_demo(rng_seed: int = 4014) -> list[tuple[str, str, str, str]]:
+    """Create the demo municipality; returns ``(username, role, token, password)`` per role, then the
+    second accounts. The passwords are for the web application (random: a demo may face a network);
+    each user enrols the second factor at the first login."""
     rng = random.Random(rng_seed)
     municipality = auth.create_municipality(DEMO_NUMBER, DEMO_NAME)
     with tenant_scope(municipality.id):
         _seed_provider_units()
     credentials = []
-    for role in ALL_ROLES:
-        username = f"demo-{role.replace('_', '-')}"
-        auth.create_user(DEMO_NUMBER, username, role, display_name=f"Demo {role}",
+    accounts = [(f"demo-{role.replace('_', '-')}", role, f"Demo {role}") for role in ALL_ROLES]
+    for username, role, display_name in accounts + list(SECOND_ACCOUNTS):
+        auth.create_user(DEMO_NUMBER, username, role, display_name=display_name,
                          provider_unit=DEMO_PROVIDER_UNIT if role == PROVIDER else None)
         _, token = auth.issue_token(username)
-        credentials.append((username, role, token))
-    for username, role, display_name in SECOND_ACCOUNTS:
-        auth.create_user(DEMO_NUMBER, username, role, display_name=display_name)
-        _, token = auth.issue_token(username)
-        credentials.append((username, role, token))
+        password = secrets.token_urlsafe(12)
+        set_password(username, password)
+        credentials.append((username, role, token, password))
     with tenant_scope(municipality.id):
         _seed_persons(rng)
         # cases: referrals, decisions (spread over the report groups) and one appeal

@@ -17,6 +17,21 @@ DOMAINS = {
         "aftercare_flat": NP_("unit_type", "Aftercare flat"),
         "temporary": NP_("unit_type", "Temporary accommodation"),
     },
+    # The safety checklist's features (config HOUSING_RISK_RULES); a feature configured without a
+    # label here is shown by its code.
+    "unit_feature": {
+        "smoke_detector": NP_("unit_feature", "Smoke detector"),
+        "fire_extinguisher": NP_("unit_feature", "Fire extinguisher"),
+        "enhanced_fire_safety": NP_("unit_feature", "Enhanced fire safety"),
+        "water_leak_protection": NP_("unit_feature", "Water leak protection"),
+        "stove_guard": NP_("unit_feature", "Stove guard"),
+        "systematic_supervision": NP_("unit_feature", "Systematic supervision"),
+        "direct_fire_alarm": NP_("unit_feature", "Fire alarm straight to the fire service"),
+        "robust_materials": NP_("unit_feature", "Robust materials"),
+        "reinforced_windows_doors": NP_("unit_feature", "Reinforced windows and doors"),
+        "concealed_installations": NP_("unit_feature", "Concealed installations"),
+        "external_technical_room": NP_("unit_feature", "Technical room reached from outside"),
+    },
     "staffing": {
         "none": NP_("staffing", "No staffing"),
         "supervision": NP_("staffing", "Supervision"),

@@ -155,11 +155,15 @@ def update_need(need_id: uuid.UUID, data: dict, *, expected_version: int | None 
     for field in _EDITABLE:
         if field in data:
             setattr(need, field, data[field])
-    _check_consistency(need)
-    if "avoid_person_ids" in data:
-        _check_avoid(need)
-    if "decision_id" in data:
-        _check_decision(need)
+    # The checks' scoped look-ups must not flush the change first: a decision id that exists nowhere
+    # would meet the foreign key (409) where another municipality's meets "no such decision" (422),
+    # telling the caller which ids exist elsewhere.
+    with db.session.no_autoflush:
+        _check_consistency(need)
+        if "avoid_person_ids" in data:
+            _check_avoid(need)
+        if "decision_id" in data:
+            _check_decision(need)
     db.session.flush()
     record("update", "housing_need", object_id=need.id, person_id=need.person_id,
            detail=("fields: " + ",".join(changed))[:200] if changed else None)

@@ -3,7 +3,7 @@ from marshmallow import validate
 
 from service.auth import matrix
 from service.auth.fields import NeedToKnow
-from service.common.fields import Date
+from service.common.fields import Date, Integer
 from service.housing.models import (
     HOMELESS_SITUATIONS,
     HOUSING_SITUATIONS,
@@ -64,8 +64,8 @@ class _UnitFields(ma.Schema):
     class_override_reason = ma.fields.String(allow_none=True, validate=validate.Length(max=500))
     staffing = ma.fields.String(validate=validate.OneOf(STAFFING_LEVELS))
     substance_free = ma.fields.Boolean()
-    max_stay_months = ma.fields.Integer(allow_none=True, validate=validate.Range(min=1, max=600))
-    capacity = ma.fields.Integer(validate=validate.Range(min=1, max=200))
+    max_stay_months = Integer(allow_none=True, validate=validate.Range(min=1, max=600))
+    capacity = Integer(validate=validate.Range(min=1, max=200))
     owner = ma.fields.String(validate=validate.OneOf(OWNERS))
     next_inspection_on = Date(allow_none=True)
 
@@ -127,8 +127,8 @@ class EmptySchema(ma.Schema):
 
 
 class CandidatesQuerySchema(ma.Schema):
-    limit = ma.fields.Integer(validate=validate.Range(min=1, max=10000),
-                              metadata={"description": "Most candidates and most excluded to list (each)"})
+    limit = Integer(validate=validate.Range(min=1, max=10000),
+                    metadata={"description": "Most candidates and most excluded to list (each)"})
 
 
 class _MatchedUnit(ma.Schema):
@@ -256,8 +256,8 @@ class NeedQuerySchema(ma.Schema):
     housing_situation = ma.fields.String(validate=validate.OneOf(HOUSING_SITUATIONS))
     urgency = ma.fields.String(validate=validate.OneOf(URGENCIES))
     homeless = ma.fields.Boolean(metadata={"description": "In one of the four homelessness-count categories"})
-    waiting_longer_than = ma.fields.Integer(validate=validate.Range(min=0, max=36500),
-                                            metadata={"description": "Open and registered more than N days ago"})
+    waiting_longer_than = Integer(validate=validate.Range(min=0, max=36500),
+                                  metadata={"description": "Open and registered more than N days ago"})
     person_id = ma.fields.UUID()
 
 

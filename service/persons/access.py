@@ -26,7 +26,7 @@ import uuid
 import sqlalchemy as sa
 from flask import g, has_app_context
 
-from service.audit.services import record
+from service.audit import denials
 from service.auth import matrix
 from service.auth.identity import current_user
 from service.common import clock, contributions
@@ -143,12 +143,11 @@ def location_clause(user, resource: str, field_name: str, protection_column) -> 
 
 def refuse_barred(person_id: uuid.UUID, what: str) -> None:
     """When the caller is barred from the person: record the attempt (``denied``, committed
-    now, since the failed request rolls back) and answer 404 as for a random id. Nothing in
-    the answer differs from an id that does not exist; only the auditor sees the attempt."""
+    now, since the failed request rolls back; the first of the minute, its repeats counted:
+    service/audit/denials.py) and answer 404 as for a random id. Nothing in the answer
+    differs from an id that does not exist; only the auditor sees the attempt."""
     user = current_user()
     if user is None or person_id not in blocked_person_ids(user):
         return
-    record("denied", "person", object_id=person_id, person_id=person_id, outcome="denied",
-           detail=f"{what}: barred (per-person block)")
-    db.session.commit()
+    denials.record_denied("person", person_id, person_id=person_id, detail=f"{what}: barred (per-person block)")
     raise NotFound(_("No such person."))

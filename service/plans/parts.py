@@ -80,7 +80,10 @@ def update_part(model, object_type: str, plan_id: uuid.UUID, part_id: uuid.UUID,
     for key, value in data.items():
         setattr(part, key, value)
     if check:
-        check(plan, part)
+        # Not flushed before the check: an id that exists nowhere (goal_id, decision_id) would meet
+        # the foreign key (409) where another municipality's meets the scoped look-up (422).
+        with db.session.no_autoflush:
+            check(plan, part)
     db.session.flush()
     record("update", object_type, object_id=part.id, person_id=plan.person_id,
            detail=("fields: " + ",".join(changed))[:200] if changed else None)

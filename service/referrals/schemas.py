@@ -3,7 +3,7 @@ from marshmallow import validate
 
 from service.auth import matrix
 from service.auth.fields import NeedToKnow
-from service.common.fields import Date, Section
+from service.common.fields import Date, Integer, Section
 from service.common.i18n import N_
 from service.referrals.models import CHANNELS, SOURCES, STATUSES, URGENCIES
 
@@ -53,7 +53,7 @@ class _ReferralFields(ma.Schema):
     requested_services = ma.fields.List(ma.fields.String(validate=validate.Length(min=1, max=60)),
                                         validate=validate.Length(max=30))
     urgency = ma.fields.String(validate=validate.OneOf(URGENCIES))
-    care_pathway = ma.fields.Integer(allow_none=True, validate=validate.OneOf((1, 2, 3)), metadata={
+    care_pathway = Integer(allow_none=True, validate=validate.OneOf((1, 2, 3)), metadata={
         "description": "Sammen om mestring: 1 mild/short, 2 serious-short or mild-long, 3 serious-long"})
     summary = ma.fields.String(allow_none=True, validate=_TEXT)
 

@@ -9,7 +9,7 @@ would let a reader narrow the small one down (docs/reports.md, "Suppression").
 import marshmallow as ma
 from marshmallow import validate
 
-from service.common.fields import Date
+from service.common.fields import Date, Integer
 from service.common.i18n import _, label
 from service.reports.models import TRIGGERS
 
@@ -81,7 +81,7 @@ class SnapshotListQuerySchema(ma.Schema):
 
 
 class VersionQuerySchema(ma.Schema):
-    version = ma.fields.Integer(validate=validate.Range(min=1), metadata={"description": "default: the newest"})
+    version = Integer(validate=validate.Range(min=1), metadata={"description": "default: the newest"})
 
 
 class SnapshotQuerySchema(VersionQuerySchema):

@@ -20,7 +20,7 @@ PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 def _marked_texts() -> set[str]:
     found = set()
     for _filename, _lineno, message, _comments, _context in extract_from_dir(
-            str(SERVICE_DIR), method_map=[("**.py", "python")], keywords=KEYWORDS):
+            str(SERVICE_DIR), method_map=[("**.py", "python"), ("web/templates/**.html", "jinja2")], keywords=KEYWORDS):
         found.add(message if isinstance(message, str) else message[0])
     return found
 

@@ -15,7 +15,9 @@ from service.persons.models import Person
 from service.persons.national_id import parse_national_id
 from tests.helpers import pagination_total
 
-TOKEN_LINE = re.compile(r"^\s+(?P<role>\w+)\s+(?P<username>[\w.-]+)\s+(?P<token>tsp_\S+)$")
+# Each line: role, username, the API token, and the web password.
+TOKEN_LINE = re.compile(r"^\s+(?P<role>\w+)\s+(?P<username>[\w.-]+)\s+(?P<token>tsp_\S+)\s+password\s+"
+                        r"(?P<password>\S{16})$")
 
 
 def counts(app) -> dict:

@@ -63,3 +63,12 @@ def test_the_index_has_no_docs_link_when_the_docs_ui_is_off(fresh_app):
 @pytest.mark.parametrize("path", INDEX_PATHS)
 def test_other_methods_on_the_index_are_405_problems(env, problem, path):
     problem(env.anonymous().post(path, json={}), 405)
+
+
+def test_a_browser_opening_the_root_is_sent_to_the_web_application(env):
+    page = env.client.get("/", headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
+    assert page.status_code == 302 and page.headers["Location"].endswith("/app/")
+    # a client that asks for JSON (or for anything) still gets the index
+    assert env.client.get("/", headers={"Accept": "application/json"}).get_json()["links"]
+    assert env.client.get("/", headers={"Accept": "*/*"}).status_code == 200
+    assert env.client.get("/api/v1", headers={"Accept": "text/html"}).status_code == 200

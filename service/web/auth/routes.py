@@ -1,0 +1,129 @@
+"""Logging in and out: the password, then the TOTP code (enrolled at the first login), then a session.
+
+The steps and their rules are service/auth/login.py's and service/auth/sessions.py's; these
+views only move the user between the pages. A login by an OpenID Connect provider would be one
+more view here that ends, like the code step, in ``sessions.begin``.
+"""
+
+from __future__ import annotations
+
+from flask import redirect, render_template, request, session, url_for
+
+from service.auth import login as login_steps
+from service.auth import sessions
+from service.common.i18n import _
+from service.web.auth.forms import CodeForm, LoginForm
+from service.web.blueprint import web_blueprint
+
+blp = web_blueprint("web_auth", __name__)
+
+_NEXT = "login_next"
+
+
+def _safe_next(target: str | None) -> str | None:
+    """A page of this application to go on to after the login; anything else (another site,
+    a scheme-relative ``//host``) is dropped."""
+    if not target or not target.startswith("/app/") or target.startswith("//") or "\\" in target:
+        return None
+    return target
+
+
+def _client() -> str:
+    return sessions.client_id(request.remote_addr)
+
+
+def _finish(user):
+    """Both factors passed (or the second is switched off): a new session, then the page asked for."""
+    target = _safe_next(session.get(_NEXT))
+    sessions.begin(user)
+    login_steps.logged_in(_client(), user)
+    return redirect(target or url_for("web_home.start"), 303)
+
+
+def _throttled_message(seconds: int) -> str:
+    return _("Too many failed attempts. Wait %(seconds)s seconds and try again.", seconds=seconds)
+
+
+@blp.route("/login", methods=["GET", "POST"])
+def login():
+    form = LoginForm()
+    notice = None
+    if request.method == "GET":
+        if sessions.current() is not None:
+            return redirect(url_for("web_home.start"), 303)
+        notice = {"idle": _("You were logged out after a while without activity. Log in again."),
+                  "absolute": _("Your session reached its maximum length. Log in again."),
+                  "step": _("The login took too long. Start again."),
+                  }.get(request.args.get("expired", ""))
+        if request.args.get("logged_out"):
+            notice = _("You are logged out.")
+        session[_NEXT] = _safe_next(request.args.get("next"))
+        return render_template("auth/login.html", form=form, notice=notice)
+    if not form.validate_on_submit():
+        return render_template("auth/login.html", form=form), 422
+    target = session.get(_NEXT)
+    attempt = login_steps.check_password(_client(), form.username.data, form.password.data)
+    if attempt.wait_seconds:
+        return render_template("auth/login.html", form=form,
+                               problem=_throttled_message(attempt.wait_seconds)), 429
+    if not attempt.ok:
+        return render_template("auth/login.html", form=form,
+                               problem=_("The username or the password is wrong.")), 422
+    if not login_steps.second_factor_required():
+        return _finish(attempt.user)
+    sessions.hold_pending(attempt.user)
+    session[_NEXT] = target
+    return redirect(url_for("web_auth.code" if attempt.user.totp_secret else "web_auth.enrol"), 303)
+
+
+@blp.route("/login/code", methods=["GET", "POST"])
+def code():
+    user = sessions.pending_user()
+    if user is None:
+        return redirect(url_for("web_auth.login", expired="step"), 303)
+    if not user.totp_secret:
+        return redirect(url_for("web_auth.enrol"), 303)
+    form = CodeForm()
+    if request.method == "GET":
+        return render_template("auth/code.html", form=form)
+    if not form.validate_on_submit():
+        return render_template("auth/code.html", form=form), 422
+    attempt = login_steps.check_code(_client(), user, form.code.data)
+    if attempt.wait_seconds:
+        return render_template("auth/code.html", form=form, problem=_throttled_message(attempt.wait_seconds)), 429
+    if not attempt.ok:
+        form.code.errors = [_("The code is wrong or has been used. Write the code the app shows now.")]
+        return render_template("auth/code.html", form=form), 422
+    return _finish(user)
+
+
+@blp.route("/login/enrol", methods=["GET", "POST"])
+def enrol():
+    """The first login: the user adds the account to an authenticator app (QR code or the secret
+    typed in) and proves it with a code; only then is the secret stored on the user."""
+    user = sessions.pending_user()
+    if user is None:
+        return redirect(url_for("web_auth.login", expired="step"), 303)
+    if user.totp_secret:
+        return redirect(url_for("web_auth.code"), 303)
+    secret = sessions.enrolment_secret()
+    form = CodeForm()
+    qr_svg = login_steps.totp_qr_svg(login_steps.totp_uri(user, secret), _("QR code for the authenticator app"))
+    page = {"form": form, "qr_svg": qr_svg, "secret": login_steps.grouped_secret(secret)}
+    if request.method == "GET":
+        return render_template("auth/enrol.html", **page)
+    if not form.validate_on_submit():
+        return render_template("auth/enrol.html", **page), 422
+    attempt = login_steps.check_code(_client(), user, form.code.data, new_secret=secret)
+    if attempt.wait_seconds:
+        return render_template("auth/enrol.html", problem=_throttled_message(attempt.wait_seconds), **page), 429
+    if not attempt.ok:
+        form.code.errors = [_("The code is wrong. Write the code the app shows now.")]
+        return render_template("auth/enrol.html", **page), 422
+    return _finish(user)
+
+
+@blp.post("/logout")
+def logout():
+    sessions.end()
+    return redirect(url_for("web_auth.login", logged_out=1), 303)

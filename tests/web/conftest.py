@@ -1,0 +1,30 @@
+"""Fixtures of the web application's tests: users who may log in, and browser-like clients."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.web.client import Browser, make_web_user
+
+
+@pytest.fixture
+def web_user(app, env, town):
+    """``web_user(role, enrolled=True, municipality=town)``: a user with a password (and a TOTP secret)."""
+    def make(role: str = "case_officer", *, enrolled: bool = True, municipality: str | None = None):
+        return make_web_user(app, env, municipality or town, role, enrolled=enrolled)
+
+    return make
+
+
+@pytest.fixture
+def browser(app, db_connection):
+    """``browser(remote_addr=...)``: a new client with its own cookies."""
+    return lambda remote_addr="192.0.2.10": Browser(app, remote_addr)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttle(app):
+    """Each test starts with no failed logins counted (the memory storage is the app's)."""
+    app.extensions.pop("login_throttle", None)
+    yield
+    app.extensions.pop("login_throttle", None)

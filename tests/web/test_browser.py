@@ -1,0 +1,287 @@
+"""The web application in a real browser: Debian's chromium driven by Playwright, against a live
+server on a free port, on a SQLite file of its own.
+
+What a person would notice: the case officer logs in with a password and a code, finds a person
+by name and opens the person's page (with the keyboard only); a first login enrols the second
+factor from the QR page; a coordinator is refused the case officers' page; a wrong password is
+said beside the form. On every page: the Content-Security-Policy header, no violation reported by
+the browser, and axe-core (WCAG 2.1 AA) finds no serious or critical problem. Screenshots of each
+page are saved in tests/web/screenshots/ (git ignores it) to look at.
+
+Skipped, with the reason, where there is no chromium (``CHROMIUM`` names another path) or no
+Playwright, and on the PostgreSQL pass of the suite (they run once, on SQLite).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import threading
+from pathlib import Path
+
+import flask_migrate
+import pyotp
+import pytest
+from flask_limiter import Limiter
+
+import service
+from service.common.clock import set_clock
+from service.extensions import ProblemApi, _rate_limit_key, db
+from service.web import CONTENT_SECURITY_POLICY
+from tests.conftest import DEFAULT_NOW, Env
+from tests.helpers import CaseRows
+from tests.web.client import PASSWORD, make_web_user
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]
+AXE = Path(__file__).parent / "assets" / "axe-core-4.14.1" / "axe.min.js"
+SCREENSHOTS = Path(__file__).parent / "screenshots"
+SERIOUS = {"serious", "critical"}
+
+
+def _skip_reason() -> str | None:
+    url = os.environ.get("TEST_DATABASE_URL", "")
+    if url and not url.startswith("sqlite"):
+        return "browser tests run once, on the SQLite pass of the suite"
+    if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
+        return f"no chromium at {CHROMIUM} (apt-get install chromium, or set CHROMIUM)"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "the playwright package is not installed (pip install -e '.[dev]')"
+    return None
+
+
+pytestmark = pytest.mark.skipif(_skip_reason() is not None, reason=_skip_reason() or "")
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory):
+    """A server of its own app and database, with a municipality of every kind of row, on a free port."""
+    from werkzeug.serving import make_server
+
+    database = tmp_path_factory.mktemp("browser") / "web.sqlite3"
+    with pytest.MonkeyPatch.context() as patch:
+        # As tests/conftest.py's fresh_app: the extensions that keep per-app state get new instances.
+        patch.setattr(service, "api", ProblemApi())
+        patch.setattr(service, "limiter", Limiter(key_func=_rate_limit_key))
+        app = service.create_app("testing", {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}"})
+    with app.app_context():
+        flask_migrate.upgrade()
+    # The suite's day, for the rows' deadlines and for the TOTP codes alike (a code is accepted once).
+    set_clock(app, DEFAULT_NOW)
+    env = Env(app)
+    town = env.municipality(name="Nettleserby")
+    callers = {role: env.caller(role, town) for role in ("case_officer", "housing_officer", "coordinator", "provider")}
+    rows = CaseRows(env, town, callers)
+    case = rows.case(rows.person("Ingrid Testesen"), coordinator=callers["coordinator"])
+    rows.person("Ingeborg Hansen")
+    users = {
+        "officer": make_web_user(app, env, town, "case_officer"),
+        "coordinator": make_web_user(app, env, town, "coordinator"),
+        "newcomer": make_web_user(app, env, town, "housing_officer", enrolled=False),
+        "clumsy": make_web_user(app, env, town, "case_officer"),
+    }
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield {"url": f"http://127.0.0.1:{server.server_port}", "case": case, "users": users}
+    server.shutdown()
+    thread.join(timeout=5)
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    from playwright.sync_api import sync_playwright
+
+    SCREENSHOTS.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class Visit:
+    """One browser tab: every page it loads is checked for the CSP header and CSP violations."""
+
+    def __init__(self, browser, base_url: str):
+        self.context = browser.new_context(base_url=base_url, locale="nb-NO", viewport={"width": 1280, "height": 900})
+        self.page = self.context.new_page()
+        self.violations: list[str] = []
+        self.page.on("console", self._console)
+        self.page.on("response", self._response)
+        # Reported by the browser itself for every blocked load or inline code (CSP Level 3).
+        self.page.add_init_script("document.addEventListener('securitypolicyviolation', e => "
+                                  "console.error('CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI));")
+
+    def _console(self, message):
+        if "Content Security Policy" in message.text or "CSP violation" in message.text:
+            self.violations.append(message.text)
+
+    def _response(self, response):
+        if response.request.resource_type == "document":
+            assert response.headers.get("content-security-policy") == CONTENT_SECURITY_POLICY, response.url
+
+    def check(self, name: str) -> None:
+        """No CSP violation so far, axe finds nothing serious, and a screenshot to look at."""
+        self.page.wait_for_load_state("networkidle")
+        assert self.violations == [], self.violations
+        self.page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+        # Evaluated through the DevTools protocol: an injected <script> would itself be refused by the CSP.
+        if not self.page.evaluate("() => typeof window.axe !== 'undefined'"):
+            self.page.evaluate(AXE.read_text(encoding="utf-8"))
+        results = self.page.evaluate("""() => axe.run(document, {
+            runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})""")
+        assert len(results["passes"]) > 10, "axe checked the page"
+        serious = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+                   for v in results["violations"] if v["impact"] in SERIOUS]
+        assert serious == [], f"{name}: {serious}"
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture
+def visit(chromium, live):
+    visits = []
+
+    def open_tab() -> Visit:
+        visits.append(Visit(chromium, live["url"]))
+        return visits[-1]
+
+    yield open_tab
+    for tab in visits:
+        tab.close()
+
+
+def now_code(secret: str) -> str:
+    """The code of the live server's (frozen) clock."""
+    return pyotp.TOTP(secret).at(DEFAULT_NOW)
+
+
+def test_the_case_officer_logs_in_and_finds_a_person_with_the_keyboard_only(visit, live):
+    officer, case = live["users"]["officer"], live["case"]
+    tab = visit()
+    page = tab.page
+    page.goto("/app/persons")
+    assert page.url.endswith("/app/login?next=/app/persons")
+    tab.check("01-login")
+    # The username field has the focus; Tab and Enter do the rest.
+    page.keyboard.type(officer.username)
+    page.keyboard.press("Tab")
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/app/login/code")
+    tab.check("02-code")
+    page.keyboard.type(now_code(officer.secret))
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/app/persons")
+    assert page.title() == "Finn en person – tjenestespor" or page.title().endswith("– tjenestespor")
+    tab.check("03-person-search")
+
+    page.get_by_label(re.compile("^(Navn|Name)$")).focus()
+    page.keyboard.type("ingrid")
+    page.keyboard.press("Enter")  # htmx swaps the results in and puts the search in the address
+    page.wait_for_url("**/app/persons?name=ingrid")
+    link = page.get_by_role("link", name="Ingrid Testesen")
+    link.wait_for()
+    tab.check("04-search-results")
+    link.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/app/persons/{case.person['id']}")
+    assert page.title() == "Ingrid Testesen – tjenestespor"
+    assert page.locator("h1").inner_text() == "Ingrid Testesen"
+    body = page.locator("main").inner_text()
+    assert "10.03.2026" in body and "01.01.2026–31.12.2026" in body and case.person["national_id"] in body
+    assert case.person["national_id"] not in page.url
+    tab.check("05-person")
+
+
+def test_a_national_id_found_by_the_post_form_never_enters_the_address(visit, live):
+    officer, case = live["users"]["clumsy"], live["case"]
+    tab = visit()
+    page = tab.page
+    page.goto("/app/login")
+    page.fill("#username", officer.username)
+    page.fill("#password", "wrong password, twice wrong")
+    page.click("button[type=submit]")
+    page.wait_for_load_state()
+    assert page.locator("[role=alert]").count() == 1
+    tab.check("06-login-failed")
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/app/login/code")
+    page.fill("#code", now_code(officer.secret))
+    page.click("button[type=submit]")
+    page.wait_for_url("**/app/")
+    tab.check("07-start")
+    page.goto("/app/persons")
+    page.fill("#national_id", case.person["national_id"])
+    page.get_by_role("button", name=re.compile("Slå opp|Look up")).click()
+    page.wait_for_url(f"**/app/persons/{case.person['id']}")
+    assert case.person["national_id"] not in page.url
+    page.goto("/app/persons")
+    page.fill("#national_id", "12345678901")
+    page.get_by_role("button", name=re.compile("Slå opp|Look up")).click()
+    page.wait_for_load_state()
+    assert page.locator("#national_id-error").is_visible()
+    tab.check("08-national-id-invalid")
+
+
+def test_a_first_login_enrols_the_second_factor_from_the_qr_page(visit, live):
+    newcomer = live["users"]["newcomer"]
+    tab = visit()
+    page = tab.page
+    page.goto("/app/login")
+    page.fill("#username", newcomer.username)
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/app/login/enrol")
+    assert page.locator(".app-qr svg").is_visible()
+    tab.check("09-enrol")
+    secret = page.locator("#totp-secret").inner_text().replace(" ", "")
+    page.fill("#code", now_code(secret))
+    page.click("button[type=submit]")
+    page.wait_for_url("**/app/")
+    person = live["case"].person
+    page.goto(f"/app/persons/{person['id']}")
+    assert "***********" in page.locator("main").inner_text(), "a housing officer sees the number masked"
+    tab.check("10-person-housing-officer")
+
+
+def test_a_coordinator_is_refused_the_case_officers_page(visit, live):
+    coordinator = live["users"]["coordinator"]
+    tab = visit()
+    page = tab.page
+    page.goto("/app/login")
+    page.fill("#username", coordinator.username)
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.fill("#code", now_code(coordinator.secret))
+    page.click("button[type=submit]")
+    page.wait_for_url("**/app/")
+    assert page.locator("nav a[href='/app/referrals']").count() == 0
+    response = page.goto("/app/referrals")
+    assert response.status == 403
+    tab.check("11-refused")
+
+
+def test_the_violation_watch_notices_what_the_policy_refuses(visit, live):
+    """The check the other tests rely on: an inline style and an image from elsewhere are refused
+    and reported (loopback only: nothing leaves the machine, and the policy stops it first)."""
+    tab = visit()
+    page = tab.page
+    page.goto("/app/login")
+    page.evaluate("""() => {
+        document.body.insertAdjacentHTML('beforeend', '<img alt="" src="http://127.0.0.2:9/x.png">');
+        const style = document.createElement('style');
+        style.textContent = 'body { color: red; }';
+        document.head.appendChild(style);
+    }""")
+    page.wait_for_timeout(300)
+    assert any("img-src" in text for text in tab.violations), tab.violations
+    assert any("style-src" in text for text in tab.violations), tab.violations
