@@ -5,44 +5,18 @@ there is none, and on the PostgreSQL pass (the page needs no database)."""
 
 from __future__ import annotations
 
-import os
-import shutil
-import threading
-from pathlib import Path
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, requires_browser, serving
 
-import pytest
-from werkzeug.serving import make_server
-
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-
-
-def _skip_reason() -> str | None:
-    url = os.environ.get("TEST_DATABASE_URL", "")
-    if url and not url.startswith("sqlite"):
-        return "browser tests run once, on the SQLite pass of the suite"
-    if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
-        return f"no chromium at {CHROMIUM} (apt-get install chromium, or set CHROMIUM)"
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        return "the playwright package is not installed (pip install -e '.[dev]')"
-    return None
-
-
-pytestmark = pytest.mark.skipif(_skip_reason() is not None, reason=_skip_reason() or "")
+pytestmark = requires_browser
 
 
 def test_the_swagger_ui_runs_under_its_policy_with_only_local_files(app, env):
     from playwright.sync_api import sync_playwright
 
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    origin = f"http://127.0.0.1:{server.server_port}"
     violations, requests = [], []
-    try:
+    with serving(app, dispose=False) as origin:
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM,
-                                                 args=["--no-sandbox", "--disable-gpu"])
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             page = browser.new_page()
             page.on("console", lambda message: violations.append(message.text)
                     if message.text.startswith("CSP ") else None)
@@ -55,8 +29,6 @@ def test_the_swagger_ui_runs_under_its_policy_with_only_local_files(app, env):
             page.wait_for_selector(".opblock-body", timeout=5_000)
             tags = page.locator(".opblock-tag").count()
             browser.close()
-    finally:
-        server.shutdown()
     spec = env.anonymous().get("/api/v1/openapi.json").get_json()
     assert tags == len(spec["tags"])
     assert violations == []

@@ -14,65 +14,30 @@ Playwright, and on the PostgreSQL pass of the suite (they run once, on SQLite).
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import threading
 from pathlib import Path
 
-import flask_migrate
 import pyotp
 import pytest
-from flask_limiter import Limiter
 
-import service
-from service.common.clock import set_clock
-from service.extensions import ProblemApi, _rate_limit_key, db
 from service.web import CONTENT_SECURITY_POLICY
-from tests.conftest import DEFAULT_NOW, Env
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, fresh_app, requires_browser, serving
+from tests.conftest import DEFAULT_NOW
 from tests.helpers import CaseRows
 from tests.web.client import PASSWORD, make_web_user
 
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync"]
 AXE = Path(__file__).parent / "assets" / "axe-core-4.14.1" / "axe.min.js"
 SCREENSHOTS = Path(__file__).parent / "screenshots"
 SERIOUS = {"serious", "critical"}
 
 
-def _skip_reason() -> str | None:
-    url = os.environ.get("TEST_DATABASE_URL", "")
-    if url and not url.startswith("sqlite"):
-        return "browser tests run once, on the SQLite pass of the suite"
-    if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
-        return f"no chromium at {CHROMIUM} (apt-get install chromium, or set CHROMIUM)"
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        return "the playwright package is not installed (pip install -e '.[dev]')"
-    return None
-
-
-pytestmark = pytest.mark.skipif(_skip_reason() is not None, reason=_skip_reason() or "")
+pytestmark = requires_browser
 
 
 @pytest.fixture(scope="module")
 def live(tmp_path_factory):
     """A server of its own app and database, with a municipality of every kind of row, on a free port."""
-    from werkzeug.serving import make_server
-
-    database = tmp_path_factory.mktemp("browser") / "web.sqlite3"
-    with pytest.MonkeyPatch.context() as patch:
-        # As tests/conftest.py's fresh_app: the extensions that keep per-app state get new instances.
-        patch.setattr(service, "api", ProblemApi())
-        patch.setattr(service, "limiter", Limiter(key_func=_rate_limit_key))
-        app = service.create_app("testing", {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}"})
-    with app.app_context():
-        flask_migrate.upgrade()
-    # The suite's day, for the rows' deadlines and for the TOTP codes alike (a code is accepted once).
-    set_clock(app, DEFAULT_NOW)
-    env = Env(app)
+    app, env = fresh_app(tmp_path_factory, "browser")
     town = env.municipality(name="Nettleserby")
     callers = {role: env.caller(role, town) for role in ("case_officer", "housing_officer", "coordinator", "provider")}
     rows = CaseRows(env, town, callers)
@@ -84,14 +49,8 @@ def live(tmp_path_factory):
         "newcomer": make_web_user(app, env, town, "housing_officer", enrolled=False),
         "clumsy": make_web_user(app, env, town, "case_officer"),
     }
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield {"url": f"http://127.0.0.1:{server.server_port}", "case": case, "users": users}
-    server.shutdown()
-    thread.join(timeout=5)
-    with app.app_context():
-        db.engine.dispose()
+    with serving(app) as url:
+        yield {"url": url, "case": case, "users": users}
 
 
 @pytest.fixture(scope="module")

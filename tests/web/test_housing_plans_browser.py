@@ -6,52 +6,29 @@ violations, axe-core WCAG 2.1 AA: nothing serious or critical) and photographed.
 from __future__ import annotations
 
 import re
-import threading
 
-import flask_migrate
 import pytest
-from flask_limiter import Limiter
 
-import service
-from service.common.clock import set_clock
-from service.extensions import ProblemApi, _rate_limit_key, db
-from tests.conftest import DEFAULT_NOW, Env
+from tests.browser import fresh_app, requires_browser, serving
 from tests.web.client import PASSWORD, make_web_user
 from tests.web.housing_rows import housing_office
 from tests.web.plan_rows import requested_plan
-from tests.web.test_browser import Visit, _skip_reason, chromium, now_code  # noqa: F401 (chromium: a fixture)
+from tests.web.test_browser import Visit, chromium, now_code  # noqa: F401 (chromium: a fixture)
 
-pytestmark = pytest.mark.skipif(_skip_reason() is not None, reason=_skip_reason() or "")
+pytestmark = requires_browser
 
 
 @pytest.fixture(scope="module")
 def live(tmp_path_factory):
     """A server of its own app and database with a small housing office, on a free port."""
-    from werkzeug.serving import make_server
-
-    database = tmp_path_factory.mktemp("housing-browser") / "web.sqlite3"
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(service, "api", ProblemApi())
-        patch.setattr(service, "limiter", Limiter(key_func=_rate_limit_key))
-        app = service.create_app("testing", {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}"})
-    with app.app_context():
-        flask_migrate.upgrade()
-    set_clock(app, DEFAULT_NOW)
-    env = Env(app)
+    app, env = fresh_app(tmp_path_factory, "housing-browser")
     town = env.municipality(name="Boligby")
     office = housing_office(env, town)
     officer = make_web_user(app, env, town, "housing_officer")
     coordinator = make_web_user(app, env, town, "coordinator")
     plan = requested_plan(env, town, coordinator.user_id)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield {"url": f"http://127.0.0.1:{server.server_port}", "office": office, "officer": officer,
-           "coordinator": coordinator, "plan": plan}
-    server.shutdown()
-    thread.join(timeout=5)
-    with app.app_context():
-        db.engine.dispose()
+    with serving(app) as url:
+        yield {"url": url, "office": office, "officer": officer, "coordinator": coordinator, "plan": plan}
 
 
 def log_in(page, user) -> None:
