@@ -17,11 +17,12 @@ KEYWORDS = {"_": None, "N_": None, "NP_": ((1, "c"), 2), "lazy_gettext": None}
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 
 
-def _marked_texts() -> set[str]:
+def _marked_texts() -> set[tuple[str | None, str]]:
+    """(context, text) of every marked text: a label (``NP_``) is translated in its own domain."""
     found = set()
-    for _filename, _lineno, message, _comments, _context in extract_from_dir(
+    for _filename, _lineno, message, _comments, context in extract_from_dir(
             str(SERVICE_DIR), method_map=[("**.py", "python"), ("web/templates/**.html", "jinja2")], keywords=KEYWORDS):
-        found.add(message if isinstance(message, str) else message[0])
+        found.add((context, message if isinstance(message, str) else message[0]))
     return found
 
 
@@ -36,8 +37,9 @@ def nb():
 
 
 def test_every_marked_text_has_a_bokmal_translation(nb):
-    translated = {m.id: m.string for m in nb if m.id}
-    missing = sorted(t for t in _marked_texts() if not translated.get(t))
+    translated = {(m.context, m.id): m.string for m in nb if m.id}
+    missing = sorted(f"{context or ''}|{text}" for context, text in _marked_texts()
+                     if not translated.get((context, text)))
     assert missing == [], "run ./scripts/i18n and translate these in nb/messages.po:\n" + "\n".join(missing)
 
 
