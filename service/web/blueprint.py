@@ -81,3 +81,19 @@ def error_page(error: Exception):
     if status == 403:
         detail = _(_MESSAGES[403])  # the API's detail names the method: not for a page
     return render_template("error.html", status=status, title=title, detail=detail), status
+
+
+def page_number() -> int:
+    """The list page asked for in ``?page=`` (1 when absent or not a number; at most 10,000)."""
+    value = request.args.get("page", "1")
+    return max(1, min(int(value), 10_000)) if value.isdigit() else 1
+
+
+def may(method: str, rule: str) -> bool:
+    """Whether the signed-in user's role may use ``method`` on ``rule`` (the policy table's answer):
+    what a page offers (links, buttons) follows the same table that refuses the request."""
+    from service.auth import policy
+    from service.auth.identity import current_user
+
+    user = current_user()
+    return user is not None and policy.may(user.role, method, rule)

@@ -14,6 +14,7 @@ import uuid
 
 from flask import redirect, render_template, request, url_for
 
+from service.auth.policy import WEB
 from service.catalogue import services as catalogue
 from service.common import clock
 from service.common.i18n import _
@@ -36,7 +37,7 @@ from service.provider_units import services as provider_units
 from service.referrals import services as referrals
 from service.referrals.models import CHANNELS, SOURCES, URGENCIES
 from service.referrals.schemas import PreliminaryReplySchema, ReferralCreateSchema, ReferralSchema
-from service.web.blueprint import web_blueprint
+from service.web.blueprint import may, web_blueprint
 from service.web.forms import Posted, read, submit, typed, version
 
 blp = web_blueprint("web_cases", __name__, "/cases")
@@ -320,18 +321,10 @@ def _uuid_value(raw: str) -> uuid.UUID:
 @blp.app_template_global("may_register_referral")
 def may_register_referral() -> bool:
     """For the person's page: whether to offer "Register a referral" (the policy table's answer)."""
-    from service.auth import policy
-    from service.auth.identity import current_user
-
-    user = current_user()
-    return user is not None and policy.may(user.role, "GET", f"{policy.WEB}/cases/referrals/new")
+    return may("GET", f"{WEB}/cases/referrals/new")
 
 
 @blp.app_template_global("may_open_decision")
 def may_open_decision() -> bool:
     """For the person's page: whether a decision's row links to its page (the policy table's answer)."""
-    from service.auth import policy
-    from service.auth.identity import current_user
-
-    user = current_user()
-    return user is not None and policy.may(user.role, "GET", f"{policy.WEB}/cases/decisions/<uuid:decision_id>")
+    return may("GET", f"{WEB}/cases/decisions/<uuid:decision_id>")

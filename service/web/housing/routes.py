@@ -18,7 +18,6 @@ import marshmallow as ma
 from flask import current_app, redirect, render_template, request, url_for
 
 from service.auth import policy
-from service.auth.identity import current_user
 from service.common import clock
 from service.common.i18n import _
 from service.common.tenancy import current_municipality_id
@@ -39,7 +38,7 @@ from service.housing.schemas import (
     UnitQuerySchema,
     UnitSchema,
 )
-from service.web.blueprint import web_blueprint
+from service.web.blueprint import may, page_number, web_blueprint
 from service.web.forms import Posted, read, submit, typed, version
 
 blp = web_blueprint("web_housing", __name__, "/housing")
@@ -49,11 +48,6 @@ PAGE_SIZE = 50
 # The answer date the board proposes for a new offer; the officer changes it in the form.
 DEFAULT_ANSWER_DAYS = 14
 UNCLASSIFIED = reports.UNCLASSIFIED
-
-def _page_number() -> int:
-    value = request.args.get("page", "1")
-    return max(1, min(int(value), 10_000)) if value.isdigit() else 1
-
 
 def _pages(total: int) -> int:
     return max(1, -(-total // PAGE_SIZE))
@@ -72,18 +66,13 @@ def _query(schema: ma.Schema, defaults: dict | None = None) -> dict:
     return result
 
 
-def _may(method: str, rule: str) -> bool:
-    user = current_user()
-    return user is not None and policy.may(user.role, method, rule)
-
-
 def _links() -> dict[str, bool]:
     """Which of the area's pages the role may open (its sub-navigation)."""
     api = f"{policy.API}/housing"
-    return {"needs": _may("GET", f"{WEB}/housing/needs"), "offers": _may("GET", f"{WEB}/housing/offers"),
-            "tenancies": _may("GET", f"{WEB}/housing/tenancies"),
-            "candidates": _may("GET", f"{api}/units/<uuid:unit_id>/candidates"),
-            "offer": _may("POST", f"{api}/offers"), "persons": _may("GET", f"{WEB}/persons/<uuid:person_id>")}
+    return {"needs": may("GET", f"{WEB}/housing/needs"), "offers": may("GET", f"{WEB}/housing/offers"),
+            "tenancies": may("GET", f"{WEB}/housing/tenancies"),
+            "candidates": may("GET", f"{api}/units/<uuid:unit_id>/candidates"),
+            "offer": may("POST", f"{api}/offers"), "persons": may("GET", f"{WEB}/persons/<uuid:person_id>")}
 
 
 # --- the stock ---------------------------------------------------------------------------------
@@ -95,7 +84,7 @@ def stock():
     rows = (*RISK_CLASSES, UNCLASSIFIED)
     table = {row: {status: counts.get((row, status), 0) for status in UNIT_STATUSES} for row in rows}
     filters = _query(UnitQuerySchema())
-    page = _page_number()
+    page = page_number()
     items, total = units.list_units(filters, page, PAGE_SIZE)
     return render_template("housing/stock.html", rows=rows, statuses=UNIT_STATUSES, table=table,
                            units=UnitSchema(many=True).dump(items), total=total, page=page, pages=_pages(total),
@@ -189,7 +178,7 @@ def _uuid(value) -> uuid.UUID | None:
 def waiting_list():
     """The waiting list (``GET /housing/needs?status=waiting``), longest waiting first."""
     filters = _query(NeedQuerySchema(), {"status": "waiting"})
-    page = _page_number()
+    page = page_number()
     items, total = needs.list_needs(filters, page, PAGE_SIZE)
     return render_template("housing/needs.html", needs=NeedSchema(many=True).dump(items), total=total, page=page,
                            pages=_pages(total), status=filters.get("status"), links=_links())
@@ -198,7 +187,7 @@ def waiting_list():
 @blp.get("/offers")
 def offer_list():
     filters = _query(OfferQuerySchema(), {"status": "pending"})
-    page = _page_number()
+    page = page_number()
     items, total = offers.list_offers(filters, page, PAGE_SIZE)
     return render_template("housing/offers.html", offers=OfferSchema(many=True).dump(items), total=total, page=page,
                            pages=_pages(total), status=filters.get("status"), links=_links())
@@ -242,7 +231,7 @@ def decline(offer_id: uuid.UUID):
 @blp.get("/tenancies")
 def tenancy_list():
     filters = _query(TenancyQuerySchema(), {"active": True})
-    page = _page_number()
+    page = page_number()
     items, total = offers.list_tenancies(filters, page, PAGE_SIZE)
     return render_template("housing/tenancies.html", tenancies=TenancySchema(many=True).dump(items), total=total,
                            page=page, pages=_pages(total), active=filters.get("active"), links=_links())

@@ -20,17 +20,12 @@ from service.overview import services as overview
 from service.overview.schemas import PersonOverviewSchema
 from service.persons import services as persons
 from service.persons.schemas import PersonSchema
-from service.web.blueprint import web_blueprint
+from service.web.blueprint import page_number, web_blueprint
 from service.web.persons.forms import NameSearchForm, NationalIdForm
 
 blp = web_blueprint("web_persons", __name__, "/persons")
 
 PAGE_SIZE = 20
-
-
-def _page_number() -> int:
-    value = request.args.get("page", "1")
-    return max(1, min(int(value), 10_000)) if value.isdigit() else 1
 
 
 def _search_page(name_form, id_form, *, found=None, total=0, page=1, searched=False, status=200):
@@ -48,7 +43,7 @@ def search():
         return _search_page(NameSearchForm(), id_form)
     if not name_form.validate():
         return _search_page(name_form, id_form, status=422)
-    page = _page_number()
+    page = page_number()
     items, total = persons.list_persons({"name": name_form.name.data.strip()}, page, PAGE_SIZE)
     return _search_page(name_form, id_form, found=PersonSchema(many=True).dump(items), total=total, page=page,
                         searched=True)

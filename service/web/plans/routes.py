@@ -14,11 +14,10 @@ import uuid
 from flask import redirect, render_template, request, url_for
 
 from service.auth import policy
-from service.auth.identity import current_user
 from service.common import clock
 from service.plans import consent, evaluations, goals, members, services
 from service.plans import schemas as s
-from service.web.blueprint import web_blueprint
+from service.web.blueprint import may, page_number, web_blueprint
 from service.web.forms import Posted, read, submit, typed, version
 
 blp = web_blueprint("web_plans", __name__, "/plans")
@@ -28,24 +27,14 @@ PAGE_SIZE = 50
 PARTS_SHOWN = 200
 
 
-def _page_number() -> int:
-    value = request.args.get("page", "1")
-    return max(1, min(int(value), 10_000)) if value.isdigit() else 1
-
-
-def _may(method: str, rule: str) -> bool:
-    user = current_user()
-    return user is not None and policy.may(user.role, method, rule)
-
-
 @blp.get("")
 def plans():
     """The plans the caller may see (a coordinator: those it coordinates), next evaluation first."""
-    page = _page_number()
+    page = page_number()
     items, total = services.list_plans({}, page, PAGE_SIZE)
     return render_template("plans/list.html", plans=s.PlanSchema(many=True).dump(items), total=total, page=page,
                            pages=max(1, -(-total // PAGE_SIZE)),
-                           persons=_may("GET", f"{WEB}/persons/<uuid:person_id>"))
+                           persons=may("GET", f"{WEB}/persons/<uuid:person_id>"))
 
 
 @blp.get("/<uuid:plan_id>")
@@ -60,15 +49,15 @@ def plan(plan_id: uuid.UUID, form: str | None = None, posted: Posted | None = No
     if form is not None and posted is not None:
         shown[form] = refused = posted
     rule = f"{WEB}/plans/<uuid:plan_id>"
-    actions = {"consent": item["status"] in ("requested", "in_preparation") and _may("POST", f"{rule}/consent"),
-               "activate": item["status"] == "in_preparation" and _may("POST", f"{rule}/activate"),
-               "evaluation": item["status"] == "active" and _may("POST", f"{rule}/evaluations")}
+    actions = {"consent": item["status"] in ("requested", "in_preparation") and may("POST", f"{rule}/consent"),
+               "activate": item["status"] == "in_preparation" and may("POST", f"{rule}/activate"),
+               "evaluation": item["status"] == "active" and may("POST", f"{rule}/evaluations")}
     parts = {name: schema(many=True).dump(lister(plan_id, 1, PARTS_SHOWN)[0]) for name, schema, lister in (
         ("members", s.PlanMemberSchema, members.list_members), ("goals", s.PlanGoalSchema, goals.list_goals),
         ("measures", s.PlanMeasureSchema, goals.list_measures),
         ("evaluations", s.PlanEvaluationSchema, evaluations.list_evaluations))}
     return render_template("plans/plan.html", plan=item, parts=parts, forms=shown, actions=actions, refused=refused,
-                           persons=_may("GET", f"{WEB}/persons/<uuid:person_id>")), refused.status
+                           persons=may("GET", f"{WEB}/persons/<uuid:person_id>")), refused.status
 
 
 def _act(plan_id: uuid.UUID, name: str, names: tuple[str, ...], schema, func, **extra):
