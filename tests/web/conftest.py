@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.browser import Visit, chromium  # noqa: F401 (chromium: a fixture of the browser tests)
 from tests.web.client import Browser, make_web_user
 
 
@@ -28,3 +29,18 @@ def _fresh_throttle(app):
     app.extensions.pop("login_throttle", None)
     yield
     app.extensions.pop("login_throttle", None)
+
+
+@pytest.fixture
+def visit(chromium, live):  # noqa: F811
+    """``visit()``: a new browser tab on the module's live server (its ``live`` fixture); each tab
+    is closed, and its htmx swaps accounted for, at the end of the test."""
+    tabs = []
+
+    def open_tab() -> Visit:
+        tabs.append(Visit(chromium, live["url"]))
+        return tabs[-1]
+
+    yield open_tab
+    for tab in tabs:
+        tab.close()

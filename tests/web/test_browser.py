@@ -15,21 +15,12 @@ Playwright, and on the PostgreSQL pass of the suite (they run once, on SQLite).
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
-import pyotp
 import pytest
 
-from service.web import CONTENT_SECURITY_POLICY
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, fresh_app, requires_browser, serving
-from tests.conftest import DEFAULT_NOW
+from tests.browser import fresh_app, log_in, now_code, requires_browser, serving
 from tests.helpers import CaseRows
 from tests.web.client import PASSWORD, make_web_user
-
-AXE = Path(__file__).parent / "assets" / "axe-core-4.14.1" / "axe.min.js"
-SCREENSHOTS = Path(__file__).parent / "screenshots"
-SERIOUS = {"serious", "critical"}
-
 
 pytestmark = requires_browser
 
@@ -48,78 +39,10 @@ def live(tmp_path_factory):
         "coordinator": make_web_user(app, env, town, "coordinator"),
         "newcomer": make_web_user(app, env, town, "housing_officer", enrolled=False),
         "clumsy": make_web_user(app, env, town, "case_officer"),
+        "watcher": make_web_user(app, env, town, "case_officer"),  # a code is accepted once: a user per test
     }
     with serving(app) as url:
         yield {"url": url, "case": case, "users": users}
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    from playwright.sync_api import sync_playwright
-
-    SCREENSHOTS.mkdir(exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-class Visit:
-    """One browser tab: every page it loads is checked for the CSP header and CSP violations."""
-
-    def __init__(self, browser, base_url: str):
-        self.context = browser.new_context(base_url=base_url, locale="nb-NO", viewport={"width": 1280, "height": 900})
-        self.page = self.context.new_page()
-        self.violations: list[str] = []
-        self.page.on("console", self._console)
-        self.page.on("response", self._response)
-        # Reported by the browser itself for every blocked load or inline code (CSP Level 3).
-        self.page.add_init_script("document.addEventListener('securitypolicyviolation', e => "
-                                  "console.error('CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI));")
-
-    def _console(self, message):
-        if "Content Security Policy" in message.text or "CSP violation" in message.text:
-            self.violations.append(message.text)
-
-    def _response(self, response):
-        if response.request.resource_type == "document":
-            assert response.headers.get("content-security-policy") == CONTENT_SECURITY_POLICY, response.url
-
-    def check(self, name: str) -> None:
-        """No CSP violation so far, axe finds nothing serious, and a screenshot to look at."""
-        self.page.wait_for_load_state("networkidle")
-        assert self.violations == [], self.violations
-        self.page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
-        # Evaluated through the DevTools protocol: an injected <script> would itself be refused by the CSP.
-        if not self.page.evaluate("() => typeof window.axe !== 'undefined'"):
-            self.page.evaluate(AXE.read_text(encoding="utf-8"))
-        results = self.page.evaluate("""() => axe.run(document, {
-            runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})""")
-        assert len(results["passes"]) > 10, "axe checked the page"
-        serious = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
-                   for v in results["violations"] if v["impact"] in SERIOUS]
-        assert serious == [], f"{name}: {serious}"
-
-    def close(self) -> None:
-        self.context.close()
-
-
-@pytest.fixture
-def visit(chromium, live):
-    visits = []
-
-    def open_tab() -> Visit:
-        visits.append(Visit(chromium, live["url"]))
-        return visits[-1]
-
-    yield open_tab
-    for tab in visits:
-        tab.close()
-
-
-def now_code(secret: str) -> str:
-    """The code of the live server's (frozen) clock."""
-    return pyotp.TOTP(secret).at(DEFAULT_NOW)
 
 
 def test_the_case_officer_logs_in_and_finds_a_person_with_the_keyboard_only(visit, live):
@@ -244,3 +167,20 @@ def test_the_violation_watch_notices_what_the_policy_refuses(visit, live):
     page.wait_for_timeout(300)
     assert any("img-src" in text for text in tab.violations), tab.violations
     assert any("style-src" in text for text in tab.violations), tab.violations
+
+
+def test_the_swap_watch_notices_a_swap_that_axe_did_not_check(visit, live):
+    """The check behind "axe after every htmx swap": a swap followed by a page load, with no
+    ``check`` between, is caught (and would fail the test at the tab's close)."""
+    tab = visit()
+    page = tab.page
+    log_in(tab, live["users"]["watcher"], PASSWORD)
+    page.goto("/app/persons")
+    page.fill("#name", "ingrid")
+    page.keyboard.press("Enter")
+    page.get_by_role("link", name="Ingrid Testesen").wait_for()
+    page.wait_for_timeout(100)
+    assert tab.swaps == 1
+    page.goto("/app/persons")
+    assert tab.unchecked and tab.swaps == 0
+    tab.unchecked.clear()  # seen; the tab may close

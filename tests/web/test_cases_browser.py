@@ -8,22 +8,15 @@ from __future__ import annotations
 
 import re
 
+from tests.browser import log_in as browser_log_in
 from tests.web.client import PASSWORD
-from tests.web.test_browser import chromium, live, now_code, pytestmark, visit  # noqa: F401 (fixtures)
+from tests.web.test_browser import live, pytestmark  # noqa: F401 (a fixture, and the skip)
 
 SERVICE = "bo-og-veiledning"
 
 
 def log_in(tab, user) -> None:
-    page = tab.page
-    page.goto("/app/login")
-    page.fill("#username", user.username)
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/app/login/code")
-    page.fill("#code", now_code(user.secret))
-    page.click("button[type=submit]")
-    page.wait_for_url("**/app/")
+    browser_log_in(tab, user, PASSWORD)
 
 
 def submit(page, action_end: str) -> None:
