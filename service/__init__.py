@@ -166,22 +166,21 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_web(app: Flask) -> None:
-    """The officer web application (service/web): plain Flask blueprints under /app, one per area,
-    outside the OpenAPI document; its routes are in the same policy table as the API's."""
-    from service.web.auth.routes import blp as web_auth_blp
-    from service.web.cases.routes import blp as web_cases_blp
-    from service.web.home.routes import blp as web_home_blp
-    from service.web.housing.routes import blp as web_housing_blp
-    from service.web.persons.routes import blp as web_persons_blp
-    from service.web.plans.routes import blp as web_plans_blp
-    from service.web.referrals.routes import blp as web_referrals_blp
+    """The officer web application (service/web): plain Flask blueprints under /app, one per area
+    (``service/web/<area>/routes.py``, its ``blp``), outside the OpenAPI document; its routes are in
+    the same policy table as the API's."""
+    from importlib import import_module
 
-    web_blueprints = (web_home_blp, web_auth_blp, web_persons_blp, web_referrals_blp, web_cases_blp,
-                      web_housing_blp, web_plans_blp)
+    web_blueprints = tuple(import_module(f"service.web.{area}.routes").blp for area in WEB_AREAS)
     for blueprint in web_blueprints:
         app.register_blueprint(blueprint)
     # Their pages post HTML forms (service/common/http.py accepts those for these blueprints only).
     app.extensions["form_blueprints"] = frozenset(blueprint.name for blueprint in web_blueprints)
+
+
+# The web application's areas, in the order their blueprints are registered.
+WEB_AREAS = ("home", "auth", "persons", "referrals", "cases", "housing", "plans", "worklist", "reports", "audit",
+             "admin")
 
 
 def _register_cli(app: Flask) -> None:

@@ -285,6 +285,13 @@ WEB_POLICY: dict[tuple[str, str], frozenset[str]] = {
     ("POST", f"{WEB}/plans/<uuid:plan_id>/consent"): PLAN_WRITERS,  # POST /plans/{id}/consent
     ("POST", f"{WEB}/plans/<uuid:plan_id>/activate"): COORDINATORS,  # POST /plans/{id}/activate
     ("POST", f"{WEB}/plans/<uuid:plan_id>/evaluations"): COORDINATORS,  # POST /plans/{id}/evaluations
+    # --- plans: members, goals, measures, coordinator (service/web/plans) ---
+    # --- housing: proposal, needs, offers, tenancies (service/web/housing) ---
+    # --- login: OpenID Connect (service/web/auth) ---
+    # --- Arbeidsliste (service/web/worklist) ---
+    # --- Rapporter (service/web/reports) ---
+    # --- Tilgangslogg (service/web/audit) ---
+    # --- Administrasjon (service/web/admin) ---
 }
 
 def allowed_roles(method: str, rule: str) -> frozenset[str] | None:

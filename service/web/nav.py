@@ -29,6 +29,10 @@ AREAS = (
     Area("web_referrals.open_referrals", f"{WEB}/referrals", N_("Referrals")),
     Area("web_plans.plans", f"{WEB}/plans", N_("Individual plans")),
     Area("web_housing.stock", f"{WEB}/housing", N_("Housing")),
+    # --- Arbeidsliste (first in the menu: insert before Persons) ---
+    # --- Rapporter ---
+    # --- Tilgangslogg ---
+    # --- Administrasjon ---
 )
 
 
