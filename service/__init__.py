@@ -11,6 +11,7 @@ import config as config_module
 from service import (
     audit,
     auth,
+    backup,
     catalogue,
     decisions,
     demo,
@@ -42,7 +43,7 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 # feature's contributions (person scopes, municipality initialisers, …) to the app's
 # registry and connects its signal receivers. Nothing is registered at import.
 FEATURES = (auth, persons, audit, catalogue, provider_units, referrals, decisions, plans, housing,
-            worklist, reports, overview, labels, health, home, jobs, demo, web)
+            worklist, reports, overview, labels, health, home, jobs, demo, backup, web)
 
 API_SPEC_OPTIONS = {
     "info": {"description": "Case tracking for Norwegian municipal mental-health and "
@@ -82,6 +83,8 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     tenancy.install()
     history.install()
     db.init_app(app)
+    with app.app_context():
+        tenancy.install_database_scope(db.engine)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True, compare_type=True)
     init_i18n(app)
     init_http(app)
@@ -195,6 +198,11 @@ def _register_cli(app: Flask) -> None:
     for command in (municipality_cli, user_cli, token_cli, audit_cli, catalogue_cli, provider_unit_cli, demo_cli,
                     scheduler_cli, jobs_cli, reports_cli, serve_command):
         app.cli.add_command(command)
+    # `db backup` and `db restore` beside Flask-Migrate's `db upgrade` (its group, added by migrate.init_app).
+    from service.backup.cli import backup_command, restore_command
+
+    for command in (backup_command, restore_command):
+        app.cli.commands["db"].add_command(command)
 
 
 def _register_security_headers(app: Flask) -> None:

@@ -185,6 +185,28 @@ APP_CONFIG_NOTE = (
     "so the production config serves it unchanged")
 
 
+# The app's production login: neither the tables' owner nor BYPASSRLS, so PostgreSQL's row-level
+# security (migration 0013) binds every statement; the other app servers connect as the owner.
+RESTRICTED_ROLE = "tsp_bench_app"
+
+
+def restricted_environment(database: ScratchDatabase) -> dict[str, str]:
+    """``app_environment`` connecting as the restricted role, made (once per server) and granted here."""
+    import sqlalchemy as sa
+
+    with database.connect(autocommit=True) as conn:
+        if conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (RESTRICTED_ROLE,)).fetchone() is None:
+            conn.execute(f"CREATE ROLE {RESTRICTED_ROLE} LOGIN NOSUPERUSER NOBYPASSRLS")
+        for statement in (f"GRANT USAGE ON SCHEMA public TO {RESTRICTED_ROLE}",
+                          f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {RESTRICTED_ROLE}",
+                          f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {RESTRICTED_ROLE}"):
+            conn.execute(statement)
+    env = app_environment(database)
+    env["DATABASE_URL"] = sa.make_url(database.url).set(username=RESTRICTED_ROLE).render_as_string(
+        hide_password=False)
+    return env
+
+
 def prepare_baseline_tables(database: ScratchDatabase) -> None:
     with database.connect() as conn:
         conn.execute(BASELINE_TABLES)
@@ -205,6 +227,8 @@ def targets_for(dataset: Dataset, workdir: Path) -> list[Target]:
         Target("GET /api/v1/persons/{id}", "app", "GET", "/api/v1/persons/{id}", persons, officer),
         Target(f"GET /api/v1/persons/{{id}}, {MANY_WORKERS} workers", "app8", "GET", "/api/v1/persons/{id}", persons,
                officer),
+        Target("GET /api/v1/persons/{id}, bound by row-level security", "app_rls", "GET", "/api/v1/persons/{id}",
+               persons, officer),
         Target("GET /api/v1/persons/{id}/overview", "app", "GET", "/api/v1/persons/{id}/overview", persons, officer),
         Target("POST /api/v1/decisions (draft)", "app", "POST", "/api/v1/decisions", persons, officer,
                decision_body(dt.date.today())),
@@ -290,6 +314,7 @@ def servers(database: ScratchDatabase, workdir: Path):
     started = {
         "app": Server("app", "wsgi:app", app_environment(database), workdir, time_locks=True),
         "baseline": Server("baseline", "bench.baseline_app:app", flask_env(database), workdir),
+        "app_rls": Server("app_rls", "wsgi:app", restricted_environment(database), workdir, time_locks=True),
         "app8": Server("app8", "wsgi:app", app_environment(database), workdir, workers=MANY_WORKERS,
                        time_locks=True),
     }

@@ -56,6 +56,7 @@ def upgrade():
         batch_op.drop_index("uq_decisions_supersedes_id", postgresql_where=sa.text(_SUPERSEDES_WHERE_OLD),
                             sqlite_where=sa.text(_SUPERSEDES_WHERE_OLD))
         batch_op.drop_index(batch_op.f("ix_decisions_provider_unit"))
+        # reviewed-drop: every name became a provider unit and its id (_units_from_names above)
         batch_op.drop_column("provider_unit")
         batch_op.add_column(sa.Column("discarded_at", sa.Date(), nullable=True))
         batch_op.add_column(sa.Column("discard_reason", sa.Text(), nullable=True))
@@ -71,6 +72,7 @@ def upgrade():
                               sqlite_where=sa.text(_SUPERSEDES_WHERE_NEW))
 
     with op.batch_alter_table("users", schema=None) as batch_op:
+        # reviewed-drop: every name became a provider unit and its id (_units_from_names above)
         batch_op.drop_column("provider_unit")
         batch_op.create_foreign_key(batch_op.f("fk_users_provider_unit_id_provider_units"),
                                     "provider_units", ["provider_unit_id"], ["id"])

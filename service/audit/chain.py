@@ -29,6 +29,7 @@ from sqlalchemy import event as sa_event
 from service.audit import keys as audit_keys
 from service.audit.models import AuditChainHead, AuditEvent
 from service.common import clock
+from service.common.tenancy import tenant_scope
 from service.extensions import AppSession
 
 log = logging.getLogger(__name__)
@@ -184,7 +185,10 @@ def _link(info: dict, connection, events: list[_Prepared]) -> None:
             seq += 1
             prev_hash = prepared.link(seq, prev_hash, key_id, secret)
             rows.append(prepared.row)
-        connection.execute(_INSERT_EVENTS, rows)
+        # Each municipality's events in its own scope: the database's row-level security accepts
+        # an event only in its municipality (a job's commit may come after its scope has ended).
+        with tenant_scope(municipality_id):
+            connection.execute(_INSERT_EVENTS, rows)
         connection.execute(_MOVE_HEAD, {"head_of": municipality_id, "new_seq": seq, "new_hash": prev_hash})
 
 

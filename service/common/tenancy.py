@@ -8,6 +8,13 @@ municipality therefore simply does not exist for the caller (404, never 403).
 Inside a request, a tenant-scoped query without a municipality is refused
 (fail closed); CLI commands and jobs choose a municipality with ``tenant_scope``
 or run unscoped on purpose.
+
+A second line, in PostgreSQL itself: every tenant table has a row-level security policy
+(migration 0013) that shows only the rows of the transaction's ``app.municipality_id``. The
+same municipality is handed to the database before the first statement of every transaction
+and whenever it changes (``install_database_scope``), for ORM and Core statements alike, so a
+raw or forgotten query of the application's role still sees one municipality, or none when no
+municipality is chosen.
 """
 
 from __future__ import annotations
@@ -54,6 +61,40 @@ def install() -> None:
     process; importing this module registers nothing)."""
     if not event.contains(AppSession, "do_orm_execute", _scope_to_municipality):
         event.listen(AppSession, "do_orm_execute", _scope_to_municipality)
+
+
+def install_database_scope(engine: sa.Engine) -> None:
+    """Hand the current municipality to PostgreSQL's row-level security on ``engine`` (the app's;
+    called by ``create_app`` for each app). Nothing on SQLite, which has no such policies."""
+    if engine.dialect.name != "postgresql" or event.contains(engine, "before_cursor_execute", _set_database_scope):
+        return
+    event.listen(engine, "before_cursor_execute", _set_database_scope)
+    # What the transaction's setting is, is only known until it ends or a savepoint that may have
+    # changed it is rolled back (SET LOCAL is undone with either).
+    for name in ("begin", "commit", "rollback", "rollback_savepoint"):
+        event.listen(engine, name, _forget_database_scope)
+
+
+_SCOPE_KEY = "tenancy.database_scope"
+_TRANSACTION_CONTROL = ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK")
+
+
+def _set_database_scope(conn, cursor, statement, parameters, context, executemany) -> None:
+    if statement.startswith(_TRANSACTION_CONTROL):
+        return  # savepoints touch no rows, and a rollback may run in a failed transaction
+    municipality_id = current_municipality_id()
+    wanted = str(municipality_id) if municipality_id is not None else ""
+    if conn.info.get(_SCOPE_KEY) == wanted:
+        return
+    # Local to the transaction: a pooled connection never carries one request's municipality into the next.
+    cursor.execute("SELECT set_config('app.municipality_id', %s, true)", (wanted,))
+    conn.info[_SCOPE_KEY] = wanted
+
+
+def _forget_database_scope(conn, *args) -> None:
+    if conn.invalidated:
+        return  # a lost connection (503) is gone with its setting; reading its info here would raise instead
+    conn.info.pop(_SCOPE_KEY, None)
 
 
 def _scope_to_municipality(state) -> None:

@@ -230,6 +230,9 @@ def build_each(period_key: str, *, reason: str | None, trigger: str, only=None,
             try:
                 outcomes[number] = build_snapshot(period_key, reason=reason, trigger=trigger, today=today)
                 db.session.commit()
+                # Read back while still in its municipality: outside it, the database's row-level
+                # security (service/common/tenancy.py) no longer shows the row.
+                db.session.refresh(outcomes[number].snapshot)
             except DomainError as refusal:
                 db.session.rollback()
                 outcomes[number] = refusal.detail or refusal.title

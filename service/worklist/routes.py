@@ -6,7 +6,13 @@ from flask_smorest import Blueprint
 from service.common.http import etag_headers, if_match
 from service.common.pagination import PAGINATION
 from service.worklist import services
-from service.worklist.schemas import HandoverSchema, ReassignSchema, WorklistItemSchema, WorklistQuerySchema
+from service.worklist.schemas import (
+    AcknowledgeSchema,
+    HandoverSchema,
+    ReassignSchema,
+    WorklistItemSchema,
+    WorklistQuerySchema,
+)
 
 blp = Blueprint("worklist", __name__, url_prefix="/api/v1/worklist",
                 description="The caller's flags: deadlines and expiries to act on")
@@ -36,8 +42,9 @@ class WorklistItem(MethodView):
 @blp.route("/<uuid:flag_id>/acknowledge")
 class Acknowledge(MethodView):
     @if_match(required=False)
+    @blp.arguments(AcknowledgeSchema)
     @blp.response(200, WorklistItemSchema)
-    def post(self, flag_id: uuid.UUID, expected_version: int | None):
+    def post(self, _body, flag_id: uuid.UUID, expected_version: int | None):
         """Mark the flag as seen; it stays on the worklist until its cause is gone."""
         item = services.acknowledge(flag_id, expected_version=expected_version)
         return item, 200, etag_headers(item.flag)

@@ -51,6 +51,10 @@ class WorklistQuerySchema(ma.Schema):
     assigned_to = ma.fields.UUID()
 
 
+class AcknowledgeSchema(ma.Schema):
+    """No fields: a body naming any (a status, a version, another municipality) is refused, not ignored."""
+
+
 class ReassignSchema(ma.Schema):
     from_user_id = ma.fields.UUID(required=True)
     to_user_id = ma.fields.UUID(required=True)
