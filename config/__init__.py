@@ -41,7 +41,11 @@ class BaseConfig:
     MAX_CONTENT_LENGTH = 256 * 1024
     JSON_SORT_KEYS = False
 
-    # Rate limiting (flask-limiter); per token, or per address when anonymous.
+    # Rate limiting (flask-limiter): per user once the request names one (a valid token or web
+    # session), per client address before. RATELIMIT_STORAGE_URI is the one store of these counters
+    # AND of the login throttle's (LOGIN_THROTTLE_*): memory:// keeps them in the process (one
+    # process only); a Redis URL (redis://host:6379/0) shares them between every process and host
+    # that serves the service. RATELIMIT_STORAGE_OPTIONS (a dict) goes to the store's client.
     RATELIMIT_ENABLED = True
     RATELIMIT_DEFAULT = "600 per minute"
     RATELIMIT_STORAGE_URI = "memory://"
@@ -183,10 +187,7 @@ class BaseConfig:
     # Failed logins, per (client address, username): LOGIN_THROTTLE_FREE_ATTEMPTS free, then each
     # further attempt waits LOGIN_THROTTLE_BASE_SECONDS × 2^(failures − free), at most
     # LOGIN_THROTTLE_MAX_SECONDS; the count is forgotten LOGIN_THROTTLE_FORGET_SECONDS after the last
-    # failure, or at a successful login. The counters live in LOGIN_THROTTLE_STORAGE_URI (None: the
-    # rate limiter's RATELIMIT_STORAGE_URI): memory:// for one process, a Redis URL
-    # (redis://127.0.0.1:6379) when several processes serve the application.
-    LOGIN_THROTTLE_STORAGE_URI: str | None = None
+    # failure, or at a successful login. The counters live in the rate limiter's RATELIMIT_STORAGE_URI.
     LOGIN_THROTTLE_FREE_ATTEMPTS = 3
     LOGIN_THROTTLE_BASE_SECONDS = 2
     LOGIN_THROTTLE_MAX_SECONDS = 900
@@ -195,6 +196,34 @@ class BaseConfig:
     # X-Forwarded-Proto are trusted, so that the login throttle and the rate limits see the client's
     # address rather than the proxy's (one shared address would let anyone slow everyone down).
     TRUSTED_PROXIES = 0
+
+    # Login through an OpenID Connect provider (service/auth/oidc.py; README, "Configuration"): the
+    # municipality's Entra ID, HelseID, … Off while OIDC_ISSUER is None. The provider proves who the
+    # person is; the user must already exist here, active, and their role here decides what opens.
+    # OIDC_ISSUER: the issuer URL (its /.well-known/openid-configuration is read) or that document's
+    # own URL. OIDC_USERNAME_CLAIM: the ID token claim that is our username; with
+    # OIDC_USERNAME_DOMAIN set ("kommune.no") the claim must end in "@kommune.no" and the part
+    # before it is the username (Entra ID's preferred_username is the UPN). Two factors: the
+    # ID token must carry an acr of OIDC_ACR_VALUES (also asked for in the request) and/or an amr of
+    # OIDC_REQUIRED_AMR (e.g. ["mfa"]); production refuses a provider without either unless
+    # OIDC_PROVIDER_ENFORCES_TWO_FACTORS says the provider itself always asks for two (Entra ID
+    # conditional access). OIDC_REDIRECT_URI: the callback URL registered at the provider (None:
+    # this host's /app/login/oidc/callback as the request sees it).
+    OIDC_ISSUER: str | None = None
+    OIDC_CLIENT_ID: str | None = None
+    OIDC_CLIENT_SECRET: str | None = None
+    OIDC_PROVIDER_NAME: str | None = None  # on the button "Log in with …"; None: the issuer's host name
+    OIDC_SCOPES = "openid profile"
+    OIDC_USERNAME_CLAIM = "preferred_username"
+    OIDC_USERNAME_DOMAIN: str | None = None
+    OIDC_ACR_VALUES: list[str] = []
+    OIDC_REQUIRED_AMR: list[str] = []
+    OIDC_PROVIDER_ENFORCES_TWO_FACTORS = False
+    OIDC_REDIRECT_URI: str | None = None
+    # Seconds the provider's clock may differ from ours (the ID token's exp, iat, nbf), and how long
+    # any call to the provider may take before the login is given up.
+    OIDC_CLOCK_SKEW_SECONDS = 60
+    OIDC_TIMEOUT_SECONDS = 10
 
     # Audit trail (docs/security.md, "The audit trail cannot be quietly rewritten"). Each event's
     # hash is an HMAC-SHA256 keyed with a secret kept outside the database: AUDIT_HMAC_KEYS maps
@@ -239,6 +268,11 @@ class TestingConfig(BaseConfig):
 class ProductionConfig(BaseConfig):
     DOCS_UI_ENABLED = False
     SQLALCHEMY_DATABASE_URI = None  # must come from DATABASE_URL
+    # Several gunicorn workers (and hosts) must see one count of each limit and each failed login.
+    RATELIMIT_STORAGE_URI = "redis://127.0.0.1:6379/0"
+    # While Redis does not answer, the API's limits count per process rather than failing every
+    # request (flask-limiter logs it and goes back to Redis when it answers again).
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
 
     @staticmethod
     def validate(config) -> None:
@@ -258,8 +292,26 @@ class ProductionConfig(BaseConfig):
             problems.append("SESSION_COOKIE_SECURE must be on in production")
         if int(config.get("REPORT_SUPPRESSION_THRESHOLD") or 0) < 2:
             problems.append("REPORT_SUPPRESSION_THRESHOLD must be at least 2")
+        problems += _oidc_problems(config)
         if problems:
             raise ConfigError("refusing to start: " + "; ".join(problems))
+
+
+def _oidc_problems(config) -> list[str]:
+    """What production refuses of an OpenID Connect provider: no client, plain http, one factor."""
+    if not config.get("OIDC_ISSUER"):
+        return []
+    problems = []
+    if not config.get("OIDC_CLIENT_ID") or not config.get("OIDC_CLIENT_SECRET"):
+        problems.append("OIDC_ISSUER is set but OIDC_CLIENT_ID or OIDC_CLIENT_SECRET is not")
+    for key in ("OIDC_ISSUER", "OIDC_REDIRECT_URI"):
+        if config.get(key) and not str(config[key]).startswith("https://"):
+            problems.append(f"{key} must be an https:// URL in production")
+    if not (config.get("OIDC_ACR_VALUES") or config.get("OIDC_REQUIRED_AMR")
+            or config.get("OIDC_PROVIDER_ENFORCES_TWO_FACTORS")):
+        problems.append("OIDC_ISSUER is set without a two-factor requirement (OIDC_ACR_VALUES or OIDC_REQUIRED_AMR, "
+                        "or OIDC_PROVIDER_ENFORCES_TWO_FACTORS when the provider always asks for two)")
+    return problems
 
 
 # The fixed keys of development and testing: known to everyone, so production refuses them.

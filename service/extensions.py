@@ -8,6 +8,7 @@ from flask_limiter.util import get_remote_address
 from flask_migrate import Migrate
 from flask_smorest import Api
 from flask_sqlalchemy import SQLAlchemy
+from limits.storage import Storage, storage_from_string
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
@@ -40,10 +41,24 @@ class AppSession(flask_sqlalchemy.session.Session):
 
 
 def _rate_limit_key() -> str:
-    from flask import g
+    """Per user once the request names one (a valid token, a live session), per client address
+    before: the limiter's check runs before the authentication hook, so it asks who is calling
+    itself (``request_user`` works that out once and the hook reuses the answer). A key read from
+    ``g.current_user`` here would always be the address: two colleagues behind one municipal NAT
+    would share one budget, and one user could spread over many addresses."""
+    from service.auth.middleware import request_user
 
-    user = getattr(g, "current_user", None)
+    user = request_user()
     return f"user:{user.id}" if user is not None else f"ip:{get_remote_address()}"
+
+
+def counter_storage(config) -> Storage:
+    """The store of every counter the service keeps outside the database: the API's rate limits
+    (flask-limiter builds its own from the same two settings) and the login throttle
+    (service/auth/login.py). One setting, ``RATELIMIT_STORAGE_URI``, so that both are shared by
+    every process or neither is: memory:// for one process, Redis when several serve the service."""
+    return storage_from_string(config.get("RATELIMIT_STORAGE_URI") or "memory://",
+                               **(config.get("RATELIMIT_STORAGE_OPTIONS") or {}))
 
 
 db = SQLAlchemy(model_class=Base, session_options={"class_": AppSession})

@@ -8,13 +8,14 @@ Why the throttle is keyed by (client address, username) and never by username al
 username is easy to guess, and an account that anyone could lock by failing on purpose
 would let one person keep a whole office out. So failures slow down only the client that
 makes them, on that username, with a wait that doubles per failure beyond a few free ones
-(``LOGIN_THROTTLE_*``); the counters live where the rate limiter's do (memory for one
-process, Redis when several serve the application), so every process sees the same count.
+(``LOGIN_THROTTLE_*``); the counters live where the rate limiter's do (``RATELIMIT_STORAGE_URI``:
+memory for one process, Redis when several serve the application), so every process sees the same count.
 
 The functions here take plain values (the client address is passed in) and never read the
 request; the pages (``service/web/auth``) and the session layer (``service/auth/sessions.py``)
-do that. A login is meant to be swappable for an OpenID Connect provider: the pages ask this
-module whether a username and password are right and whether a code is, nothing more.
+do that. An OpenID Connect provider (service/auth/oidc.py) replaces both steps: it proves who the
+user is, and this module still decides whether that user may log in (``check_provider_user``), counts
+refusals in the same throttle and audits the login the same way (``logged_in``).
 """
 
 from __future__ import annotations
@@ -31,7 +32,6 @@ import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from flask import current_app, g
-from limits.storage import storage_from_string
 
 from service.audit.services import record
 from service.auth.models import User
@@ -40,7 +40,7 @@ from service.common import clock
 from service.common.errors import ValidationFailed
 from service.common.i18n import _
 from service.common.tenancy import tenant_scope
-from service.extensions import db
+from service.extensions import counter_storage, db
 
 log = logging.getLogger("service.auth.login")
 
@@ -76,6 +76,19 @@ def set_password(username: str, password: str) -> User:
     user = get_user(username)
     user.password_hash = _hasher().hash(password)
     user.password_changed_at = clock.now()
+    user.session_generation += 1
+    db.session.flush()
+    return user
+
+
+def reset_second_factor(username: str) -> User:
+    """Forget the user's TOTP secret, so that they enrol a new one at their next login (a lost or
+    replaced phone), and end every web session they have: a session opened with the old phone's
+    codes must not outlive the reset."""
+    user = get_user(username)
+    user.totp_secret = None
+    user.totp_enrolled_at = None
+    user.totp_last_step = None
     user.session_generation += 1
     db.session.flush()
     return user
@@ -142,8 +155,7 @@ class LoginThrottle:
     """Failures per (client, username) in the rate limiter's storage, with a doubling wait."""
 
     def __init__(self, config):
-        uri = config.get("LOGIN_THROTTLE_STORAGE_URI") or config.get("RATELIMIT_STORAGE_URI") or "memory://"
-        self.storage = storage_from_string(uri)
+        self.storage = counter_storage(config)
         self.free = int(config["LOGIN_THROTTLE_FREE_ATTEMPTS"])
         self.base = float(config["LOGIN_THROTTLE_BASE_SECONDS"])
         self.most = float(config["LOGIN_THROTTLE_MAX_SECONDS"])
@@ -259,9 +271,56 @@ def check_code(client: str, user: User, code: str, *, new_secret: str | None = N
     return Attempt(user=user)
 
 
-def logged_in(client: str, user: User) -> None:
-    """Both steps passed: forget the client's failures on this username and audit the login."""
-    LoginThrottle.for_app().succeeded(client, user.username)
+# --- a login through an OpenID Connect provider (service/auth/oidc.py) -------------------------
+
+# The throttle's subject for the provider's answers that name nobody (a token that fails its
+# checks, an unknown state): no username can be written with a space (service/auth/services.py).
+PROVIDER_SUBJECT = "(openid connect)"
+PROVIDER_LOGIN = "OpenID Connect"
+
+
+def provider_wait_seconds(client: str) -> int:
+    """How long this client must wait before it may try the provider again (0: now)."""
+    return LoginThrottle.for_app().wait_seconds(client, PROVIDER_SUBJECT)
+
+
+def provider_refused(client: str, detail: str, *, counts: bool = True) -> None:
+    """The provider's answer opened nothing (``detail`` says why; never a token or a code). It
+    names no user, so it is a failure of the client on the provider (``counts``: a person who
+    cancels at the provider has failed nothing) and a line of the security log."""
+    if counts:
+        LoginThrottle.for_app().failed(client, PROVIDER_SUBJECT)
+    log.info("web login through %s refused: %s", PROVIDER_LOGIN, detail)
+
+
+def check_provider_user(client: str, username: str) -> Attempt:
+    """The provider proved that the person is ``username``: the user when one by that name exists
+    here and is active. The provider proves identity only; what the user may open is still the
+    role of our own user row, and a name we do not know opens nothing (a refusal the throttle
+    counts on that username, as a wrong password is)."""
+    throttle = LoginThrottle.for_app()
+    user = _active_user(username)
+    wait = max(throttle.wait_seconds(client, username), throttle.wait_seconds(client, PROVIDER_SUBJECT))
+    if wait:
+        _audit(user, username, "denied", "web login throttled")
+        return Attempt(wait_seconds=wait)
+    if user is None:
+        throttle.failed(client, username)
+        _audit(None, username, "denied", f"web login ({PROVIDER_LOGIN}): no active user of that name")
+        return Attempt()
+    return Attempt(user=user)
+
+
+def logged_in(client: str, user: User, *, method: str | None = None) -> None:
+    """The login passed (both steps, or the provider named an active user): forget the client's
+    failures on this username (and on the provider) and audit the login; ``method`` names a login
+    that was not ours (``PROVIDER_LOGIN``)."""
+    throttle = LoginThrottle.for_app()
+    throttle.succeeded(client, user.username)
+    if method is not None:
+        throttle.succeeded(client, PROVIDER_SUBJECT)
+        _audit(user, user.username, "ok", f"web login ({method})")
+        return
     _audit(user, user.username, "ok", "web login" + ("" if second_factor_required() else " (password only)"))
 
 

@@ -3,6 +3,11 @@
 The API authenticates a bearer token; the web application's pages (``policy.is_web``) the
 session of a web login, and send whoever has none to the login page. Both are then judged by
 the same role × route table, and a refusal is audited the same way.
+
+Who is calling (``request_user``) is worked out once per request, by whichever needs it first:
+the rate limiter's key (service/extensions.py), whose check runs before this module's hook, or
+the hook itself. So the limiter counts a caller's requests per user whatever the hooks' order,
+and still counts the requests this hook then refuses (per address: they have no user).
 """
 
 from __future__ import annotations
@@ -25,6 +30,30 @@ def _bearer_token() -> str | None:
     return token.strip()
 
 
+_UNSET = object()
+
+
+def request_user():
+    """The user this request speaks for (its bearer token's on the API, its session's on a page),
+    or None; worked out once per request and kept on ``g``. Only identifies: refusing is the hook's."""
+    found = g.get("_request_user", _UNSET)
+    if found is _UNSET:
+        found = g._request_user = _identify()
+    return found
+
+
+def _identify():
+    rule = request.url_rule
+    if rule is None:
+        return None
+    if policy.is_web(rule.rule):
+        from service.auth import sessions
+
+        return sessions.current()
+    token = _bearer_token()
+    return authenticate(token) if token else None
+
+
 def init_auth(app: Flask) -> None:
     @app.before_request
     def _authenticate_and_authorize():
@@ -36,8 +65,7 @@ def init_auth(app: Flask) -> None:
             return None
         if policy.is_web(rule.rule):
             return _authorize_web_session(method, rule.rule)
-        token = _bearer_token()
-        user = authenticate(token) if token else None
+        user = request_user()
         if user is None:
             denials.authentication_failed(request.remote_addr or "-")  # no municipality: the security log
             abort(401, description=_("A valid bearer token is required."))
@@ -51,9 +79,7 @@ def init_auth(app: Flask) -> None:
 
 
 def _authorize_web_session(method: str, rule: str):
-    from service.auth import sessions
-
-    user = sessions.current()
+    user = request_user()
     if user is None:
         # Back to the page asked for after the login (a GET only: a form is not posted twice).
         target = request.full_path.rstrip("?") if method == "GET" else None

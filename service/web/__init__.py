@@ -59,6 +59,9 @@ def init_app(app: Flask) -> None:
         if policy.is_web(request.path):
             for name, value in WEB_HEADERS.items():
                 response.headers[name] = value
+            if g.get("csp_form_action"):  # the login page's provider button (service/web/auth/routes.py)
+                response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY.replace(
+                    "form-action 'self'", f"form-action 'self' {g.csp_form_action}")
             if request.path.startswith(f"{policy.WEB}/static/"):
                 # The vendored files carry their version in the path; our own CSS and icons are small.
                 response.headers["Cache-Control"] = "public, max-age=3600"

@@ -340,7 +340,7 @@ def test_the_throttle_shares_its_counts_through_redis_when_configured(app):
         redis.Redis(host="127.0.0.1", port=6379, socket_connect_timeout=1).ping()
     except redis.RedisError:
         pytest.skip("no Redis at 127.0.0.1:6379")
-    config = {**app.config, "LOGIN_THROTTLE_STORAGE_URI": "redis://127.0.0.1:6379"}
+    config = {**app.config, "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/0"}
     one, other = login_steps.LoginThrottle(config), login_steps.LoginThrottle(config)  # two processes
     username = f"throttle-{uuid.uuid4().hex}"
     with app.app_context():

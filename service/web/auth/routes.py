@@ -1,16 +1,18 @@
 """Logging in and out: the password, then the TOTP code (enrolled at the first login), then a session.
 
 The steps and their rules are service/auth/login.py's and service/auth/sessions.py's; these
-views only move the user between the pages. A login by an OpenID Connect provider would be one
-more view here that ends, like the code step, in ``sessions.begin``.
+views only move the user between the pages. A login through an OpenID Connect provider
+(service/auth/oidc.py; only when ``OIDC_ISSUER`` is set) is two more views: a posted form (with
+the CSRF token) that sends the person to the provider, and the callback the provider sends them
+back to, which ends like the code step in ``_finish``.
 """
 
 from __future__ import annotations
 
-from flask import redirect, render_template, request, session, url_for
+from flask import abort, current_app, g, redirect, render_template, request, session, url_for
 
 from service.auth import login as login_steps
-from service.auth import sessions
+from service.auth import oidc, sessions
 from service.common.i18n import _
 from service.web.auth.forms import CodeForm, LoginForm
 from service.web.blueprint import web_blueprint
@@ -32,12 +34,21 @@ def _client() -> str:
     return sessions.client_id(request.remote_addr)
 
 
-def _finish(user):
-    """Both factors passed (or the second is switched off): a new session, then the page asked for."""
+def _finish(user, method: str | None = None):
+    """Both factors passed (or the second is switched off, or the provider vouched for the user):
+    a new session, then the page asked for."""
     target = _safe_next(session.get(_NEXT))
     sessions.begin(user)
-    login_steps.logged_in(_client(), user)
+    login_steps.logged_in(_client(), user, method=method)
     return redirect(target or url_for("web_home.start"), 303)
+
+
+def _login_page(form=None, status: int = 200, **page):
+    """The login page, with the provider's button when one is configured."""
+    provider = oidc.provider_name() if oidc.configured() else None
+    if provider:
+        g.csp_form_action = oidc.form_action_origin()  # service/web/__init__.py adds it to the page's CSP
+    return render_template("auth/login.html", form=form or LoginForm(), provider=provider, **page), status
 
 
 def _throttled_message(seconds: int) -> str:
@@ -58,17 +69,15 @@ def login():
         if request.args.get("logged_out"):
             notice = _("You are logged out.")
         session[_NEXT] = _safe_next(request.args.get("next"))
-        return render_template("auth/login.html", form=form, notice=notice)
+        return _login_page(form, notice=notice)
     if not form.validate_on_submit():
-        return render_template("auth/login.html", form=form), 422
+        return _login_page(form, 422)
     target = session.get(_NEXT)
     attempt = login_steps.check_password(_client(), form.username.data, form.password.data)
     if attempt.wait_seconds:
-        return render_template("auth/login.html", form=form,
-                               problem=_throttled_message(attempt.wait_seconds)), 429
+        return _login_page(form, 429, problem=_throttled_message(attempt.wait_seconds))
     if not attempt.ok:
-        return render_template("auth/login.html", form=form,
-                               problem=_("The username or the password is wrong.")), 422
+        return _login_page(form, 422, problem=_("The username or the password is wrong."))
     if not login_steps.second_factor_required():
         return _finish(attempt.user)
     sessions.hold_pending(attempt.user)
@@ -121,6 +130,56 @@ def enrol():
         form.code.errors = [_("The code is wrong. Write the code the app shows now.")]
         return render_template("auth/enrol.html", **page), 422
     return _finish(user)
+
+
+@blp.post("/login/oidc")
+def oidc_start():
+    """To the provider (a posted form: the state leaves this site only in the provider's own redirect)."""
+    if not oidc.configured():
+        abort(404)
+    wait = login_steps.provider_wait_seconds(_client())
+    if wait:
+        return _login_page(status=429, problem=_throttled_message(wait))
+    redirect_uri = current_app.config.get("OIDC_REDIRECT_URI") or url_for("web_auth.oidc_callback", _external=True)
+    try:
+        return redirect(oidc.start(redirect_uri), 303)
+    except oidc.ProviderRefused as refused:
+        login_steps.provider_refused(_client(), refused.reason, counts=False)
+        return _login_page(status=502, problem=_provider_problem(refused))
+
+
+@blp.get("/login/oidc/callback")
+def oidc_callback():
+    """Back from the provider: a session for the user it vouches for, or the login page saying why not."""
+    if not oidc.configured():
+        abort(404)
+    client = _client()
+    wait = login_steps.provider_wait_seconds(client)
+    if wait:
+        return _login_page(status=429, problem=_throttled_message(wait))
+    try:
+        username = oidc.finish(request.args.get("code"), request.args.get("state"), request.args.get("error"))
+    except oidc.ProviderRefused as refused:
+        login_steps.provider_refused(client, refused.reason, counts=refused.counts and not refused.unreachable)
+        return _login_page(status=502 if refused.unreachable else 403, problem=_provider_problem(refused))
+    attempt = login_steps.check_provider_user(client, username)
+    if attempt.wait_seconds:
+        return _login_page(status=429, problem=_throttled_message(attempt.wait_seconds))
+    if not attempt.ok:
+        return _login_page(status=403, problem=_(
+            "%(provider)s knows you as %(username)s, but no active user of that name may use tjenestespor. "
+            "Ask your administrator for access.", provider=oidc.provider_name(), username=username))
+    return _finish(attempt.user, method=login_steps.PROVIDER_LOGIN)
+
+
+def _provider_problem(refused: oidc.ProviderRefused) -> str:
+    provider = oidc.provider_name()
+    if refused.unreachable:
+        return _("%(provider)s could not be reached. Try again in a little while, or log in with your password.",
+                 provider=provider)
+    if not refused.counts:
+        return _("The login with %(provider)s was cancelled.", provider=provider)
+    return _("The login with %(provider)s could not be verified. Start again.", provider=provider)
 
 
 @blp.post("/logout")
