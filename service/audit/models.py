@@ -25,6 +25,7 @@ OBJECT_TYPES = (
     "route",  # a refused request (action "denied"): object_id is "METHOD rule"
     "access_log", "audit_log", "audit_review", "idempotent_replay",
     "report_snapshot", "report_live",  # a report's tables (no person): built, or read (action "export")
+    "user",  # a user administered on the web (service/auth/services.py): created, disabled, credentials
 )
 OUTCOMES = ("ok", "denied", "no_match")
 # The role an event was recorded under: the user's, or "system" for jobs, the CLI and seeding.

@@ -49,6 +49,8 @@ APPEAL_READERS = matrix.readers(matrix.APPEAL)
 APPEAL_WRITERS = matrix.writers(matrix.APPEAL)
 # Colleagues' names and roles (to assign a referral, appoint a coordinator); no person data.
 USER_READERS = matrix.readers(matrix.USER)
+# Creating and disabling users, their passwords, second factors and API tokens: the administrator's.
+USER_ADMINS = frozenset({ADMIN})
 # The register of provider units: whoever reads decisions (which name a unit), planners
 # (reports count by unit) and the administrator, who keeps it.
 PROVIDER_UNIT_READERS = matrix.readers(matrix.PROVIDER_UNIT)
@@ -241,6 +243,8 @@ WEB_PUBLIC: frozenset[tuple[str, str]] = frozenset({
     ("POST", f"{WEB}/login/code"),
     ("GET", f"{WEB}/login/enrol"),
     ("POST", f"{WEB}/login/enrol"),
+    ("POST", f"{WEB}/login/oidc"),  # to the OpenID Connect provider (404 when none is configured)
+    ("GET", f"{WEB}/login/oidc/callback"),  # back from it, with its code and state
 })
 
 # A page takes the role set of the API route whose rows it shows.
@@ -286,12 +290,74 @@ WEB_POLICY: dict[tuple[str, str], frozenset[str]] = {
     ("POST", f"{WEB}/plans/<uuid:plan_id>/activate"): COORDINATORS,  # POST /plans/{id}/activate
     ("POST", f"{WEB}/plans/<uuid:plan_id>/evaluations"): COORDINATORS,  # POST /plans/{id}/evaluations
     # --- plans: members, goals, measures, coordinator (service/web/plans) ---
+    ("POST", f"{WEB}/plans/<uuid:plan_id>/appoint-coordinator"): PLAN_WRITERS,  # POST /plans/{id}/appoint-coordinator
+    ("POST", f"{WEB}/plans/<uuid:plan_id>/decline"): PLAN_WRITERS,  # POST /plans/{id}/decline
+    ("POST", f"{WEB}/plans/<uuid:plan_id>/close"): PLAN_WRITERS,  # POST /plans/{id}/close
+    ("POST", f"{WEB}/plans/<uuid:plan_id>/members"): COORDINATORS,  # POST /plans/{id}/members
+    ("POST", f"{WEB}/plans/<uuid:plan_id>/members/<uuid:item_id>/edit"): COORDINATORS,  # PATCH …/members/{id}
+    ("POST", f"{WEB}/plans/<uuid:plan_id>/goals"): COORDINATORS,  # POST /plans/{id}/goals
+    ("POST", f"{WEB}/plans/<uuid:plan_id>/goals/<uuid:item_id>/edit"): COORDINATORS,  # PATCH …/goals/{id}
+    ("POST", f"{WEB}/plans/<uuid:plan_id>/measures"): COORDINATORS,  # POST /plans/{id}/measures
+    ("POST", f"{WEB}/plans/<uuid:plan_id>/measures/<uuid:item_id>/edit"): COORDINATORS,  # PATCH …/measures/{id}
     # --- housing: proposal, needs, offers, tenancies (service/web/housing) ---
+    ("GET", f"{WEB}/housing/proposal"): HOUSING_MATCHERS,  # POST /housing/allocation-proposal (changes nothing)
+    ("GET", f"{WEB}/housing/needs/new"): HOUSING_NEED_REGISTRARS,  # form of POST /housing/needs
+    ("POST", f"{WEB}/housing/needs"): HOUSING_NEED_REGISTRARS,  # POST /housing/needs
+    ("POST", f"{WEB}/housing/needs/<uuid:need_id>/park"): HOUSING_NEED_WRITERS,
+    ("POST", f"{WEB}/housing/needs/<uuid:need_id>/resume"): HOUSING_NEED_WRITERS,
+    ("POST", f"{WEB}/housing/needs/<uuid:need_id>/withdraw"): HOUSING_NEED_WRITERS,
+    ("POST", f"{WEB}/housing/offers/<uuid:offer_id>/withdraw"): HOUSING_OFFER_WRITERS,
+    ("GET", f"{WEB}/housing/tenancies/<uuid:tenancy_id>"): HOUSING_TENANCY_READERS,  # GET /tenancies/{id}
+    ("POST", f"{WEB}/housing/tenancies/<uuid:tenancy_id>/end"): HOUSING_TENANCY_WRITERS,
+    ("POST", f"{WEB}/housing/units/<uuid:unit_id>/unavailable"): HOUSING_UNIT_WRITERS,
+    ("POST", f"{WEB}/housing/units/<uuid:unit_id>/available"): HOUSING_UNIT_WRITERS,
+    ("POST", f"{WEB}/housing/units/<uuid:unit_id>/inspections"): HOUSING_UNIT_WRITERS,
     # --- login: OpenID Connect (service/web/auth) ---
+    # (none: its start and callback are steps of the login, in WEB_PUBLIC above)
     # --- Arbeidsliste (service/web/worklist) ---
+    ("GET", f"{WEB}/worklist"): WORKLIST_READERS,  # GET /worklist
+    ("POST", f"{WEB}/worklist/<uuid:flag_id>/acknowledge"): WORKLIST_WRITERS,  # POST /worklist/{id}/acknowledge
+    ("GET", f"{WEB}/worklist/handover"): WORKLIST_HANDOVER,  # the form of POST /worklist/reassign
+    ("POST", f"{WEB}/worklist/handover"): WORKLIST_HANDOVER,  # POST /worklist/reassign
     # --- Rapporter (service/web/reports) ---
+    ("GET", f"{WEB}/reports"): REPORT_READERS,  # GET /reports/monthly
+    ("POST", f"{WEB}/reports"): REPORT_READERS,  # POST /reports/monthly
+    ("GET", f"{WEB}/reports/<string:period>"): REPORT_READERS,  # GET /reports/monthly/{period}
+    ("GET", f"{WEB}/reports/<string:period>/charts/<string:table>.png"): REPORT_READERS,  # its charts
+    ("GET", f"{WEB}/reports/<string:period>/files/<string:fmt>"): REPORT_READERS,  # {period}.xlsx|docx|zip
     # --- Tilgangslogg (service/web/audit) ---
+    ("GET", f"{WEB}/audit"): AUDIT_READERS,  # the look-up of whose access log (service/audit/lookup.py)
+    ("POST", f"{WEB}/audit/persons"): AUDIT_READERS,  # by name or national id, posted
+    ("GET", f"{WEB}/audit/persons/<uuid:person_id>"): AUDIT_READERS,  # GET /persons/{id}/access-log
+    ("GET", f"{WEB}/audit/emergency-access"): AUDIT_READERS,  # GET /audit/emergency-access
+    ("GET", f"{WEB}/audit/sample"): AUDIT_READERS,  # GET /audit/sample
+    ("POST", f"{WEB}/audit/reviews"): AUDIT_READERS,  # POST /audit/reviews
     # --- Administrasjon (service/web/admin) ---
+    # The area's start page: whoever keeps one of its registers.
+    ("GET", f"{WEB}/admin"): USER_ADMINS | PROVIDER_UNIT_WRITERS | CATALOGUE_WRITERS | JOB_ADMINS,
+    ("GET", f"{WEB}/admin/users"): USER_ADMINS,  # the users, with the form of `user create`
+    ("POST", f"{WEB}/admin/users"): USER_ADMINS,  # `user create`
+    ("GET", f"{WEB}/admin/users/<uuid:user_id>"): USER_ADMINS,
+    ("POST", f"{WEB}/admin/users/<uuid:user_id>/disable"): USER_ADMINS,  # `user disable`
+    ("POST", f"{WEB}/admin/users/<uuid:user_id>/password"): USER_ADMINS,  # `user set-password`
+    ("POST", f"{WEB}/admin/users/<uuid:user_id>/second-factor"): USER_ADMINS,  # enrol again at the next login
+    ("POST", f"{WEB}/admin/users/<uuid:user_id>/tokens"): USER_ADMINS,  # `token issue`
+    ("POST", f"{WEB}/admin/users/<uuid:user_id>/tokens/revoke"): USER_ADMINS,  # `token revoke`
+    # The registers' pages are the forms of their writes (POST, PATCH), so they take the writers' set.
+    ("GET", f"{WEB}/admin/provider-units"): PROVIDER_UNIT_WRITERS,  # GET /provider-units, form of POST
+    ("POST", f"{WEB}/admin/provider-units"): PROVIDER_UNIT_WRITERS,  # POST /provider-units
+    ("GET", f"{WEB}/admin/provider-units/<uuid:provider_unit_id>"): PROVIDER_UNIT_WRITERS,  # form of PATCH
+    ("POST", f"{WEB}/admin/provider-units/<uuid:provider_unit_id>"): PROVIDER_UNIT_WRITERS,  # PATCH
+    ("GET", f"{WEB}/admin/services"): CATALOGUE_WRITERS,  # GET /service-catalogue, form of POST
+    ("POST", f"{WEB}/admin/services"): CATALOGUE_WRITERS,  # POST /service-catalogue
+    ("GET", f"{WEB}/admin/services/<string:code>"): CATALOGUE_WRITERS,  # form of PATCH
+    ("POST", f"{WEB}/admin/services/<string:code>"): CATALOGUE_WRITERS,  # PATCH /service-catalogue/{code}
+    ("GET", f"{WEB}/admin/legal-bases"): CATALOGUE_WRITERS,  # GET /service-catalogue/legal-bases, form of POST
+    ("POST", f"{WEB}/admin/legal-bases"): CATALOGUE_WRITERS,  # POST /service-catalogue/legal-bases
+    ("GET", f"{WEB}/admin/legal-bases/<string:code>"): CATALOGUE_WRITERS,  # form of PATCH
+    ("POST", f"{WEB}/admin/legal-bases/<string:code>"): CATALOGUE_WRITERS,  # PATCH …/legal-bases/{code}
+    ("GET", f"{WEB}/admin/jobs"): JOB_ADMINS,  # GET /jobs
+    ("POST", f"{WEB}/admin/jobs/<string:name>/run"): JOB_ADMINS,  # POST /jobs/{name}/run
 }
 
 def allowed_roles(method: str, rule: str) -> frozenset[str] | None:

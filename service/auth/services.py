@@ -7,12 +7,14 @@ import hashlib
 import re
 import secrets
 import threading
+import uuid
 
 import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy import orm
 
-from service.audit.services import start_chain
+from service.audit.services import record, start_chain
+from service.auth.identity import current_user
 from service.auth.models import ApiToken, Municipality, User
 from service.auth.roles import ALL_ROLES, PROVIDER
 from service.common import clock, contributions
@@ -204,3 +206,103 @@ def _snapshot(user: User) -> User:
     copy = User(**{attribute.key: getattr(user, attribute.key) for attribute in orm.class_mapper(User).column_attrs})
     orm.make_transient_to_detached(copy)
     return copy
+
+
+# --- the administrator's pages (service/web/admin) -----------------------------------------
+# The same operations as the CLI's, for one municipality's users (``User`` is not scoped by the
+# tenancy hook, so the municipality is checked here) and with the administrator on the audit
+# trail: the CLI is run by whoever operates the host, a page by a named user of the municipality.
+
+def user_names(user_ids) -> dict[str, str]:
+    """User id (as text) → display name (else username), for the users a page names (reviewers,
+    who built a report); only the current municipality's (``User`` is not scoped by the tenancy hook)."""
+    ids = {uuid.UUID(str(uid)) for uid in user_ids if uid}
+    if not ids:
+        return {}
+    rows = db.session.execute(sa.select(User.id, sa.func.coalesce(User.display_name, User.username))
+                              .where(User.id.in_(ids), User.municipality_id == current_municipality_id()))
+    return {str(uid): name for uid, name in rows}
+
+
+def municipality_user(user_id: uuid.UUID) -> User:
+    """A user of the caller's municipality; another municipality's is as unknown as no user."""
+    user = db.session.get(User, user_id)
+    if user is None or user.municipality_id != current_municipality_id():
+        raise NotFound(_("No such user."))
+    return user
+
+
+def live_tokens(user_id: uuid.UUID) -> list[ApiToken]:
+    """The user's tokens that still open the API (neither revoked nor expired), newest first."""
+    return list(db.session.scalars(sa.select(ApiToken).where(
+        ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None), ApiToken.expires_at > clock.now())
+        .order_by(ApiToken.created_at.desc())))
+
+
+def live_token_counts(user_ids: list[uuid.UUID]) -> dict[uuid.UUID, int]:
+    """How many live tokens each of the users has (one GROUP BY)."""
+    if not user_ids:
+        return {}
+    rows = db.session.execute(sa.select(ApiToken.user_id, sa.func.count()).where(
+        ApiToken.user_id.in_(user_ids), ApiToken.revoked_at.is_(None), ApiToken.expires_at > clock.now())
+        .group_by(ApiToken.user_id))
+    return {user_id: count for user_id, count in rows}
+
+
+def _audit_user(action: str, user: User, detail: str) -> None:
+    record(action, "user", object_id=user.id, detail=detail[:200])
+
+
+def admin_create_user(data: dict) -> User:
+    """``user create`` in the caller's municipality (``data`` as UserCreateSchema loads it)."""
+    municipality = db.session.get(Municipality, current_municipality_id())
+    user = create_user(municipality.number, data["username"], data["role"], display_name=data.get("display_name"),
+                       provider_unit=data.get("provider_unit"))
+    _audit_user("create", user, f"user created: {user.username}, role {user.role}")
+    return user
+
+
+def admin_disable_user(user_id: uuid.UUID) -> User:
+    """``user disable``: the user can no longer log in, and their tokens are revoked. Not oneself:
+    a municipality must not lock out its last administrator by a slip."""
+    user = municipality_user(user_id)
+    actor = current_user()
+    if actor is not None and actor.id == user.id:
+        raise Conflict(_("You cannot disable your own user."))
+    disable_user(user.username)
+    _audit_user("update", user, "user disabled and its API tokens revoked")
+    return user
+
+
+def admin_set_password(user_id: uuid.UUID, password: str) -> User:
+    """``user set-password``: every web session the user has ends."""
+    from service.auth import login
+
+    user = login.set_password(municipality_user(user_id).username, password)
+    _audit_user("update", user, "password set")
+    return user
+
+
+def admin_reset_second_factor(user_id: uuid.UUID) -> User:
+    """The user enrols a new second factor at the next login; every web session they have ends."""
+    from service.auth import login
+
+    user = login.reset_second_factor(municipality_user(user_id).username)
+    _audit_user("update", user, "second factor reset")
+    return user
+
+
+def admin_issue_token(user_id: uuid.UUID, data: dict) -> tuple[ApiToken, str]:
+    """``token issue``: the plain token is the caller's to show once; the trail names the token's id."""
+    user = municipality_user(user_id)
+    token, plain = issue_token(user.username, ttl_days=data.get("ttl_days"))
+    _audit_user("update", user, f"API token issued: {token.id}")
+    return token, plain
+
+
+def admin_revoke_tokens(user_id: uuid.UUID, hint: str | None = None) -> int:
+    """``token revoke``: one token (by its hint) or all the user's live tokens."""
+    user = municipality_user(user_id)
+    count = revoke_tokens(user.username, hint=hint)
+    _audit_user("update", user, f"API tokens revoked: {count}")
+    return count

@@ -198,3 +198,15 @@ def update_person(person_id: uuid.UUID, data: dict, *, expected_version: int | N
     record("update", "person", object_id=person.id, person_id=person.id,
            detail=("fields: " + ",".join(changed))[:200] if changed else None)
     return person
+
+
+def names_of(person_ids) -> dict[uuid.UUID, str]:
+    """The names of those of ``person_ids`` the caller may see (the person rule, less a person
+    barred to them), in one statement: for a page whose rows name their persons (the waiting
+    list, offers, tenancies). The caller's list already audited its rows with their persons; a
+    person the caller may not see is simply not in the answer, as the API would not show them."""
+    ids = sorted({i for i in person_ids if i is not None})
+    if not ids:
+        return {}
+    return dict(db.session.execute(sa.select(Person.id, Person.name).where(
+        Person.id.in_(ids), visible_persons_clause(current_user()))).all())

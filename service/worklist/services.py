@@ -164,6 +164,35 @@ def list_worklist(filters: dict, page: int, page_size: int) -> tuple[list[Workli
     return items, total
 
 
+def counts_by_kind(user=None) -> dict[str, dict[str, int]]:
+    """The caller's flags still on the worklist, ``{kind: {status: number}}`` (open and
+    acknowledged), in one ``GROUP BY``: the menu's badge (the open ones: not yet seen) and the
+    page's filter read it on every page, so it never loads a row. Counts carry no person data and
+    are not audited; opening the list is."""
+    user = user if user is not None else current_user()
+    if user is None:
+        return {}
+    rows = db.session.execute(
+        sa.select(Flag.kind, Flag.status, sa.func.count())
+        .where(visible_flags_clause(user), Flag.status.in_(PENDING))
+        .group_by(Flag.kind, Flag.status))
+    counts: dict[str, dict[str, int]] = defaultdict(dict)
+    for kind, status, number in rows:
+        counts[kind][status] = number
+    return dict(counts)
+
+
+def subject_references(subject_type: str, column: str, subject_ids) -> dict[uuid.UUID, uuid.UUID]:
+    """Each subject's ``column`` (an appeal's ``decision_id``, a tenancy's ``unit_id``), one
+    statement for all: where a subject has no page of its own, the web page links the record
+    it is shown on. The subject's model is the flag kind's, so this module imports no feature."""
+    ids = sorted({i for i in subject_ids if i is not None})
+    model = next((kind.subject_model for kind in kinds().values() if kind.subject_type == subject_type), None)
+    if not ids or model is None:
+        return {}
+    return dict(db.session.execute(sa.select(model.id, getattr(model, column)).where(model.id.in_(ids))).all())
+
+
 def _load(flag_id: uuid.UUID) -> Flag:
     flag = db.session.scalar(sa.select(Flag).where(Flag.id == flag_id, visible_flags_clause(current_user()))
                              .execution_options(populate_existing=True))

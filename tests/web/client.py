@@ -94,3 +94,16 @@ class Browser:
         if done.status_code == 303:
             self.get(done.headers["Location"])  # a page with the session's CSRF token, as a browser would
         return done
+
+
+def text(response) -> str:
+    """The page's words, without the markup (and with the apostrophes Jinja escapes)."""
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.get_data(as_text=True))).replace("&#39;", "'")
+
+
+def logged_in(app, web_user, role: str = "case_officer", **kw) -> tuple[Browser, WebUser]:
+    """A browser with a session of a new ``role`` user (``web_user`` is tests/web/conftest.py's fixture)."""
+    user = web_user(role, **kw)
+    browser = Browser(app)
+    assert browser.log_in(user).status_code == 303
+    return browser, user

@@ -49,3 +49,47 @@ def housing_office(env, town, serial: int = 40) -> Office:
             "registered_on": "2026-01-01"}), OK_OR_CREATED)["id"],
     }
     return Office(units, needs, persons)
+
+
+@dataclasses.dataclass
+class Settled:
+    """What the office has going on beside the waiting list: a unit let to a tenant, a pending
+    offer, and a need that only a unit below its class could take now."""
+
+    tenancy: str
+    offer: str
+    unit: str
+    needs: dict
+    persons: dict
+
+
+def settled_office(env, town, office: Office, serial: int = 50) -> Settled:
+    """Beside ``housing_office``: Tora Leier lives in Leilighet 4 (offered and accepted through the
+    API), Ola Robust has a pending offer of Robusthuset 2, and Per Gul needs a yellow unit (the
+    green one is below it: an offer needs a written reason)."""
+    officer, housing = env.caller("case_officer", town), env.caller("housing_officer", town)
+
+    def person(name, number):
+        return ok(officer.post(f"{_API}/persons", json={
+            "name": name, "national_id": generate_synthetic_national_id(dt.date(1980, 8, 9), number),
+            "sex": "male", "has_minor_children": "no"}), OK_OR_CREATED)["id"]
+
+    def need(person_id, **fields):
+        return ok(housing.post(f"{_API}/housing/needs", json={
+            "person_id": person_id, "category": "ordinary", "housing_situation": "with_friends_family",
+            "registered_on": "2026-02-10", **fields}), OK_OR_CREATED)["id"]
+
+    def offer(unit_id, need_id):
+        return ok(housing.post(f"{_API}/housing/offers", json={
+            "unit_id": unit_id, "need_id": need_id, "offered_on": "2026-03-01", "respond_by": "2026-03-20"}),
+            OK_OR_CREATED)["id"]
+
+    persons = {"tora": person("Tora Leier", serial), "per": person("Per Gul", serial + 1)}
+    needs = {"tora": need(persons["tora"]), "per": need(persons["per"], required_risk_class="yellow")}
+    unit = ok(housing.post(f"{_API}/housing/units", json={"label": "Leilighet 4", "unit_type": "ordinary_rental",
+                                                          "features": GREEN}), OK_OR_CREATED)["id"]
+    let = offer(unit, needs["tora"])
+    accepted = ok(housing.post(f"{_API}/housing/offers/{let}/accept", json={"start_on": "2026-03-02",
+                                                                             "responded_on": "2026-03-02"}))
+    pending = offer(office.units["red"], office.needs["ola"])
+    return Settled(accepted["tenancy_id"], pending, unit, needs, persons)

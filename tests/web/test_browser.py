@@ -40,6 +40,7 @@ def live(tmp_path_factory):
         "newcomer": make_web_user(app, env, town, "housing_officer", enrolled=False),
         "clumsy": make_web_user(app, env, town, "case_officer"),
         "watcher": make_web_user(app, env, town, "case_officer"),  # a code is accepted once: a user per test
+        "keyboard": make_web_user(app, env, town, "case_officer"),  # tests/web/test_cases_keyboard.py
     }
     with serving(app) as url:
         yield {"url": url, "case": case, "users": users}

@@ -12,7 +12,7 @@ import re
 import pytest
 
 from tests.helpers import HOUSING_SERVICE, CaseRows
-from tests.web.client import Browser
+from tests.web.client import Browser, text
 
 
 @pytest.fixture
@@ -27,9 +27,6 @@ def officer(app, web_user, offset_steps: int = 0) -> Browser:
     assert browser.log_in(web_user("case_officer"), offset_steps).status_code == 303
     return browser
 
-
-def text(response) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)))
 
 
 def version_on(html: str, action: str) -> str:

@@ -13,7 +13,7 @@ from service.extensions import db
 from service.persons.national_id import generate_synthetic_national_id
 from service.web import CONTENT_SECURITY_POLICY
 from tests.helpers import CaseRows
-from tests.web.client import Browser
+from tests.web.client import Browser, logged_in
 
 NORWEGIAN = {"Accept-Language": "nb-NO,nb;q=0.9"}
 
@@ -26,12 +26,6 @@ def case(env, town):
     rows = CaseRows(env, town, callers)
     return rows.case(rows.person("Ingrid Testesen"), coordinator=callers["coordinator"])
 
-
-def logged_in(app, web_user, role: str, **kw) -> tuple[Browser, object]:
-    user = web_user(role, **kw)
-    browser = Browser(app)
-    assert browser.log_in(user).status_code == 303
-    return browser, user
 
 
 def events(app, actor_id, **where) -> list[AuditEvent]:

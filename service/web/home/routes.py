@@ -16,5 +16,16 @@ blp = web_blueprint("web_home", __name__, template_folder=str(WEB_DIR / "templat
 
 @blp.get("/")
 def start():
-    """Where a login lands: the areas the role may open (the navigation, as cards)."""
+    """Where a login lands: the worklist for the roles that have one (what is due is the day's
+    work), otherwise the areas the role may open (the navigation, as cards).
+
+    The worklist is shown here rather than redirected to, so the start page's address stays the
+    one a login and a bookmark land on."""
+    from service.auth.policy import WEB
+    from service.web.blueprint import may
+
+    if may("GET", f"{WEB}/worklist"):
+        from service.web.worklist.routes import worklist_page
+
+        return worklist_page()
     return render_template("home.html")
