@@ -24,6 +24,7 @@ import dataclasses
 import hmac
 import logging
 import math
+import time
 import uuid
 
 import pyotp
@@ -152,10 +153,20 @@ def _matching_step(secret: str, code: str, last_step: int | None) -> int | None:
 # --- the throttle ---------------------------------------------------------------------------
 
 class LoginThrottle:
-    """Failures per (client, username) in the rate limiter's storage, with a doubling wait."""
+    """Failures per (client, username) in the rate limiter's storage, with a doubling wait.
+
+    While the shared store (Redis) does not answer, the counts are kept in this process for a
+    while and the store is tried again after it, as the API's limits fall back: a login must not
+    fail because the throttle's store is down, and a guesser is still slowed per process."""
+
+    FALLBACK_SECONDS = 30
 
     def __init__(self, config):
+        from limits.storage import MemoryStorage
+
         self.storage = counter_storage(config)
+        self.local = MemoryStorage()
+        self.local_until = 0.0
         self.free = int(config["LOGIN_THROTTLE_FREE_ATTEMPTS"])
         self.base = float(config["LOGIN_THROTTLE_BASE_SECONDS"])
         self.most = float(config["LOGIN_THROTTLE_MAX_SECONDS"])
@@ -173,26 +184,37 @@ class LoginThrottle:
         subject = f"{client}|{(username or '').strip().lower()[:80]}"
         return f"tjenestespor/login-failures/{subject}", f"tjenestespor/login-last-failure/{subject}"
 
+    def _call(self, operation: str, *args, **kwargs):
+        """``operation`` on the shared store, or on this process's while the shared one is down."""
+        if time.monotonic() >= self.local_until:
+            try:
+                return getattr(self.storage, operation)(*args, **kwargs)
+            except Exception as error:  # noqa: BLE001 - whatever the store's client raises
+                log.warning("login throttle: the shared store did not answer (%s); counting in this process "
+                            "for %s s", type(error).__name__, self.FALLBACK_SECONDS)
+                self.local_until = time.monotonic() + self.FALLBACK_SECONDS
+        return getattr(self.local, operation)(*args, **kwargs)
+
     def wait_seconds(self, client: str, username: str) -> int:
         """How long this client must wait before trying this username again (0: now)."""
         count_key, last_key = self._keys(client, username)
-        failures = self.storage.get(count_key)
+        failures = self._call("get", count_key)
         if failures < self.free:
             return 0
         wait = min(self.base * 2 ** (failures - self.free), self.most)
-        elapsed = clock.now().timestamp() - self.storage.get(last_key)
+        elapsed = clock.now().timestamp() - self._call("get", last_key)
         return max(0, math.ceil(wait - elapsed))
 
     def failed(self, client: str, username: str) -> None:
         count_key, last_key = self._keys(client, username)
-        self.storage.incr(count_key, self.forget)
+        self._call("incr", count_key, self.forget)
         # The time of the last failure, as a counter's value (the storage keeps counters only).
-        self.storage.clear(last_key)
-        self.storage.incr(last_key, self.forget, amount=math.floor(clock.now().timestamp()))
+        self._call("clear", last_key)
+        self._call("incr", last_key, self.forget, amount=math.floor(clock.now().timestamp()))
 
     def succeeded(self, client: str, username: str) -> None:
         for key in self._keys(client, username):
-            self.storage.clear(key)
+            self._call("clear", key)
 
 
 # --- the steps of a login -------------------------------------------------------------------

@@ -17,6 +17,7 @@ from apscheduler.triggers.cron import CronTrigger
 from flask import current_app
 
 from service.common import clock
+from service.common.i18n import N_
 from service.jobs import tasks
 
 
@@ -87,11 +88,11 @@ def _day_of(as_of: dt.date) -> Period:
 
 
 JOBS: dict[str, JobSpec] = {spec.name: spec for spec in (
-    JobSpec("deadlines", "Raise the worklist's flags whose condition holds on the day and resolve those whose "
-                         "cause is gone", _day, _day_of, tasks.run_deadlines),
-    JobSpec("offers", "Expire pending housing offers past respond_by, free their units and raise offer_expired",
+    JobSpec("deadlines", N_("Raise the worklist's flags whose condition holds on the day and resolve those whose "
+                            "cause is gone"), _day, _day_of, tasks.run_deadlines),
+    JobSpec("offers", N_("Expire pending housing offers past respond_by, free their units and raise offer_expired"),
             _hour, _day_of, tasks.run_offers),
-    JobSpec("monthly_snapshot", "Build and store the previous month's report snapshot for every municipality",
+    JobSpec("monthly_snapshot", N_("Build and store the previous month's report snapshot for every municipality"),
             lambda fire: _previous_month(_local(fire).date()), _previous_month, tasks.run_monthly_snapshot),
 )}
 

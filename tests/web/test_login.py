@@ -353,3 +353,20 @@ def test_the_throttle_shares_its_counts_through_redis_when_configured(app):
             assert one.wait_seconds("198.51.100.1", username) == 0
         finally:
             one.succeeded("198.51.100.1", username)
+
+
+def test_the_throttle_counts_in_the_process_while_its_shared_store_does_not_answer(app, caplog):
+    """Redis down (a port where nothing listens): logins are still throttled, per process, and
+    nothing raises; the operator is told once per fallback period."""
+    config = {**app.config, "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:9/0",
+              "RATELIMIT_STORAGE_OPTIONS": {"socket_connect_timeout": 0.2}}
+    throttle = login_steps.LoginThrottle(config)
+    with app.app_context():
+        for _ in range(3):
+            throttle.failed("198.51.100.7", "kari")
+        assert throttle.wait_seconds("198.51.100.7", "kari") == 2
+        assert throttle.wait_seconds("198.51.100.8", "kari") == 0
+        throttle.succeeded("198.51.100.7", "kari")
+        assert throttle.wait_seconds("198.51.100.7", "kari") == 0
+    warnings = [r for r in caplog.records if "shared store did not answer" in r.getMessage()]
+    assert len(warnings) == 1
