@@ -59,7 +59,7 @@ def create_user(browser, **fields):
 
 def test_the_menu_offers_administration_to_the_admin_and_its_start_page_the_sections(admin):
     browser, _user = admin
-    assert 'href="/app/admin"' in html(browser.get("/app/"))
+    assert 'href="/app/admin"' in html(browser.get(browser.get("/app/").headers["Location"]))
     start = browser.get("/app/admin")
     assert start.status_code == 200
     for href in ("/app/admin/users", "/app/admin/provider-units", "/app/admin/services", "/app/admin/legal-bases",

@@ -167,7 +167,7 @@ def test_a_case_officer_is_refused_and_another_municipalitys_person_does_not_exi
         "name": "Ingrid Annenby", "national_id": None, "national_id_missing_reason": "Venter",
         "birth_date": "1990-01-01"}), 201)
     browser, _auditor = logged_in(app, web_user, "auditor")
-    assert 'href="/app/audit"' in browser.get("/app/").get_data(as_text=True), "the menu offers the access log"
+    assert 'href="/app/audit"' in browser.get(browser.get("/app/").headers["Location"]).get_data(as_text=True), "the menu offers the access log"
     assert browser.get(f"/app/audit/persons/{other['id']}").status_code == 404
     found = browser.post("/app/audit/persons", {"name": "ingrid"})
     assert "Ingrid Testesen" in text(found) and "Ingrid Annenby" not in text(found)

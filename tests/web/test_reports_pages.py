@@ -76,7 +76,7 @@ def test_the_list_shows_each_snapshot_with_its_version_build_time_builder_and_re
                                             "November 2025", "February 2025"], "newest period and version first"
     assert rows[1][2] == "2026-03-01 at 02:00" and rows[1][3] == "The monthly job"
     assert 'href="/app/reports/2026-02?version=1"' in html
-    assert 'href="/app/reports"' in browser.get("/app/").get_data(as_text=True), "the menu offers Rapporter"
+    assert 'href="/app/reports"' in browser.get(browser.get("/app/").headers["Location"]).get_data(as_text=True), "the menu offers Rapporter"
     norwegian = text(browser.get("/app/reports", headers=NORWEGIAN))
     assert "februar 2026" in norwegian and "01.03.2026" in norwegian
 

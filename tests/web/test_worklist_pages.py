@@ -179,6 +179,15 @@ def test_the_start_page_is_the_worklist_for_roles_that_have_one(app, web_user, d
     assert rows(planner.get("/app/")) == [] and "worklist" not in planner.get("/app/").get_data(as_text=True)
 
 
+@pytest.mark.parametrize("role, landing", [("planner", "/app/reports"), ("auditor", "/app/audit/sample"),
+                                           ("admin", "/app/admin")])
+def test_a_role_without_a_worklist_starts_on_the_page_of_its_days_work(app, web_user, role, landing):
+    browser = logged_in(app, web_user(role))
+    start = browser.get("/app/")
+    assert (start.status_code, start.headers["Location"]) == (303, landing)
+    assert browser.get(landing).status_code == 200
+
+
 def test_every_subject_type_leads_to_a_page_that_exists(app):
     from service.web.worklist.routes import SUBJECT_PAGES
     from service.worklist.models import SUBJECT_TYPES

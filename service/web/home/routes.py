@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import render_template
+from flask import redirect, render_template, url_for
 
 from service.web.blueprint import web_blueprint
 
@@ -14,10 +14,22 @@ blp = web_blueprint("web_home", __name__, template_folder=str(WEB_DIR / "templat
                     static_folder=str(WEB_DIR / "static"), static_url_path="/static")
 
 
+# Where a role without a worklist starts: the page of its day's work, in this order of preference
+# (endpoint, its route in the policy table). The administrator keeps users and jobs running (and
+# may read the reports too), the planner builds and exports the month's tables, the auditor
+# reviews the month's sample.
+LANDINGS = (
+    ("web_admin.index", "/admin"),
+    ("web_reports.snapshots", "/reports"),
+    ("web_audit.sample", "/audit/sample"),
+)
+
+
 @blp.get("/")
 def start():
     """Where a login lands: the worklist for the roles that have one (what is due is the day's
-    work), otherwise the areas the role may open (the navigation, as cards).
+    work), the page of the day's work for the others (``LANDINGS``), otherwise the areas the role
+    may open (the navigation, as cards).
 
     The worklist is shown here rather than redirected to, so the start page's address stays the
     one a login and a bookmark land on."""
@@ -28,4 +40,7 @@ def start():
         from service.web.worklist.routes import worklist_page
 
         return worklist_page()
+    for endpoint, rule in LANDINGS:
+        if may("GET", WEB + rule):
+            return redirect(url_for(endpoint), 303)
     return render_template("home.html")
