@@ -71,7 +71,7 @@ def download(caller, url: str, mimetype: str) -> bytes:
 def export_events(app) -> list[str]:
     with app.app_context():
         return list(db.session.scalars(sa.select(AuditEvent.detail).where(
-            AuditEvent.action == "export", AuditEvent.object_type == "report_snapshot").order_by(AuditEvent.at)))
+            AuditEvent.action == "export", AuditEvent.object_type == "report_snapshot").order_by(AuditEvent.at, AuditEvent.seq)))
 
 
 # --- the workbook ---

@@ -92,7 +92,11 @@ class Browser:
         self.get(response.headers["Location"])
         done = self.post("/app/login/code", {"code": user.code(self.app, offset_steps)})
         if done.status_code == 303:
-            self.get(done.headers["Location"])  # a page with the session's CSRF token, as a browser would
+            # A page with the session's CSRF token, as a browser would land on it (a role without a
+            # worklist is sent on from the start page to its day's work).
+            page = self.get(done.headers["Location"])
+            while page.status_code in (302, 303):
+                page = self.get(page.headers["Location"])
         return done
 
 
