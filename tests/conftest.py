@@ -29,7 +29,7 @@ from service import create_app
 from service.auth import services as auth
 from service.common.clock import set_clock
 from service.extensions import ProblemApi, _rate_limit_key, db
-from tests.helpers import assert_problem, pagination_total, session_in_outer_transaction
+from tests.helpers import MUNICIPALITY_NUMBERS, assert_problem, pagination_total, session_in_outer_transaction
 
 # Property tests talk to a real database: no per-example deadline, and in CI the
 # same examples every run (a failure is reproducible, main never flickers red).
@@ -40,7 +40,6 @@ settings.register_profile("ci", parent=settings.get_profile("tjenestespor"), der
 settings.load_profile("ci" if os.environ.get("CI") else "tjenestespor")
 
 DEFAULT_NOW = dt.datetime(2026, 3, 3, 9, 0, tzinfo=dt.timezone.utc)
-_numbers = itertools.count(1000)
 
 
 def _database_url(tmp_path_factory) -> str:
@@ -183,7 +182,7 @@ class Env:
         self.client = app.test_client()
 
     def municipality(self, number: str | None = None, name: str = "Testkommune"):
-        number = number or f"{next(_numbers):04d}"
+        number = number or f"{next(MUNICIPALITY_NUMBERS):04d}"
         with self.app.app_context():
             municipality = auth.create_municipality(number, f"{name} {number}")
             db.session.commit()

@@ -97,6 +97,12 @@ def at(day: str) -> dt.datetime:
 
 # --- rows about a person, of every kind the access matrix rules over ---
 
+# The numbers of the municipalities tests make, one sequence for the whole session. It lives here,
+# not in tests/conftest.py: pytest loads that file as ``conftest`` and a test that imports
+# ``tests.conftest`` gets a second copy of it, whose own count would hand out numbers a committed
+# test already holds (on PostgreSQL, where committed rows stay for the session).
+MUNICIPALITY_NUMBERS = itertools.count(1000)
+
 _API = "/api/v1"
 UNIT = "Psykisk helseteam"  # the provider's unit (tests/conftest.py's default)
 OTHER_UNIT = "Hjemmetjenesten"
