@@ -148,6 +148,12 @@ class Visit:
                                                         f"{self.unchecked or [self.page.url]}"
 
 
+def has_focus(page, field_id: str) -> None:
+    """Wait until the field has the focus (a page focuses its first field once it has loaded: keys
+    typed before that go nowhere)."""
+    page.wait_for_function("id => document.activeElement !== null && document.activeElement.id === id", arg=field_id)
+
+
 def log_in(tab: Visit, user, password: str) -> None:
     """Password, then the second factor's code; on the start page (or where the login was asked for)."""
     page = tab.page

@@ -6,7 +6,7 @@ control the keyboard cannot reach fails here. Every page is checked as in test_b
 
 from __future__ import annotations
 
-from tests.browser import now_code
+from tests.browser import has_focus, now_code
 from tests.web.client import PASSWORD
 from tests.web.test_browser import live, pytestmark  # noqa: F401 (a fixture, and the skip)
 
@@ -76,14 +76,17 @@ def test_the_case_officer_goes_from_referral_to_appeal_with_the_keyboard_only(vi
     tab = visit()
     page = tab.page
     page.goto("/app/login")
-    page.keyboard.type(officer.username)  # the username field has the focus
+    has_focus(page, "username")  # the page gives the username field the focus once it has loaded
+    page.keyboard.type(officer.username)
     page.keyboard.press("Tab")
     page.keyboard.type(PASSWORD)
     with page.expect_navigation():
         page.keyboard.press("Enter")
+    has_focus(page, "code")
     page.keyboard.type(now_code(officer.secret))
     with page.expect_navigation():
         page.keyboard.press("Enter")
+    page.wait_for_url(lambda url: "/app/login" not in url)
     page.goto(f"/app/persons/{person['id']}")
     tab.check("keyboard-01-person")
 

@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from tests.browser import fresh_app, log_in, now_code, requires_browser, serving
+from tests.browser import fresh_app, has_focus, log_in, now_code, requires_browser, serving
 from tests.web.client import PASSWORD
 from tests.web.worklist_rows import case_desk
 
@@ -100,11 +100,13 @@ def test_the_worklist_works_with_the_keyboard_only(visit, live):
     tab = visit()
     page = tab.page
     page.goto("/app/login")
-    page.keyboard.type(desk.officer.username)  # the username field has the focus
+    has_focus(page, "username")
+    page.keyboard.type(desk.officer.username)
     page.keyboard.press("Tab")
     page.keyboard.type(PASSWORD)
     page.keyboard.press("Enter")
     page.wait_for_url("**/app/login/code")
+    has_focus(page, "code")
     page.keyboard.type(now_code(desk.officer.secret))
     page.keyboard.press("Enter")
     page.wait_for_url("**/app/")
