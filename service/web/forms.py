@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import marshmallow as ma
+from flask import redirect
 from werkzeug.datastructures import MultiDict
 
 from service.common.errors import (
@@ -130,6 +131,14 @@ def submit(posted: Posted, action):
     except Conflict as error:  # a rule of the domain refuses it now
         posted.problem, posted.status = error.detail, error.status
     return None
+
+
+def act(posted: Posted, action, again, then: str):
+    """``submit`` a state change of a record's page: the page again (``again()``, which shows the
+    refusal kept in ``posted``) when it was refused, else a 303 to ``then`` (the page as it is now)."""
+    if submit(posted, action) is None:
+        return again()
+    return redirect(then, 303)
 
 
 def _beside_fields(posted: Posted, errors: dict) -> None:

@@ -24,7 +24,7 @@ from service.housing.schemas import (
 )
 from service.persons import services as persons
 from service.web.blueprint import may, page_number
-from service.web.forms import Posted, read, submit, typed, version
+from service.web.forms import Posted, act, read, submit, typed, version
 from service.web.housing.area import (
     PAGE_SIZE,
     WEB,
@@ -74,9 +74,7 @@ def need(need_id: uuid.UUID, form: str | None = None, posted: Posted | None = No
 
 def _need_action(need_id: uuid.UUID, form: str, posted: Posted, call):
     """Run a need's step; the need's page again, with the refusal or as it is now (303)."""
-    if submit(posted, call) is None:
-        return need(need_id, form, posted)
-    return redirect(url_for("web_housing.need", need_id=need_id), 303)
+    return act(posted, call, lambda: need(need_id, form, posted), url_for("web_housing.need", need_id=need_id))
 
 
 @blp.post("/needs/<uuid:need_id>/park")

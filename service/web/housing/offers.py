@@ -31,7 +31,7 @@ from service.housing.schemas import (
     WithdrawOfferSchema,
 )
 from service.web.blueprint import page_number
-from service.web.forms import Posted, read, submit, typed, version
+from service.web.forms import Posted, act, read, submit, typed, version
 from service.web.housing import needs as need_pages
 from service.web.housing import proposal as proposal_pages
 from service.web.housing.area import (
@@ -129,9 +129,8 @@ def offer(offer_id: uuid.UUID, form: str | None = None, posted: Posted | None = 
 
 
 def _offer_action(offer_id: uuid.UUID, form: str, posted: Posted, call):
-    if submit(posted, call) is None:
-        return offer(offer_id, form, posted)
-    return redirect(url_for("web_housing.offer", offer_id=offer_id), 303)
+    """Run an offer's step; the offer's page again, with the refusal or as it is now (303)."""
+    return act(posted, call, lambda: offer(offer_id, form, posted), url_for("web_housing.offer", offer_id=offer_id))
 
 
 @blp.post("/offers/<uuid:offer_id>/accept")

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import uuid
 
-from flask import current_app, redirect, render_template, request, url_for
+from flask import current_app, render_template, request, url_for
 
 from service.common import clock
 from service.common.tenancy import current_municipality_id
@@ -32,7 +32,7 @@ from service.housing.schemas import (
     UnitSchema,
 )
 from service.web.blueprint import page_number
-from service.web.forms import Posted, read, submit, typed, version
+from service.web.forms import Posted, act, read, typed, version
 from service.web.housing.area import PAGE_SIZE, blp, labelled, links, pages, query, with_names
 
 __all__ = ["blp"]
@@ -98,9 +98,7 @@ def _checklist(features: list[str]) -> list[dict]:
 
 def _unit_action(unit_id: uuid.UUID, form: str, posted: Posted, call):
     """Run a unit's step; the unit's page again, with the refusal or as it is now (303)."""
-    if submit(posted, call) is None:
-        return unit(unit_id, form, posted)
-    return redirect(url_for("web_housing.unit", unit_id=unit_id), 303)
+    return act(posted, call, lambda: unit(unit_id, form, posted), url_for("web_housing.unit", unit_id=unit_id))
 
 
 @blp.post("/units/<uuid:unit_id>/unavailable")
