@@ -26,7 +26,6 @@ on resolves them at once; the ``deadlines`` job does so for what time alone chan
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import uuid
 from collections.abc import Iterable
 
@@ -52,13 +51,7 @@ def _window() -> int:
 
 
 def _state(scope: FlagScope):
-    return _state_on(scope.on, _window())
-
-
-@functools.lru_cache(maxsize=16)
-def _state_on(on: dt.date, window: int):
-    """The state expression, built once per day and window (it is immutable; building it is not free)."""
-    return state_expression(on, window)
+    return state_expression(scope.on, _window())
 
 
 def _decision_columns(due_on, assigned_to, cause=_NO_CAUSE) -> tuple:
