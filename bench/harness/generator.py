@@ -5,7 +5,8 @@ After ``demo generate`` has run, every table it reports is copied out
 tables are made in a schema ``bench_copy`` (``LIKE … INCLUDING ALL``). The baseline loads
 the same rows the way the generator's bulk path does (service/demo/bulk.py, as
 ``pg_restore`` does): the clones' secondary indexes and foreign keys are not there during
-the load (primary keys, unique and check constraints are), every table is filled with
+the load (primary keys, unique and check constraints are, and the secondary indexes of the
+tables the bulk path keeps them on: those with row triggers), every table is filled with
 ``COPY … FROM STDIN (FORMAT binary)`` through psycopg in the generator's order, then the
 very same index and foreign-key definitions (the foreign keys pointing at the clones, or at
 ``public`` for tables not generated) are created, the clones analysed, and the whole
@@ -41,7 +42,12 @@ def _clone(conn, tables: list[str]) -> tuple[list[tuple[str, str]], list[tuple[s
     for table in tables:
         conn.execute(f'CREATE TABLE {SCHEMA}."{table}" (LIKE public."{table}" INCLUDING ALL)')
     conn.execute("SET LOCAL search_path = public")  # definitions come back schema-qualified
-    clones = [f'{SCHEMA}."{table}"' for table in tables]
+    # The clones have no triggers (LIKE copies none); the bulk path keeps the secondary indexes
+    # of a table with row triggers in place, so the clones of those tables keep theirs too.
+    triggered = {name for (name,) in conn.execute(
+        "SELECT DISTINCT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+        "JOIN pg_namespace s ON s.oid = c.relnamespace WHERE s.nspname = 'public' AND NOT t.tgisinternal")}
+    clones = [f'{SCHEMA}."{table}"' for table in tables if table not in triggered]
     indexes = conn.execute(
         "SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid) FROM pg_index "
         "WHERE indrelid = ANY(CAST(%s AS regclass[])) AND NOT EXISTS "
