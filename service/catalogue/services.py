@@ -6,6 +6,7 @@ import datetime as dt
 import re
 
 import sqlalchemy as sa
+from flask import g, has_request_context
 
 from service.audit.services import record
 from service.catalogue import seed_data
@@ -46,8 +47,25 @@ def seed_new_municipality(municipality) -> None:
 
 # --- look-ups used by referrals and decisions -------------------------------------------
 
+_ROWS = "_catalogue_rows"
+
+
+def _by_code(model: type[ServiceType] | type[LegalBasis], code: str) -> ServiceType | LegalBasis | None:
+    """A service or legal basis by code, read once per request: drafting a decision and
+    validating it look up the same two rows (two statements of eleven per new draft). The
+    row found is the session's own object, so an edit in the same request is what a second
+    look-up sees; a code not found is asked again."""
+    memo = g.setdefault(_ROWS, {}) if has_request_context() else {}
+    row = memo.get((model, code))
+    if row is None or row not in db.session:
+        row = db.session.scalar(sa.select(model).where(model.code == code))
+        if row is not None:
+            memo[(model, code)] = row
+    return row
+
+
 def service_type(code: str | None, *, field: str = "service_code", for_new_use: bool = True) -> ServiceType:
-    row = db.session.scalar(sa.select(ServiceType).where(ServiceType.code == code)) if code else None
+    row = _by_code(ServiceType, code) if code else None
     if row is None:
         raise ValidationFailed.field(field, _("unknown service code %(code)s", code=code) if code else _("required"))
     if for_new_use and not row.active:
@@ -65,7 +83,7 @@ def legal_basis_in_force(code: str | None, on: dt.date) -> str | None:
     current, seen = code, set()
     while current and current not in seen:
         seen.add(current)
-        row = db.session.scalar(sa.select(LegalBasis).where(LegalBasis.code == current))
+        row = _by_code(LegalBasis, current)
         if row is None:
             return code
         if row.in_force_on(on):
@@ -89,7 +107,7 @@ def check_in_force(basis: LegalBasis, on: dt.date, *, field: str = "legal_basis"
 
 
 def legal_basis(code: str | None, *, field: str = "legal_basis", for_new_use: bool = True) -> LegalBasis:
-    row = db.session.scalar(sa.select(LegalBasis).where(LegalBasis.code == code)) if code else None
+    row = _by_code(LegalBasis, code) if code else None
     if row is None:
         raise ValidationFailed.field(field, _("unknown legal basis %(code)s", code=code) if code else _("required"))
     if for_new_use and not row.active:
