@@ -70,6 +70,21 @@ def test_co_location_conflict_both_ways(make_unit, make_need, make_person, housi
     assert {c["need_id"] for c in body["candidates"]} == {enemy_need["id"], avoided_need["id"]}
 
 
+def test_co_location_in_a_unit_outside_any_complex_counts_that_unit_alone(make_unit, make_need, make_person,
+                                                                            housing_officer, offer):
+    resident, avoided = make_person(name="A"), make_person(name="C")
+    shared_flat = make_unit(capacity=2)  # no complex: its own place
+    other_flat = make_unit()
+    offered = offer(shared_flat, make_need(resident, avoid_person_ids=[avoided["id"]]))
+    housing_officer.post(f"{O}/{offered['id']}/accept", json={"start_on": "2026-03-03"})
+    avoided_need = make_need(avoided)
+
+    body = housing_officer.get(f"{U}/{shared_flat['id']}/candidates").get_json()
+    assert {e["need_id"]: e["reasons"] for e in body["excluded"]} == {avoided_need["id"]: ["co_location_conflict"]}
+    body = housing_officer.get(f"{U}/{other_flat['id']}/candidates").get_json()
+    assert [c["need_id"] for c in body["candidates"]] == [avoided_need["id"]]
+
+
 O = "/api/v1/housing/offers"
 
 
@@ -227,6 +242,11 @@ def test_exclusions_say_why_in_bokmal_with_the_values(make_unit, make_need, hous
     assert texts["Full"] == ["Boligen har ingen ledig plass"]
     for exclusion in body["excluded"]:
         assert [x["rule"] for x in exclusion["explanations"]] == exclusion["reasons"]
+    # the sentences are made once per language: each caller still gets their own
+    for headers, expected in (({"Accept-Language": "en"}, "The unit is yellow; the need requires red"), (NB, "Boligen er gul; behovet krever rød")):
+        body = housing_officer.get(f"{N}/{need['id']}/candidates", headers=headers).get_json()
+        texts = {e["unit_label"]: [x["text"] for x in e["explanations"]] for e in body["excluded"]}
+        assert texts["Gul"][0] == expected
 
 
 def test_proposal_names_pairs_and_the_unassigned(make_unit, make_need, make_person, housing_officer):
