@@ -46,7 +46,8 @@ def _clone(conn, tables: list[str]) -> tuple[list[tuple[str, str]], list[tuple[s
     # of a table with row triggers in place, so the clones of those tables keep theirs too.
     triggered = {name for (name,) in conn.execute(
         "SELECT DISTINCT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
-        "JOIN pg_namespace s ON s.oid = c.relnamespace WHERE s.nspname = 'public' AND NOT t.tgisinternal")}
+        "JOIN pg_namespace s ON s.oid = c.relnamespace WHERE s.nspname = 'public' AND NOT t.tgisinternal "
+        "AND t.tgtype & 1 = 1")}
     clones = [f'{SCHEMA}."{table}"' for table in tables if table not in triggered]
     indexes = conn.execute(
         "SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid) FROM pg_index "

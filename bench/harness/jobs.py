@@ -56,6 +56,8 @@ def _replay(database: ScratchDatabase, statements: list) -> float:
 def _empty_flags(database: ScratchDatabase, municipality_id: str) -> None:
     with database.connect() as conn:
         conn.execute("DELETE FROM flags WHERE municipality_id = %s", (municipality_id,))
+        # and what the job remembers of its last evaluations, so that the next run evaluates all
+        conn.execute("DELETE FROM flag_evaluations WHERE municipality_id = %s", (municipality_id,))
         conn.execute("DELETE FROM job_runs WHERE job = 'deadlines'")
         conn.commit()
         conn.autocommit = True
@@ -136,4 +138,7 @@ def run(app, database: ScratchDatabase, dataset: Dataset, *, rounds: int, log=pr
 
 def _flags_only(statements: list) -> list:
     """The job's own SQL: the flag statements, not the ledger's bookkeeping (job_runs, municipalities)."""
-    return [s for s in statements if "flags" in s[0] and "job_runs" not in s[0]]
+    return [s for s in statements if any(table in s[0] for table in _JOB_TABLES) and "job_runs" not in s[0]]
+
+
+_JOB_TABLES = ("flags", "flag_source_changes", "flag_evaluations")

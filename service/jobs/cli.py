@@ -56,6 +56,8 @@ def describe_run(run) -> str:
     for key in ("expired", "rerouted"):
         if key in summed:
             parts.append(f"{key} {summed[key]}")
+    if summed.get("unchanged"):
+        parts.append(f"{summed['unchanged']} kind(s) left as they were (nothing they read has changed)")
     notes = [part["text"] for part in (run.counts or {}).values() if isinstance(part, dict) and "text" in part]
     return head + (" — " + "; ".join(parts + notes) if parts or notes else "")
 

@@ -36,6 +36,7 @@ from service.common.models import UTCDateTime
 from service.common.sqldates import plus_days
 from service.common.tenancy import current_municipality_id
 from service.extensions import db
+from service.worklist import changes
 from service.worklist.models import OPEN, PENDING, RESOLVED, Flag
 
 _UNIQUE = ("municipality_id", "kind", "subject_type", "subject_id", "due_on")
@@ -226,13 +227,24 @@ def _nonzero(counts: dict[str, int]) -> dict[str, int]:
 def run_deadlines_for(municipality_id: uuid.UUID, on: dt.date) -> dict:
     """The ``deadlines`` job in one municipality: resolve every open flag whose cause is gone
     (every kind), raise every flag of the kinds it raises whose condition holds on ``on``, and
-    give the office the open flags of users who have been disabled."""
+    give the office the open flags of users who have been disabled.
+
+    A kind whose condition is the one last evaluated in full here and whose tables nobody has
+    written since is left as it is (``changes``: its flags are already what evaluating it would
+    give); ``unchanged`` counts those kinds."""
     scope = FlagScope(on=on, municipality_id=municipality_id)
-    resolved, raised = {}, {}
+    written, evaluated = changes.pending(municipality_id), changes.last_evaluated(municipality_id)
+    resolved, raised, unchanged = {}, {}, 0
     for name, kind in kinds().items():
+        print_ = changes.fingerprint(kind, scope)
+        if changes.is_current(kind, scope, print_, evaluated, written):
+            unchanged += 1
+            continue
         resolved[name], raised[name] = settle_kind(kind, scope, raise_flags=kind.raised_by == "deadlines")
+        changes.remember(municipality_id, kind, print_)
+    changes.consume(municipality_id, written)
     return {"raised": _nonzero(raised), "resolved": _nonzero(resolved),
-            "rerouted": reroute_disabled(municipality_id)}
+            "rerouted": reroute_disabled(municipality_id), "unchanged": unchanged}
 
 
 def run_offer_flags_for(municipality_id: uuid.UUID, on: dt.date) -> dict:

@@ -8,7 +8,7 @@ import uuid
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from service.common.models import EntityMixin, TenantMixin, sql_in
+from service.common.models import EntityMixin, TenantMixin, UTCDateTime, sql_in
 from service.extensions import db
 
 OPEN, ACKNOWLEDGED, RESOLVED = "open", "acknowledged", "resolved"
@@ -64,3 +64,37 @@ class Flag(EntityMixin, TenantMixin, db.Model):
         sa.CheckConstraint("resolved_on IS NULL OR resolved_on >= raised_on", name="resolved_after_raised"),
         sa.Index("ix_flags_municipality_status_due", "municipality_id", "status", "due_on"),
     )
+
+
+class FlagSourceChange(db.Model):
+    """A write to a table that some flag kind's condition reads, logged by the database itself.
+
+    Triggers on those tables (migration 0014) insert one row per write: on PostgreSQL one per
+    statement, in the municipality of the transaction's scope (``app.municipality_id``, which the
+    application sets on every transaction; null when none is set, e.g. a migration or an
+    operator's SQL: "any municipality"); on SQLite one per row, in the row's municipality. No
+    write path can bypass them. The ``deadlines`` job reads a municipality's rows when it
+    starts and deletes exactly those it read when it commits (service/worklist/changes.py).
+    Holds no person data: not tenant-scoped.
+    """
+
+    __tablename__ = "flag_source_changes"
+
+    id: Mapped[int] = mapped_column(sa.BigInteger().with_variant(sa.Integer(), "sqlite"), primary_key=True,
+                                    autoincrement=True)
+    municipality_id: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid, index=True)
+    source: Mapped[str] = mapped_column(sa.String(63), nullable=False)
+
+
+class FlagEvaluation(db.Model):
+    """The last full evaluation of a flag kind in a municipality: the fingerprint of the condition
+    it evaluated (its SQL and parameters: the day, the windows). The ``deadlines`` job evaluates a
+    kind again only when the fingerprint differs or a table the condition reads has changed
+    since (``FlagSourceChange``). Not tenant-scoped: no person data."""
+
+    __tablename__ = "flag_evaluations"
+
+    municipality_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid, sa.ForeignKey("municipalities.id"), primary_key=True)
+    kind: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(sa.String(64), nullable=False)
+    evaluated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False)

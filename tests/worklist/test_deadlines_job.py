@@ -9,7 +9,7 @@ from service.common.tenancy import tenant_scope
 from service.extensions import db
 from service.jobs import registry, runs, tasks
 from service.worklist import flags as flag_module
-from service.worklist.models import Flag
+from service.worklist.models import Flag, FlagEvaluation
 from tests.helpers import at
 from tests.worklist.conftest import Board, day, every_kind
 
@@ -41,7 +41,7 @@ def test_a_second_run_of_the_same_day_changes_nothing(app, board, env, town, mak
     board.offers("2026-03-03")
     board.deadlines("2026-03-03")
     before = snapshot(app, [board.municipality_id])
-    assert board.deadlines("2026-03-03") == {"raised": {}, "resolved": {}, "rerouted": 0}
+    assert board.deadlines("2026-03-03") == {"raised": {}, "resolved": {}, "rerouted": 0, "unchanged": len(KINDS)}
     assert board.offers("2026-03-03") == {"expired": 0, "raised": {}, "resolved": {}}
     assert snapshot(app, [board.municipality_id]) == before
 
@@ -81,8 +81,9 @@ def test_a_crash_halfway_then_a_rerun_gives_what_one_clean_run_gives(app, env, t
         assert [(r.status, r.attempt) for r in retried] == [("succeeded", 2)]
     after_rerun = snapshot(app, ids)
 
-    with app.app_context():  # the same day from scratch: one clean run
+    with app.app_context():  # the same day from scratch: one clean run (nothing remembered either)
         db.session.execute(sa.delete(Flag).where(Flag.municipality_id.in_(ids)))
+        db.session.execute(sa.delete(FlagEvaluation).where(FlagEvaluation.municipality_id.in_(ids)))
         db.session.commit()
         tasks.run_deadlines(day("2026-03-03"), ids)
     assert snapshot(app, ids) == after_rerun
