@@ -19,7 +19,8 @@ class JobRunSchema(ma.Schema):
     started_at = ma.fields.DateTime(dump_only=True)
     finished_at = ma.fields.DateTime(dump_only=True, allow_none=True)
     counts = ma.fields.Dict(dump_only=True, metadata={
-        "description": "the caller's municipality's part: raised and resolved per flag kind, expired, rerouted"})
+        "description": "the caller's municipality's part: raised and resolved per flag kind, expired, rerouted, "
+                       "unchanged (flag kinds not evaluated again: nothing they read had changed)"})
     error = ma.fields.String(dump_only=True, allow_none=True)
 
 

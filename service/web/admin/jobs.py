@@ -53,6 +53,7 @@ def _counts(counts: dict) -> list[str]:
             phrases.append(f"{text}: {sum(n for n in by_kind.values() if isinstance(n, int))}"
                            + (f" ({detail})" if detail else ""))
     for key, text in (("expired", _("Offers expired")), ("rerouted", _("Flags handed over")),
+                      ("unchanged", _("Flag kinds left as they were (nothing they read had changed)")),
                       ("changed_cells", _("Cells changed"))):
         if isinstance(counts.get(key), int):
             phrases.append(f"{text}: {counts[key]}")
