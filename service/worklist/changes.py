@@ -88,33 +88,34 @@ def last_evaluated(municipality_id: uuid.UUID) -> dict[str, str]:
                                    .where(FlagEvaluation.municipality_id == municipality_id)).all())
 
 
-def is_current(kind: FlagKind, scope: FlagScope, print_: str, evaluated: dict[str, str], changes: Pending) -> bool:
+def is_current(kind: FlagKind, scope: FlagScope, digest: str, evaluated: dict[str, str],
+               written: Pending) -> bool:
     """Whether the kind's flags are what a full evaluation would give: evaluated last with the same
-    fingerprint (``print_``), and no table its condition reads written since."""
-    return evaluated.get(kind.kind) == print_ and not sources(kind, scope) & changes.sources
+    fingerprint (``digest``), and no table its condition reads written since."""
+    return evaluated.get(kind.kind) == digest and not sources(kind, scope) & written.sources
 
 
-def remember(municipality_id: uuid.UUID, kind: FlagKind, print_: str) -> None:
+def remember(municipality_id: uuid.UUID, kind: FlagKind, digest: str) -> None:
     """Record that the kind has just been evaluated in full, with this fingerprint."""
     dialect = db.session.get_bind().dialect.name
     insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(FlagEvaluation)
     now = clock.now()
     db.session.connection().execute(
-        insert.values(municipality_id=municipality_id, kind=kind.kind, fingerprint=print_, evaluated_at=now)
+        insert.values(municipality_id=municipality_id, kind=kind.kind, fingerprint=digest, evaluated_at=now)
         .on_conflict_do_update(index_elements=["municipality_id", "kind"],
-                               set_={"fingerprint": print_, "evaluated_at": now}))
+                               set_={"fingerprint": digest, "evaluated_at": now}))
 
 
-def consume(municipality_id: uuid.UUID, changes: Pending) -> None:
+def consume(municipality_id: uuid.UUID, written: Pending) -> None:
     """Delete the change rows the run read (only those); copy each one about no municipality to
     every other municipality first, so that their runs evaluate what it may have changed."""
     connection = db.session.connection()
-    if changes.unscoped_sources:
+    if written.unscoped_sources:
         others = sa.select(Municipality.id).where(Municipality.id != municipality_id).subquery()
-        for source in sorted(changes.unscoped_sources):
+        for source in sorted(written.unscoped_sources):
             connection.execute(sa.insert(FlagSourceChange).from_select(
                 ["municipality_id", "source"], sa.select(others.c.id, sa.literal(source, sa.String()))))
-    for start in range(0, len(changes.ids), _DELETE_CHUNK):
-        chunk = list(changes.ids[start:start + _DELETE_CHUNK])
+    for start in range(0, len(written.ids), _DELETE_CHUNK):
+        chunk = list(written.ids[start:start + _DELETE_CHUNK])
         connection.execute(sa.delete(FlagSourceChange).where(FlagSourceChange.id.in_(chunk)))
 

@@ -236,12 +236,12 @@ def run_deadlines_for(municipality_id: uuid.UUID, on: dt.date) -> dict:
     written, evaluated = changes.pending(municipality_id), changes.last_evaluated(municipality_id)
     resolved, raised, unchanged = {}, {}, 0
     for name, kind in kinds().items():
-        print_ = changes.fingerprint(kind, scope)
-        if changes.is_current(kind, scope, print_, evaluated, written):
+        digest = changes.fingerprint(kind, scope)
+        if changes.is_current(kind, scope, digest, evaluated, written):
             unchanged += 1
             continue
         resolved[name], raised[name] = settle_kind(kind, scope, raise_flags=kind.raised_by == "deadlines")
-        changes.remember(municipality_id, kind, print_)
+        changes.remember(municipality_id, kind, digest)
     changes.consume(municipality_id, written)
     return {"raised": _nonzero(raised), "resolved": _nonzero(resolved),
             "rerouted": reroute_disabled(municipality_id), "unchanged": unchanged}
