@@ -103,6 +103,13 @@ def test_the_admin_creates_a_user_who_logs_in_and_enrols_and_runs_a_job(visit, l
     runs = page.locator("#job-deadlines table").inner_text()
     assert "2026-03-02" in runs and re.search("Just run|Nettopp kjørt", runs)
     tab.check("admin-12-job-run")
+    # the same day again: nothing the flag kinds read has changed, and the run says so
+    page.fill("#deadlines-as_of", "2026-03-02")
+    page.locator("form[action$='/jobs/deadlines/run'] button[type=submit]").click()
+    page.wait_for_url("**/app/admin/jobs?ran=*")
+    rerun = page.locator("#job-deadlines table tbody tr").first.inner_text()
+    assert re.search(r"(Flag kinds left as they were|Oppgavetyper uendret)[^:]*: 13", rerun), rerun
+    tab.check("admin-12b-job-run-again")
 
     # The registers: each list with its form, and a row's own page.
     page.get_by_role("link", name=re.compile("^(Provider units|Tjenesteutøvere)$")).first.click()

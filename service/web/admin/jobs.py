@@ -55,7 +55,7 @@ def _counts(counts: dict) -> list[str]:
     for key, text in (("expired", _("Offers expired")), ("rerouted", _("Flags handed over")),
                       ("unchanged", _("Flag kinds left as they were (nothing they read had changed)")),
                       ("changed_cells", _("Cells changed"))):
-        if isinstance(counts.get(key), int):
+        if isinstance(counts.get(key), int) and (counts[key] or key != "unchanged"):  # no kind left: nothing to say
             phrases.append(f"{text}: {counts[key]}")
     for key in ("text", "error"):
         if isinstance(counts.get(key), str):
