@@ -57,7 +57,7 @@ def describe_run(run) -> str:
         if key in summed:
             parts.append(f"{key} {summed[key]}")
     if summed.get("unchanged"):
-        parts.append(f"{summed['unchanged']} kind(s) left as they were (nothing they read has changed)")
+        parts.append(f"{summed['unchanged']} kind(s) left as they were (nothing they read had changed)")
     notes = [part["text"] for part in (run.counts or {}).values() if isinstance(part, dict) and "text" in part]
     return head + (" — " + "; ".join(parts + notes) if parts or notes else "")
 

@@ -40,7 +40,7 @@ from sqlalchemy.sql import visitors
 
 from service.auth.models import Municipality
 from service.common import clock
-from service.common.contributions import FlagKind, FlagScope
+from service.common.contributions import FlagKind
 from service.extensions import db
 from service.worklist.models import FlagEvaluation, FlagSourceChange
 
@@ -59,15 +59,16 @@ class Pending:
     unscoped_sources: frozenset[str]
 
 
-def sources(kind: FlagKind, scope: FlagScope) -> frozenset[str]:
-    """The tables the kind's condition reads (aliases and subqueries included), less ``NOT_SOURCES``."""
-    return frozenset(element.name for element in visitors.iterate(kind.rows(scope))
+def sources(rows: sa.Select | sa.CompoundSelect) -> frozenset[str]:
+    """The tables a kind's condition (``kind.rows(scope)``) reads, aliases and subqueries
+    included, less ``NOT_SOURCES``."""
+    return frozenset(element.name for element in visitors.iterate(rows)
                      if isinstance(element, sa.Table)) - NOT_SOURCES
 
 
-def fingerprint(kind: FlagKind, scope: FlagScope) -> str:
-    """A hash of the kind's condition as the database would run it: SQL text and parameter values."""
-    compiled = kind.rows(scope).compile(dialect=db.session.get_bind().dialect)
+def fingerprint(rows: sa.Select | sa.CompoundSelect) -> str:
+    """A hash of a kind's condition as the database would run it: SQL text and parameter values."""
+    compiled = rows.compile(dialect=db.session.get_bind().dialect)
     params = sorted((name, repr(value)) for name, value in compiled.params.items())
     return hashlib.sha256(f"{compiled}\n{params!r}".encode()).hexdigest()
 
@@ -88,11 +89,11 @@ def last_evaluated(municipality_id: uuid.UUID) -> dict[str, str]:
                                    .where(FlagEvaluation.municipality_id == municipality_id)).all())
 
 
-def is_current(kind: FlagKind, scope: FlagScope, digest: str, evaluated: dict[str, str],
+def is_current(kind: FlagKind, rows: sa.Select | sa.CompoundSelect, digest: str, evaluated: dict[str, str],
                written: Pending) -> bool:
-    """Whether the kind's flags are what a full evaluation would give: evaluated last with the same
-    fingerprint (``digest``), and no table its condition reads written since."""
-    return evaluated.get(kind.kind) == digest and not sources(kind, scope) & written.sources
+    """Whether the kind's flags are what a full evaluation would give: its condition ``rows``
+    (fingerprint ``digest``) is the one last evaluated in full, and no table it reads was written since."""
+    return evaluated.get(kind.kind) == digest and not sources(rows) & written.sources
 
 
 def remember(municipality_id: uuid.UUID, kind: FlagKind, digest: str) -> None:

@@ -236,8 +236,9 @@ def run_deadlines_for(municipality_id: uuid.UUID, on: dt.date) -> dict:
     written, evaluated = changes.pending(municipality_id), changes.last_evaluated(municipality_id)
     resolved, raised, unchanged = {}, {}, 0
     for name, kind in kinds().items():
-        digest = changes.fingerprint(kind, scope)
-        if changes.is_current(kind, scope, digest, evaluated, written):
+        rows = kind.rows(scope)  # built once here: the fingerprint and the sources read the same statement
+        digest = changes.fingerprint(rows)
+        if changes.is_current(kind, rows, digest, evaluated, written):
             unchanged += 1
             continue
         resolved[name], raised[name] = settle_kind(kind, scope, raise_flags=kind.raised_by == "deadlines")

@@ -25,7 +25,7 @@ DECISION_KINDS = {"decision_expiring", "decision_evaluation_due", "decision_unti
 def _sources(app) -> set[str]:
     with app.app_context():
         scope = FlagScope(on=day("2026-03-03"), municipality_id=None)
-        return set().union(*(changes.sources(kind, scope) for kind in flag_module.kinds().values()))
+        return set().union(*(changes.sources(kind.rows(scope)) for kind in flag_module.kinds().values()))
 
 
 def test_every_table_a_condition_reads_logs_its_writes(app, db_connection, dialect):
