@@ -28,6 +28,7 @@ APPEAL_STATUSES = ("received", "reassessing", "reversed", "forwarded", "upheld",
 
 class Decision(EntityMixin, TenantMixin, db.Model):
     __tablename__ = "decisions"
+    __tenant_index__ = False  # ix_decisions_municipality_valid_to and _evaluate_by lead with it
 
     person_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid, sa.ForeignKey("persons.id"), nullable=False, index=True)
     referral_id: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid, sa.ForeignKey("referrals.id"), index=True)
