@@ -112,6 +112,7 @@ def run(database: ScratchDatabase, dataset: Dataset, *, rounds: int, log=print) 
                     _drop_indexes_and_keys(conn, indexes, foreign_keys)
                     conn.execute("TRUNCATE " + ", ".join(f'{SCHEMA}."{t}"' for t in tables))
                     conn.commit()
+                database.checkpoint()  # as before the generator's run (scratch.ScratchDatabase.checkpoint)
                 copy_runs.append(_load(conn, tables, files, indexes, foreign_keys))
                 log(f"  COPY round {round_number + 1}/{rounds}: {sum(rows.values()):,} rows in "
                     f"{sum(copy_runs[-1].values()):.2f} s")
