@@ -53,8 +53,9 @@ class BaseConfig:
 
     # Tokens
     TOKEN_TTL_DAYS = 90
-    # A live token is remembered this many seconds per process (service.auth.services.authenticate):
-    # the bound within which a revocation made elsewhere reaches every worker. 0: look up every time.
+    # A live token and a user's per-person blocks are remembered this many seconds per process
+    # (service/common/cache.py): the bound within which a revocation or a block made elsewhere
+    # reaches every worker. 0: look up every time.
     TOKEN_CACHE_SECONDS = 5
 
     # People-facing text (service/common/i18n.py): the municipality's written standard,

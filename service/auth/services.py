@@ -6,7 +6,6 @@ import datetime as dt
 import hashlib
 import re
 import secrets
-import threading
 import uuid
 
 import sqlalchemy as sa
@@ -17,7 +16,7 @@ from service.audit.services import record, start_chain
 from service.auth.identity import current_user
 from service.auth.models import ApiToken, Municipality, User
 from service.auth.roles import ALL_ROLES, PROVIDER
-from service.common import clock, contributions
+from service.common import cache, clock, contributions
 from service.common.errors import Conflict, NotFound, ValidationFailed
 from service.common.i18n import _
 from service.common.pagination import page_of
@@ -28,6 +27,8 @@ from service.provider_units.services import resolve as resolve_unit
 TOKEN_PREFIX = "tsp_"
 _USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,79}$")
 
+
+TOKEN_CACHE = "token_cache"  # live tokens remembered per process (common/cache.py)
 
 def hash_token(token: str) -> str:
     """Tokens carry 256 random bits, so a plain SHA-256 is a safe verifier."""
@@ -151,19 +152,16 @@ def authenticate(plain_token: str) -> User | None:
     """The live user behind a token, or None (unknown, expired, revoked, disabled).
 
     A token found live is remembered for ``TOKEN_CACHE_SECONDS`` (a snapshot of its user,
-    merged into the request's session without a query): the look-up was a fifth of an
-    audited read's CPU (docs/performance.md). A revocation or a disabled user therefore
-    takes effect at once in the process that made it, and within that bound in the other
-    workers; ``0`` turns the cache off.
+    merged into the request's session without a query; ``common/cache.py``). A revocation or
+    a disabled user therefore takes effect at once in the process that made it, and within
+    that bound in the other workers.
     """
     if not plain_token.startswith(TOKEN_PREFIX) or len(plain_token) > 200:
         return None
     digest = hash_token(plain_token)
-    cache = _token_cache()
-    if cache is not None:
-        lock, entries = cache
-        with lock:
-            entry = entries.get(digest)
+    remembered = cache.bounded(TOKEN_CACHE)
+    if remembered is not None:
+        entry = remembered.get(digest)
         if entry is not None and entry[1] > clock.now():
             return db.session.merge(entry[0], load=False)
     # The token and its user in one round trip (a lazy load of ``token.user`` would be a second).
@@ -173,32 +171,14 @@ def authenticate(plain_token: str) -> User | None:
         return None
     if token.user.disabled_at is not None:
         return None
-    if cache is not None:
-        with lock:
-            entries[digest] = (_snapshot(token.user), token.expires_at)
+    if remembered is not None:
+        remembered.put(digest, (_snapshot(token.user), token.expires_at))
     return token.user
-
-
-def _token_cache():
-    seconds = current_app.config["TOKEN_CACHE_SECONDS"]
-    if not seconds:
-        return None
-    cache = current_app.extensions.get("token_cache")
-    if cache is None:
-        from cachetools import TTLCache
-
-        # Timed by the app's clock, so tests can move past the bound.
-        entries = TTLCache(maxsize=10_000, ttl=seconds, timer=lambda: clock.now().timestamp())
-        cache = current_app.extensions["token_cache"] = (threading.Lock(), entries)
-    return cache
 
 
 def forget_tokens() -> None:
     """Drop every remembered token of this process (after a revocation or a disabled user)."""
-    cache = current_app.extensions.get("token_cache")
-    if cache is not None:
-        with cache[0]:
-            cache[1].clear()
+    cache.forget(TOKEN_CACHE)
 
 
 def _snapshot(user: User) -> User:

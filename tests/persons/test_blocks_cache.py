@@ -1,0 +1,92 @@
+"""A user's blocks are remembered a few seconds per process, like a live token
+(``TOKEN_CACHE_SECONDS``, service/common/cache.py): a block recorded or lifted in this process
+holds at once, one recorded elsewhere (another worker, SQL by hand) within the bound, and
+never later."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+import pytest
+import sqlalchemy as sa
+
+from service.extensions import db
+from service.persons.access import BLOCKS_CACHE
+from service.persons.models import Person, PersonBlock
+from tests.helpers import OK_OR_CREATED, ok
+
+API = "/api/v1"
+NOW = dt.datetime(2026, 3, 3, 9, tzinfo=dt.timezone.utc)
+
+
+@pytest.fixture
+def cached(app):
+    """The caches on (5 s) for one test, empty before and after."""
+    app.config["TOKEN_CACHE_SECONDS"] = 5
+    for name in ("token_cache", BLOCKS_CACHE):
+        app.extensions.pop(name, None)
+    yield
+    app.config["TOKEN_CACHE_SECONDS"] = 0
+    for name in ("token_cache", BLOCKS_CACHE):
+        app.extensions.pop(name, None)
+
+
+@pytest.fixture
+def pair(env, synthetic_id):
+    """An officer, a colleague who records blocks, and a person both may see."""
+    town = env.municipality()
+    officer, colleague = env.caller("case_officer", town), env.caller("case_officer", town)
+    person = ok(colleague.post(f"{API}/persons", json={"name": "Berit Barred", "national_id": synthetic_id()}),
+                OK_OR_CREATED)
+    return officer, colleague, f"{API}/persons/{person['id']}"
+
+
+def block_elsewhere(app, officer, url: str) -> None:
+    """What another worker does: the row is written, this process is not told."""
+    person_id = uuid.UUID(url.rsplit("/", 1)[1])
+    with app.app_context():
+        municipality_id = db.session.execute(sa.select(Person.municipality_id).where(Person.id == person_id)).scalar_one()
+        db.session.execute(sa.insert(PersonBlock).values(
+            id=uuid.uuid4(), municipality_id=municipality_id, person_id=person_id, user_id=officer.user_id,
+            reason="related", created_at=NOW, updated_at=NOW, version=1))
+        db.session.commit()
+
+
+def test_a_block_recorded_elsewhere_holds_within_the_bound_and_not_later(app, pair, cached, frozen_clock):
+    officer, _, url = pair
+    assert officer.get(url).status_code == 200  # the officer's blocks (none) remembered from here on
+    block_elsewhere(app, officer, url)
+    frozen_clock.set(dt.datetime(2026, 3, 3, 9, 0, 4, tzinfo=dt.timezone.utc))
+    assert officer.get(url).status_code == 200  # 4 s: still within the stated bound
+    frozen_clock.set(dt.datetime(2026, 3, 3, 9, 0, 5, 1, tzinfo=dt.timezone.utc))
+    assert officer.get(url).status_code == 404  # past 5 s: a random id to the officer
+
+
+def test_a_block_recorded_and_lifted_in_this_process_holds_at_once(app, pair, cached):
+    officer, colleague, url = pair
+    assert officer.get(url).status_code == 200
+    block = ok(colleague.post(f"{url}/blocks", json={"user_id": str(officer.user_id), "reason": "related"}),
+               OK_OR_CREATED)
+    assert officer.get(url).status_code == 404
+    ok(colleague.post(f"{url}/blocks/{block['id']}/lift", json={"reason": "Saken er avsluttet"}))
+    assert officer.get(url).status_code == 200
+
+
+def test_remembered_blocks_answer_without_looking_them_up(app, pair, cached):
+    officer, _, url = pair
+    assert officer.get(url).status_code == 200
+    statements = []
+    with app.app_context():
+        engine = db.engine
+
+    def count(conn, cursor, statement, *args):
+        if "person_blocks" in statement:
+            statements.append(statement)
+
+    sa.event.listen(engine, "before_cursor_execute", count)
+    try:
+        assert officer.get(url).status_code == 200
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", count)
+    assert statements == []
