@@ -26,9 +26,8 @@ from service.provider_units.services import resolve as resolve_unit
 
 TOKEN_PREFIX = "tsp_"
 _USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,79}$")
-
-
 TOKEN_CACHE = "token_cache"  # live tokens remembered per process (common/cache.py)
+
 
 def hash_token(token: str) -> str:
     """Tokens carry 256 random bits, so a plain SHA-256 is a safe verifier."""

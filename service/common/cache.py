@@ -21,19 +21,18 @@ import threading
 from collections.abc import Callable, Hashable
 from typing import Any
 
+from cachetools import TTLCache
 from flask import current_app
+
+from service.common import clock
 
 _MISSING = object()
 
 
 class BoundedCache:
-    """One named cache of one app: ``get_or_load(key, load)`` and ``forget()``."""
+    """One named cache of one app: ``get``, ``put``, ``get_or_load`` and ``clear``."""
 
     def __init__(self, seconds: float, maxsize: int):
-        from cachetools import TTLCache
-
-        from service.common import clock
-
         self._lock = threading.Lock()
         self._entries = TTLCache(maxsize=maxsize, ttl=seconds, timer=lambda: clock.now().timestamp())
 

@@ -41,6 +41,7 @@ _OPENED = "_opened_person_ids"
 
 
 BLOCKS_CACHE = "person_blocks"  # each user's blocks in force, remembered per process (common/cache.py)
+_BLOCKS_WRITTEN = "_blocks_written"  # ``g``: this request recorded or lifted a block
 
 
 def blocked_person_ids(user) -> list[uuid.UUID]:
@@ -54,7 +55,9 @@ def blocked_person_ids(user) -> list[uuid.UUID]:
         return []
     per_request = g.setdefault("_blocked_person_ids", {}) if has_app_context() else {}
     if user.id not in per_request:
-        remembered = cache.bounded(BLOCKS_CACHE) if has_app_context() else None
+        # Not after this request wrote a block: what it reads is not committed yet, and a
+        # rollback must not leave a lifted block remembered as lifted.
+        remembered = cache.bounded(BLOCKS_CACHE) if has_app_context() and not g.get(_BLOCKS_WRITTEN) else None
         blocks = (remembered.get_or_load(user.id, lambda: _blocks_in_force(user.id)) if remembered is not None
                   else _blocks_in_force(user.id))
         per_request[user.id] = list(blocks)
@@ -70,6 +73,7 @@ def forget_blocks() -> None:
     """After a block is recorded or lifted: every later look-up in this process reads them anew."""
     if has_app_context():
         g.pop("_blocked_person_ids", None)
+        g.setdefault(_BLOCKS_WRITTEN, True)
         cache.forget(BLOCKS_CACHE)
 
 

@@ -90,3 +90,25 @@ def test_remembered_blocks_answer_without_looking_them_up(app, pair, cached):
     finally:
         sa.event.remove(engine, "before_cursor_execute", count)
     assert statements == []
+
+
+def test_a_request_that_wrote_a_block_remembers_nothing_for_the_others(app, pair, cached):
+    """Its reads see its own uncommitted block or lift: were they remembered and the request
+    then rolled back, a lifted block would stay lifted for the others until the bound."""
+    from types import SimpleNamespace
+
+    from service.auth.models import User
+    from service.common.tenancy import tenant_scope
+    from service.persons import access
+
+    officer, _, _ = pair
+    with app.app_context():
+        town = db.session.scalar(sa.select(User.municipality_id).where(User.id == officer.user_id))
+    user = SimpleNamespace(id=officer.user_id)
+    with app.test_request_context(), tenant_scope(town):
+        access.blocked_person_ids(user)
+        assert app.extensions[BLOCKS_CACHE].get(officer.user_id) == ()  # an ordinary read is remembered
+    with app.test_request_context(), tenant_scope(town):
+        access.forget_blocks()  # what recording or lifting a block does
+        access.blocked_person_ids(user)
+        assert app.extensions[BLOCKS_CACHE].get(officer.user_id) is None
