@@ -26,6 +26,8 @@ import json
 import re
 from collections.abc import Collection
 
+import sqlalchemy as sa
+
 from service.extensions import AppSession, db
 from service.persons.national_id import generate_synthetic_national_id
 
@@ -65,6 +67,23 @@ def assert_problem(response, status: int) -> dict:
 def pagination_total(response) -> int:
     """The total count from a list response's ``X-Pagination`` header."""
     return json.loads(response.headers["X-Pagination"])["total"]
+
+
+@contextlib.contextmanager
+def count_statements(app):
+    """The SQL statements the requests inside the block send, as a list filled as they go."""
+    seen: list[str] = []
+
+    def before(conn, cursor, statement, parameters, context, executemany):
+        seen.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    sa.event.listen(engine, "before_cursor_execute", before)
+    try:
+        yield seen
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", before)
 
 
 @contextlib.contextmanager

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from service.auth import services as auth
 from service.auth.models import ApiToken, User
 from service.extensions import db
+from tests.helpers import count_statements
 
 ME = "/api/v1/me"
 
@@ -57,21 +58,10 @@ def test_a_revocation_in_this_process_holds_at_once(app, env, cached):
 def test_a_remembered_token_answers_without_looking_it_up(app, env, cached):
     officer = env.caller("case_officer", env.municipality())
     assert officer.get(ME).status_code == 200
-    statements = []
-    with app.app_context():
-        engine = db.engine
-
-    def count(conn, cursor, statement, *args):
-        if "api_tokens" in statement:
-            statements.append(statement)
-
-    sa.event.listen(engine, "before_cursor_execute", count)
-    try:
+    with count_statements(app) as sent:
         answer = officer.get(ME)
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", count)
     assert answer.status_code == 200 and answer.get_json()["username"] == officer.username
-    assert statements == []
+    assert [statement for statement in sent if "api_tokens" in statement] == []
 
 
 def test_a_token_that_expires_within_the_bound_is_refused_even_when_remembered(app, env, cached, frozen_clock):

@@ -2,29 +2,8 @@
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-
-import sqlalchemy as sa
-
-from service.extensions import db
+from tests.helpers import count_statements
 from tests.housing.conftest import O, T
-
-
-@contextmanager
-def count_statements(app):
-    """Count the SQL statements the requests inside the block send."""
-    seen: list[str] = []
-
-    def before(conn, cursor, statement, parameters, context, executemany):
-        seen.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    sa.event.listen(engine, "before_cursor_execute", before)
-    try:
-        yield seen
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", before)
 
 
 def _accepted(make_unit, make_need, offer, housing_officer, n, start=0):

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from service.extensions import db
 from service.persons.access import BLOCKS_CACHE
 from service.persons.models import Person, PersonBlock
-from tests.helpers import OK_OR_CREATED, ok
+from tests.helpers import OK_OR_CREATED, count_statements, ok
 
 API = "/api/v1"
 NOW = dt.datetime(2026, 3, 3, 9, tzinfo=dt.timezone.utc)
@@ -76,20 +76,9 @@ def test_a_block_recorded_and_lifted_in_this_process_holds_at_once(app, pair, ca
 def test_remembered_blocks_answer_without_looking_them_up(app, pair, cached):
     officer, _, url = pair
     assert officer.get(url).status_code == 200
-    statements = []
-    with app.app_context():
-        engine = db.engine
-
-    def count(conn, cursor, statement, *args):
-        if "person_blocks" in statement:
-            statements.append(statement)
-
-    sa.event.listen(engine, "before_cursor_execute", count)
-    try:
+    with count_statements(app) as sent:
         assert officer.get(url).status_code == 200
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", count)
-    assert statements == []
+    assert [statement for statement in sent if "person_blocks" in statement] == []
 
 
 def test_a_request_that_wrote_a_block_remembers_nothing_for_the_others(app, pair, cached):
