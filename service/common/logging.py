@@ -2,10 +2,11 @@
 
 Log lines carry request ids, never person identifiers. As a second guard every
 log record, whoever creates it, has any run of exactly eleven digits replaced
-before a handler sees it (``logging.setLogRecordFactory``), except inside a UUID:
-a UUID's last group is twelve hex digits, and about 0.4 % of UUIDs have a letter
-and eleven digits there. Those are our own ids, and an operator must be able to
-find the row a line names. Bearer tokens (``tsp_…``) are replaced the same way:
+before a handler sees it (``logging.setLogRecordFactory``), except inside a UUID
+or a request id (32 hex digits): a UUID's last group is twelve hex digits, and
+about 0.4 % of UUIDs have a letter and eleven digits there, and about one request
+id in forty has eleven digits in a row somewhere. Those are our own ids, and an
+operator must be able to find the row or the request a line names. Bearer tokens (``tsp_…``) are replaced the same way:
 a client that puts its token in a query string (refused, 401) must not leave it
 in the access log (Werkzeug's and gunicorn's both log through ``logging``).
 
@@ -26,9 +27,11 @@ from flask import g, has_app_context
 ELEVEN_DIGITS = re.compile(r"(?<!\d)\d{11}(?!\d)")
 REDACTED = "[redacted-id]"
 _HEX = "[0-9A-Fa-f]"
-# A whole UUID (kept as it is) or eleven digits standing alone (redacted).
-_UUID_OR_ELEVEN_DIGITS = re.compile(
-    rf"(?<!{_HEX})({_HEX}{{8}}-{_HEX}{{4}}-{_HEX}{{4}}-{_HEX}{{4}}-{_HEX}{{12}})(?!{_HEX})|(?<!\d)\d{{11}}(?!\d)")
+# Our own ids, kept as they are: a whole UUID, or 32 hex digits standing alone (a request id,
+# ``uuid4().hex``); else eleven digits standing alone (redacted).
+_OWN_ID_OR_ELEVEN_DIGITS = re.compile(
+    rf"(?<!{_HEX})({_HEX}{{8}}-{_HEX}{{4}}-{_HEX}{{4}}-{_HEX}{{4}}-{_HEX}{{12}}|{_HEX}{{32}})(?!{_HEX})"
+    r"|(?<!\d)\d{11}(?!\d)")
 # service.auth.services.TOKEN_PREFIX and what secrets.token_urlsafe gives.
 TOKEN = re.compile(r"tsp_[A-Za-z0-9_-]{4,}")
 REDACTED_TOKEN = "tsp_[redacted-token]"
@@ -44,7 +47,7 @@ def redact(text: str, replacement: str = REDACTED) -> str:
     """``text`` without national ids (eleven digits outside a UUID) or bearer tokens."""
     if "tsp_" in text:
         text = TOKEN.sub(REDACTED_TOKEN, text)
-    return _UUID_OR_ELEVEN_DIGITS.sub(lambda match: match.group(1) or replacement, text)
+    return _OWN_ID_OR_ELEVEN_DIGITS.sub(lambda match: match.group(1) or replacement, text)
 
 
 def client_correlation_id(value: str | None) -> str | None:
