@@ -81,6 +81,22 @@ def dialect(app) -> str:
         return db.engine.dialect.name
 
 
+@pytest.fixture
+def cached(app):
+    """What workers remember between requests (``TOKEN_CACHE_SECONDS``, service/common/cache.py)
+    on, at 5 s, for one test: live tokens and users' blocks, empty before and after."""
+    from service.persons.access import BLOCKS_CACHE
+
+    names = (auth.TOKEN_CACHE, BLOCKS_CACHE)
+    app.config["TOKEN_CACHE_SECONDS"] = 5
+    for name in names:
+        app.extensions.pop(name, None)
+    yield
+    app.config["TOKEN_CACHE_SECONDS"] = 0
+    for name in names:
+        app.extensions.pop(name, None)
+
+
 @pytest.fixture(autouse=True)
 def frozen_clock(app):
     """Time is frozen for every test; ``frozen_clock.set(...)`` moves it."""

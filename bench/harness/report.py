@@ -238,8 +238,9 @@ def generator_section(report: dict, result: dict) -> list[str]:
         f"`COPY … FROM STDIN (FORMAT binary)` through psycopg with primary keys, unique and check constraints in "
         f"place, then the same {result['indexes']} secondary indexes and {result['foreign_keys']} foreign keys "
         f"created, ANALYZE, commit; median of {len(runs)} round(s). Each load, the generator's and every "
-        "round's, starts right after a `CHECKPOINT`, so that none inherits another's dirty buffers. The ratio is what the generator's own work "
-        "(encoding Python rows, its audit events) costs over the database's floor.",
+        "round's, starts right after a `CHECKPOINT`, so that none inherits another's dirty buffers. "
+        "The ratio is what the generator's own work (encoding Python rows, its audit events) costs over "
+        "the database's floor.",
         "",
     ]
     lines += _table(["figure", "rows/s", "baseline (same run)", "baseline rows/s", "ratio generator ÷ COPY"], [

@@ -6,9 +6,10 @@ before a handler sees it (``logging.setLogRecordFactory``), except inside a UUID
 or a request id (32 hex digits): a UUID's last group is twelve hex digits, and
 about 0.4 % of UUIDs have a letter and eleven digits there, and about one request
 id in forty has eleven digits in a row somewhere. Those are our own ids, and an
-operator must be able to find the row or the request a line names. Bearer tokens (``tsp_…``) are replaced the same way:
-a client that puts its token in a query string (refused, 401) must not leave it
-in the access log (Werkzeug's and gunicorn's both log through ``logging``).
+operator must be able to find the row or the request a line names. Bearer tokens
+(``tsp_…``) are replaced the same way: a client that puts its token in a query
+string (refused, 401) must not leave it in the access log (Werkzeug's and
+gunicorn's both log through ``logging``).
 
 Every record made during a request also carries ``request_id`` (the server's own id,
 ``g.request_id``: the one the audit trail, the ``X-Request-Id`` answer header and a

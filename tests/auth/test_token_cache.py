@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
 import sqlalchemy as sa
 
 from service.auth import services as auth
@@ -15,16 +14,6 @@ from service.extensions import db
 from tests.helpers import count_statements
 
 ME = "/api/v1/me"
-
-
-@pytest.fixture
-def cached(app):
-    """The cache on (5 s) for one test, empty before and after."""
-    app.config["TOKEN_CACHE_SECONDS"] = 5
-    app.extensions.pop("token_cache", None)
-    yield
-    app.config["TOKEN_CACHE_SECONDS"] = 0
-    app.extensions.pop("token_cache", None)
 
 
 def revoke_elsewhere(app, username: str) -> None:

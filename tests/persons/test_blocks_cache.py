@@ -21,18 +21,6 @@ NOW = dt.datetime(2026, 3, 3, 9, tzinfo=dt.timezone.utc)
 
 
 @pytest.fixture
-def cached(app):
-    """The caches on (5 s) for one test, empty before and after."""
-    app.config["TOKEN_CACHE_SECONDS"] = 5
-    for name in ("token_cache", BLOCKS_CACHE):
-        app.extensions.pop(name, None)
-    yield
-    app.config["TOKEN_CACHE_SECONDS"] = 0
-    for name in ("token_cache", BLOCKS_CACHE):
-        app.extensions.pop(name, None)
-
-
-@pytest.fixture
 def pair(env, synthetic_id):
     """An officer, a colleague who records blocks, and a person both may see."""
     town = env.municipality()
