@@ -10,6 +10,7 @@ person barred to them.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import uuid
 from collections.abc import Callable
 
@@ -70,11 +71,16 @@ def select_plans(today: dt.date | None = None) -> sa.Select:
     already in the session is populated anew (``populate_existing``), so one read or written
     earlier in the transaction gets today's value, never a stale or null one.
     """
-    today = today or clock.today()
     return (sa.select(IndividualPlan)
-            .options(with_expression(IndividualPlan.evaluation_overdue,
-                                     IndividualPlan.evaluation_overdue_clause(today)))
+            .options(_evaluation_overdue(today or clock.today()))
             .execution_options(populate_existing=True))
+
+
+@functools.lru_cache(maxsize=32)
+def _evaluation_overdue(today: dt.date):
+    """The loader option of ``select_plans``, built once per day and shared (``with_expression``
+    copies its expression each time it is called)."""
+    return with_expression(IndividualPlan.evaluation_overdue, IndividualPlan.evaluation_overdue_clause(today))
 
 
 def load_plan(plan_id: uuid.UUID) -> IndividualPlan:

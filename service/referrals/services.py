@@ -11,6 +11,7 @@ of the answer: every referral an answer shows is loaded through ``select_referra
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import uuid
 
 import sqlalchemy as sa
@@ -95,11 +96,17 @@ def select_referrals(today: dt.date | None = None) -> sa.Select:
     Loading populates a referral already in the session anew (``populate_existing``), so a
     row read or written earlier in the transaction gets today's value, never a stale or null one.
     """
-    today = today or clock.today()
     return (sa.select(Referral)
             .where(rows_clause(current_user(), matrix.REFERRAL, Referral.person_id))
-            .options(with_expression(Referral.reply_overdue, Referral.reply_overdue_clause(today)))
+            .options(_reply_overdue(today or clock.today()))
             .execution_options(populate_existing=True))
+
+
+@functools.lru_cache(maxsize=32)
+def _reply_overdue(today: dt.date):
+    """The loader option of ``select_referrals``, built once per day and shared (``with_expression``
+    copies its expression each time it is called)."""
+    return with_expression(Referral.reply_overdue, Referral.reply_overdue_clause(today))
 
 
 def load(referral_id: uuid.UUID) -> Referral:
