@@ -18,7 +18,7 @@ from service.common.deadlines import add_days
 from service.common.errors import Conflict, NotFound, ValidationFailed
 from service.common.i18n import N_, _
 from service.decisions.drafting import UNIT_FIELDS, decide_draft, new_decision
-from service.decisions.loading import fetch_decision, refresh, state_conflict
+from service.decisions.loading import derive_new, fetch_decision, state_conflict
 from service.decisions.models import Decision
 
 RENEWABLE_STATES = ("upcoming", "active", "expiring", "expired")
@@ -62,4 +62,4 @@ def renew(decision_id: uuid.UUID, data: dict, *, expected_version: int | None = 
     decision = new_decision(fields, supersedes=old)
     if data.get("decided_on"):
         decide_draft(decision, data["decided_on"])
-    return refresh(decision)
+    return derive_new(decision)

@@ -21,6 +21,7 @@ from service.common.pagination import page_of
 from service.decisions.drafting import FIELDS, decide_draft, default_basis, new_decision, set_unit
 from service.decisions.loading import (
     audit,
+    derive_new,
     fetch_decision,
     refresh,
     scope,
@@ -54,7 +55,7 @@ def create_decision(data: dict) -> Decision:
     decision = new_decision(data, supersedes=supersedes)
     if data.get("decided_on"):
         decide_draft(decision, data["decided_on"])
-    return refresh(decision)
+    return derive_new(decision)
 
 
 def _check_referral(referral_id: uuid.UUID, person_id: uuid.UUID) -> None:
