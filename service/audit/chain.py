@@ -100,8 +100,8 @@ class _Prepared:
     def __init__(self, event: AuditEvent):
         self.event = event
         # The JSON array event_hash hashes, less its first item (seq) and its last two
-        # (prev_hash, key id): json.dumps of a list is its items' JSON joined by ",".
-        self.content = ",".join(json.dumps(field) for field in _content_fields(event))
+        # (prev_hash, key id): the items of a compact JSON list are its brackets' inside.
+        self.content = json.dumps(_content_fields(event), separators=(",", ":"))[1:-1]
         self.row = {column: getattr(event, column) for column in _EVENT_COLUMNS}
 
     def link(self, seq: int, prev_hash: str, key_id: str, secret: bytes) -> str:
