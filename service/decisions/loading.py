@@ -142,7 +142,7 @@ def derive_new(decision: Decision) -> Decision:
 
     Nothing supersedes a decision that did not exist before the transaction, so its
     ``superseded_by_id`` is null and its state is ``derive_state`` with ``superseded`` false
-    (the Python twin of the SQL, proven equal in tests/cases/test_state_property.py); the appeal
+    (the Python twin of the SQL, proven equal in tests/decisions/test_state_property.py); the appeal
     period is its legal basis' (the row validation read, remembered for the request).
     ``tests/decisions/test_derive_new.py`` shows the answer equal to the decision read back.
     """
