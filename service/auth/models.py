@@ -53,7 +53,10 @@ class User(EntityMixin, db.Model):
     session_generation: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0, server_default="0")
 
     municipality: Mapped[Municipality] = relationship(lazy="joined")
-    provider_unit: Mapped[ProviderUnit | None] = relationship(lazy="joined")
+    # Loaded when first used, never with the user: authentication reads the user before its
+    # municipality is known, and a tenant table joined then is one row-level security hides
+    # (the unit would read as none for the whole request).
+    provider_unit: Mapped[ProviderUnit | None] = relationship(lazy="select")
 
     __table_args__ = (
         sa.CheckConstraint(sql_in("role", ALL_ROLES), name="role_known"),

@@ -126,6 +126,15 @@ def test_the_application_works_as_a_role_bound_by_the_policies(db_connection, tw
     assert report.exit_code == 0, report.output
 
 
+def test_a_provider_bound_by_the_policies_still_has_its_unit(db_connection, two_towns, env, app_role):
+    """The user is read before its municipality is known (authentication): a tenant table joined
+    to it then is hidden by the policies, and the provider's unit read as none all request."""
+    provider = env.caller("provider", two_towns["Aby"]["town"], provider_unit=UNIT)
+    app_role()
+    me = provider.get("/api/v1/me").get_json()
+    assert (me["role"], me["provider_unit"]) == ("provider", UNIT)
+
+
 def test_every_tenant_table_has_the_policy(db_connection):
     tenant_tables = sorted({mapper.local_table.name for mapper in db.Model.registry.mappers
                             if issubclass(mapper.class_, TenantMixin)})
