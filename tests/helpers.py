@@ -109,6 +109,22 @@ def session_in_outer_transaction(app):
             connection.close()
 
 
+def restricted_role(connection) -> str:
+    """A role like the application's production login on PostgreSQL (not the tables' owner, no
+    BYPASSRLS: row-level security binds it), made in ``connection``'s transaction and rolled back
+    with it; ``SET LOCAL ROLE <name>`` on that connection makes the rest of the transaction (or
+    savepoint) act as it."""
+    import uuid
+
+    name = f"tsp_rls_{uuid.uuid4().hex[:12]}"
+    for statement in (f"CREATE ROLE {name} NOLOGIN NOSUPERUSER NOBYPASSRLS",
+                      f"GRANT USAGE ON SCHEMA public TO {name}",
+                      f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {name}",
+                      f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {name}"):
+        connection.exec_driver_sql(statement)
+    return name
+
+
 def at(day: str) -> dt.datetime:
     """09:00 UTC on an ISO date (10:00 in Oslo: the same date), for ``frozen_clock.set``."""
     return dt.datetime.fromisoformat(day).replace(hour=9, tzinfo=dt.timezone.utc)

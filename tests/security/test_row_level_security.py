@@ -21,7 +21,7 @@ import sqlalchemy as sa
 
 from service.common.models import TenantMixin
 from service.extensions import db
-from tests.helpers import UNIT, CaseRows
+from tests.helpers import UNIT, CaseRows, restricted_role
 
 pytestmark = pytest.mark.usefixtures("db_connection")
 
@@ -36,12 +36,7 @@ def _postgresql_only(dialect):
 def app_role(db_connection):
     """A role like the application's in production (not the tables' owner, no BYPASSRLS), made in
     the test's transaction (rolled back with it), and a function that makes the connection use it."""
-    name = f"tsp_rls_{uuid.uuid4().hex[:12]}"
-    for statement in (f"CREATE ROLE {name} NOLOGIN NOSUPERUSER NOBYPASSRLS",
-                      f"GRANT USAGE ON SCHEMA public TO {name}",
-                      f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {name}",
-                      f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {name}"):
-        db_connection.exec_driver_sql(statement)
+    name = restricted_role(db_connection)
 
     def become() -> None:
         db_connection.exec_driver_sql(f"SET LOCAL ROLE {name}")
