@@ -31,8 +31,7 @@ from service.auth.roles import ALL_ROLES
 from service.common.clock import set_clock
 from service.persons.national_id import generate_synthetic_national_id
 from tests.conftest import DEFAULT_NOW, Env
-from tests.helpers import (HEALTH_SERVICE, OK_OR_CREATED, OTHER_UNIT, CaseRows, assert_problem, etag, ok,
-                           restricted_role)
+from tests.helpers import HEALTH_SERVICE, OK_OR_CREATED, OTHER_UNIT, CaseRows, assert_problem, etag, ok, restricted_role
 
 API = "/api/v1"
 ROOT = Path(__file__).resolve().parents[2]
