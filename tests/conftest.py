@@ -29,7 +29,13 @@ from service import create_app
 from service.auth import services as auth
 from service.common.clock import set_clock
 from service.extensions import ProblemApi, _rate_limit_key, db
-from tests.helpers import MUNICIPALITY_NUMBERS, assert_problem, pagination_total, session_in_outer_transaction
+from tests.helpers import (
+    MUNICIPALITY_NUMBERS,
+    assert_problem,
+    pagination_total,
+    restricted_role,
+    session_in_outer_transaction,
+)
 
 # Property tests talk to a real database: no per-example deadline, and in CI the
 # same examples every run (a failure is reproducible, main never flickers red).
@@ -138,6 +144,23 @@ def pristine(module_connection):
     savepoint = module_connection.begin_nested()
     yield
     savepoint.rollback()
+
+
+@pytest.fixture(scope="module")
+def application_login(module_connection, dialect) -> str | None:
+    """On PostgreSQL, a role like the one the application logs in as in production (bound by
+    row-level security), for a module's transaction; SQLite has no such policies and no roles."""
+    return restricted_role(module_connection) if dialect == "postgresql" else None
+
+
+@pytest.fixture
+def as_the_application(world, pristine, module_connection, application_login):
+    """The test's requests reach the database as the application's production login: a
+    statement sent without its municipality finds nothing or is refused, as it would there.
+    For a module seeded once (``world`` is seeded as the owner first); the role ends with the
+    test's savepoint (``pristine``)."""
+    if application_login is not None:
+        module_connection.exec_driver_sql(f"SET LOCAL ROLE {application_login}")
 
 
 @pytest.fixture

@@ -65,7 +65,7 @@ SERVER_TOKENS = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-
 ROLE_PREFERENCE = ("admin", "case_officer", "housing_officer", "coordinator", "auditor", "provider", "planner")
 MAX_EXAMPLES = int(os.environ.get("FUZZ_MAX_EXAMPLES", "20"))
 # The world is seeded once (``module_connection``); each operation meets its rows as seeded.
-pytestmark = pytest.mark.usefixtures("pristine")
+pytestmark = pytest.mark.usefixtures("pristine", "as_the_application")
 
 
 # (METHOD, OpenAPI path) -> allowed roles in preference order.

@@ -31,7 +31,7 @@ from tests.conftest import DEFAULT_NOW
 from tests.fuzz.test_openapi_fuzz import MAX_EXAMPLES, world  # noqa: F401 (world: the seeded rows, a fixture)
 from tests.web.client import Browser, csrf_token, make_web_user
 
-pytestmark = pytest.mark.usefixtures("pristine")
+pytestmark = pytest.mark.usefixtures("pristine", "as_the_application")
 
 WEB = policy.WEB
 ROUTES = sorted((rule, roles) for (method, rule), roles in policy.WEB_POLICY.items()

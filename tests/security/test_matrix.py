@@ -7,7 +7,7 @@ the field on create and on change. A rule the world below has no rows for fails 
 meets it, so a new cell cannot go untested.
 
 On PostgreSQL every cell is checked as the role the application logs in as in production, so
-row-level security binds each request too (``_as_the_application_logs_in``).
+row-level security binds each request too (``as_the_application``, tests/conftest.py).
 
 The world (seeded once for the module; each test starts from it): persons *in* and *out*
 of every row rule. ``in`` has a housing-related decision delivered by the provider's unit,
@@ -31,11 +31,11 @@ from service.auth.roles import ALL_ROLES
 from service.common.clock import set_clock
 from service.persons.national_id import generate_synthetic_national_id
 from tests.conftest import DEFAULT_NOW, Env
-from tests.helpers import HEALTH_SERVICE, OK_OR_CREATED, OTHER_UNIT, CaseRows, assert_problem, etag, ok, restricted_role
+from tests.helpers import HEALTH_SERVICE, OK_OR_CREATED, OTHER_UNIT, CaseRows, assert_problem, etag, ok
 
 API = "/api/v1"
 ROOT = Path(__file__).resolve().parents[2]
-pytestmark = pytest.mark.usefixtures("pristine")
+pytestmark = pytest.mark.usefixtures("pristine", "as_the_application")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -158,22 +158,6 @@ def world(app, module_connection):
     with app.app_context():
         set_clock(app, DEFAULT_NOW)
     return World(Env(app))
-
-
-@pytest.fixture(scope="module")
-def application_login(module_connection, dialect) -> str | None:
-    """On PostgreSQL, the role the application logs in as in production (bound by row-level
-    security); SQLite has no such policies, and no roles."""
-    return restricted_role(module_connection) if dialect == "postgresql" else None
-
-
-@pytest.fixture(autouse=True)
-def _as_the_application_logs_in(world, pristine, module_connection, application_login):
-    """Each cell is checked with the database enforcing tenancy too, as in production: a route
-    whose statements reached it without their municipality would find nothing or be refused.
-    The world is seeded as the owner first; the role ends with the test's savepoint."""
-    if application_login is not None:
-        module_connection.exec_driver_sql(f"SET LOCAL ROLE {application_login}")
 
 
 def _ids(body) -> set[str]:
