@@ -237,6 +237,13 @@ class BaseConfig:
     # Where `flask audit checkpoint` appends signed heads and `audit verify` reads them
     # (a file the database's users cannot write); None: give --checkpoints on the command line.
     AUDIT_CHECKPOINT_FILE: str | None = None
+    # Web login's second factor (docs/security.md, "TOTP secrets at rest"): each user's TOTP
+    # secret is stored encrypted (Fernet) with a key kept outside the database.
+    # TOTP_ENCRYPTION_KEYS lists Fernet keys (`flask user new-totp-key` makes one), newest first:
+    # the first encrypts, every one decrypts; TOTP_ENCRYPTION_KEY_FILE names a file of more, one
+    # per line. Rotate by putting a new key first and running `flask user rotate-totp-keys`.
+    TOTP_ENCRYPTION_KEYS: list[str] = []
+    TOTP_ENCRYPTION_KEY_FILE: str | None = None
     # Benchmarks only: a directory where each worker appends how long it held chain-head locks
     # (bench/README.md); None (always in production use) writes nothing.
     AUDIT_LOCK_TIMING_DIR: str | None = None
@@ -248,6 +255,7 @@ class DevelopmentConfig(BaseConfig):
     ALLOW_SYNTHETIC_IDS = True
     AUDIT_HMAC_KEYS = {"dev": "development-only-audit-key-not-secret"}
     AUDIT_HMAC_KEY_ID = "dev"
+    TOTP_ENCRYPTION_KEYS = ["ZGV2ZWxvcG1lbnQtb25seS10b3RwLWtleS0wMDAwMDA="]  # b"development-only-totp-key-000000"
 
 
 class TestingConfig(BaseConfig):
@@ -258,6 +266,7 @@ class TestingConfig(BaseConfig):
     TESTING = True
     AUDIT_HMAC_KEYS = {"test": "testing-only-audit-key-not-secret"}
     AUDIT_HMAC_KEY_ID = "test"
+    TOTP_ENCRYPTION_KEYS = ["dGVzdGluZy1vbmx5LXRvdHAta2V5LTAwMDAwMDAwMDA="]  # b"testing-only-totp-key-0000000000"
     ALLOW_SYNTHETIC_IDS = True
     RATELIMIT_ENABLED = False
     SQLALCHEMY_DATABASE_URI = "sqlite://"
@@ -287,6 +296,7 @@ class ProductionConfig(BaseConfig):
         if not config.get("SQLALCHEMY_DATABASE_URI"):
             problems.append("DATABASE_URL is not set")
         problems += _audit_key_problems(config)
+        problems += _totp_key_problems(config)
         if config.get("WEB_SKIP_SECOND_FACTOR"):
             problems.append("WEB_SKIP_SECOND_FACTOR must be off in production (two factors are required)")
         if not config.get("SESSION_COOKIE_SECURE"):
@@ -356,6 +366,50 @@ def _audit_key_problems(config) -> list[str]:
     if len(secret) < AUDIT_KEY_MIN_LENGTH:
         return [f"audit key {key_id!r} is shorter than {AUDIT_KEY_MIN_LENGTH} characters"]
     return []
+
+
+NON_SECRET_TOTP_KEYS = frozenset(DevelopmentConfig.TOTP_ENCRYPTION_KEYS + TestingConfig.TOTP_ENCRYPTION_KEYS)
+
+
+def totp_encryption_keys(config) -> list[str]:
+    """The TOTP secrets' keys, newest first: ``TOTP_ENCRYPTION_KEYS``, then the lines of
+    ``TOTP_ENCRYPTION_KEY_FILE`` (blank lines and lines starting with ``#`` left out)."""
+    keys = config.get("TOTP_ENCRYPTION_KEYS") or []
+    if isinstance(keys, str):  # one key given as plain text rather than a JSON list
+        keys = [keys]
+    keys = [str(key).strip() for key in keys]
+    path = config.get("TOTP_ENCRYPTION_KEY_FILE")
+    if path:
+        try:
+            lines = Path(path).read_text(encoding="utf-8").splitlines()
+        except OSError as error:
+            raise ConfigError(f"TOTP_ENCRYPTION_KEY_FILE {path} cannot be read: {error.strerror}") from None
+        keys += [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
+    return list(dict.fromkeys(key for key in keys if key))
+
+
+def totp_key_problems(keys: list[str]) -> list[str]:
+    """What is wrong with ``keys`` as Fernet keys (each named by its place, never shown)."""
+    from cryptography.fernet import Fernet
+
+    problems = []
+    for place, key in enumerate(keys, start=1):
+        try:
+            Fernet(key)
+        except (ValueError, TypeError):
+            problems.append(f"TOTP encryption key {place} is not a Fernet key (32 bytes, URL-safe base64; "
+                            "`flask user new-totp-key` makes one)")
+    return problems
+
+
+def _totp_key_problems(config) -> list[str]:
+    keys = totp_encryption_keys(config)
+    if not keys:
+        return ["TOTP_ENCRYPTION_KEYS is not set (FLASK_TOTP_ENCRYPTION_KEYS or TOTP_ENCRYPTION_KEY_FILE): "
+                "the second factor's secrets are stored encrypted"]
+    if NON_SECRET_TOTP_KEYS & set(keys):
+        return ["a TOTP encryption key is the published development/testing key"]
+    return totp_key_problems(keys)
 
 
 CONFIGS = {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import re
@@ -25,6 +26,8 @@ HOUSING_OFFICER = "bench-housing-officer"
 # servers and `audit verify` after the load all sign and check with it.
 AUDIT_KEY_ID = "bench"
 AUDIT_KEYS = {AUDIT_KEY_ID: secrets.token_hex(32)}
+# The TOTP secrets' key of the run (production refuses to start without one; no one logs in here).
+TOTP_KEYS = [base64.urlsafe_b64encode(secrets.token_bytes(32)).decode("ascii")]
 
 
 class BenchError(RuntimeError):
@@ -100,7 +103,7 @@ def flask_env(database: ScratchDatabase, **extra: str) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items()
            if not key.startswith("FLASK_") and key not in ("TJENESTESPOR_CONFIG", "DATABASE_URL")}
     env.update(DATABASE_URL=database.url, FLASK_AUDIT_HMAC_KEYS=json.dumps(AUDIT_KEYS),
-               FLASK_AUDIT_HMAC_KEY_ID=AUDIT_KEY_ID, **extra)
+               FLASK_AUDIT_HMAC_KEY_ID=AUDIT_KEY_ID, FLASK_TOTP_ENCRYPTION_KEYS=json.dumps(TOTP_KEYS), **extra)
     return env
 
 

@@ -5,7 +5,10 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Contributes the labels of its codes."""
+    """Contributes the labels of its codes; loads the keys of the TOTP secrets (a configuration
+    without a usable one refuses to start)."""
+    from service.auth import totp_keys
     from service.auth.labels import DOMAINS as LABELS
     from service.common.contributions import for_app
     for_app(app).add_labels(LABELS)
+    totp_keys.init_app(app)

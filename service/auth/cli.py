@@ -80,3 +80,23 @@ def user_set_password(username):
     login.set_password(username, password)
     click.echo(f"password set for {username}; their second factor is enrolled at the next login"
                if not services.get_user(username).totp_secret else f"password set for {username}")
+
+
+@user_cli.command("new-totp-key")
+def user_new_totp_key():
+    """Print a new key for the TOTP secrets (put it first in TOTP_ENCRYPTION_KEYS, then run
+    'user rotate-totp-keys'); nothing is stored."""
+    from cryptography.fernet import Fernet
+
+    click.echo(Fernet.generate_key().decode("ascii"))
+
+
+@user_cli.command("rotate-totp-keys")
+@transactional
+def user_rotate_totp_keys():
+    """Encrypt every stored TOTP secret with the first key of TOTP_ENCRYPTION_KEYS (the others
+    may then be removed), including secrets stored before they were encrypted."""
+    from service.auth import login
+
+    count = login.reseal_totp_secrets()
+    click.echo(f"{count} TOTP secret(s) encrypted with the first key")

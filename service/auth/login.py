@@ -35,6 +35,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from flask import current_app, g
 
 from service.audit.services import record
+from service.auth import totp_keys
 from service.auth.models import User
 from service.auth.services import get_user
 from service.common import clock
@@ -93,6 +94,19 @@ def reset_second_factor(username: str) -> User:
     user.session_generation += 1
     db.session.flush()
     return user
+
+
+def reseal_totp_secrets() -> int:
+    """Every stored TOTP secret encrypted with the first configured key (after a new key was put
+    first, or for the secrets stored before encryption); how many were rewritten.
+
+    One row at a time in Python, because only the application holds the keys; there is one row
+    per user, not per person or case."""
+    users = db.session.scalars(sa.select(User).where(User.totp_secret.is_not(None)).order_by(User.id)).all()
+    for user in users:
+        user.totp_secret = totp_keys.reseal(user.totp_secret)
+    db.session.flush()
+    return len(users)
 
 
 def _password_matches(user: User | None, password: str) -> bool:
@@ -280,15 +294,17 @@ def check_code(client: str, user: User, code: str, *, new_secret: str | None = N
     if wait:
         _audit(user, user.username, "denied", "web login throttled")
         return Attempt(wait_seconds=wait)
-    secret = new_secret or user.totp_secret
+    secret = new_secret or (totp_keys.unseal(user.totp_secret) if user.totp_secret else None)
     step = _matching_step(secret, code, None if new_secret else user.totp_last_step) if secret else None
     if step is None:
         throttle.failed(client, user.username)
         _audit(user, user.username, "denied", "web login: wrong code")
         return Attempt()
     if new_secret:
-        user.totp_secret = new_secret
+        user.totp_secret = totp_keys.seal(new_secret)  # encrypted at rest (service/auth/totp_keys.py)
         user.totp_enrolled_at = clock.now()
+    elif not totp_keys.is_sealed(user.totp_secret):
+        user.totp_secret = totp_keys.seal(secret)  # stored before encryption: encrypted at its first use
     user.totp_last_step = step
     return Attempt(user=user)
 

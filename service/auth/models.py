@@ -47,7 +47,8 @@ class User(EntityMixin, db.Model):
     # raising it (logout, a new password) ends every session the user has, in every process.
     password_hash: Mapped[str | None] = mapped_column(sa.String(200))
     password_changed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
-    totp_secret: Mapped[str | None] = mapped_column(sa.String(64))
+    # ``fernet:<token>``: encrypted with a key outside the database (service/auth/totp_keys.py).
+    totp_secret: Mapped[str | None] = mapped_column(sa.String(255))
     totp_enrolled_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     totp_last_step: Mapped[int | None] = mapped_column(sa.BigInteger)
     session_generation: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0, server_default="0")

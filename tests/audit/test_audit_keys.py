@@ -51,14 +51,26 @@ def test_every_configuration_needs_a_usable_signing_key(config, complaint):
         audit_keys.load(config)
 
 
-def test_production_starts_with_its_key_in_a_file(monkeypatch, fresh_app, tmp_path):
+def test_production_starts_with_its_keys_in_files(monkeypatch, fresh_app, tmp_path):
+    """The audit chain's keys in a JSON file, the TOTP secrets' keys one per line (a comment too)."""
+    from cryptography.fernet import Fernet
+
+    from service.auth import totp_keys
+
     key_file = tmp_path / "audit-keys.json"
     key_file.write_text(json.dumps({"k2026": SECRET}))
-    for name in ("FLASK_DEBUG", "FLASK_ALLOW_SYNTHETIC_IDS", "FLASK_AUDIT_HMAC_KEYS"):
+    totp_key = Fernet.generate_key().decode()
+    totp_file = tmp_path / "totp-keys"
+    totp_file.write_text(f"# newest first\n{totp_key}\n\n")
+    for name in ("FLASK_DEBUG", "FLASK_ALLOW_SYNTHETIC_IDS", "FLASK_AUDIT_HMAC_KEYS", "FLASK_TOTP_ENCRYPTION_KEYS"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("DATABASE_URL", "sqlite://")
     monkeypatch.setenv("FLASK_SECRET_KEY", "a-long-random-production-secret")
     monkeypatch.setenv("FLASK_AUDIT_HMAC_KEY_FILE", str(key_file))
     monkeypatch.setenv("FLASK_AUDIT_HMAC_KEY_ID", "k2026")
+    monkeypatch.setenv("FLASK_TOTP_ENCRYPTION_KEY_FILE", str(totp_file))
     app = fresh_app("production")
     assert app.extensions[audit_keys.EXTENSION].signing_secret == SECRET.encode()
+    with app.app_context():
+        sealed = totp_keys.seal("JBSWY3DPEHPK3PXP")
+    assert Fernet(totp_key).decrypt(sealed.removeprefix(totp_keys.PREFIX).encode()) == b"JBSWY3DPEHPK3PXP"

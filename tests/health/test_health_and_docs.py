@@ -118,12 +118,13 @@ def production_env(monkeypatch):
     """A complete, safe production environment; each test breaks one thing."""
     for name in ("FLASK_DEBUG", "FLASK_ALLOW_SYNTHETIC_IDS", "FLASK_DOCS_UI_ENABLED", "FLASK_SECRET_KEY",
                  "FLASK_SQLALCHEMY_DATABASE_URI", "FLASK_AUDIT_HMAC_KEYS", "FLASK_AUDIT_HMAC_KEY_ID",
-                 "FLASK_AUDIT_HMAC_KEY_FILE"):
+                 "FLASK_AUDIT_HMAC_KEY_FILE", "FLASK_TOTP_ENCRYPTION_KEYS", "FLASK_TOTP_ENCRYPTION_KEY_FILE"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("DATABASE_URL", "sqlite://")
     monkeypatch.setenv("FLASK_SECRET_KEY", "a-long-random-production-secret")
     monkeypatch.setenv("FLASK_AUDIT_HMAC_KEYS", '{"prod-2026": "a-long-random-production-audit-key-0123456789"}')
     monkeypatch.setenv("FLASK_AUDIT_HMAC_KEY_ID", "prod-2026")
+    monkeypatch.setenv("FLASK_TOTP_ENCRYPTION_KEYS", '["cHJvZHVjdGlvbi1saWtlLXRvdHAta2V5LWZvci10ZXM="]')
     return monkeypatch
 
 
@@ -156,6 +157,12 @@ def test_production_docs_ui_can_be_switched_on(production_env, fresh_app):
     (lambda env: env.setenv("FLASK_AUDIT_HMAC_KEYS", '{"prod-2026": "too-short"}'), "shorter than 32"),
     (lambda env: env.setenv("FLASK_AUDIT_HMAC_KEYS", '{"prod-2026": "testing-only-audit-key-not-secret"}'),
      "published development/testing key"),
+    # The TOTP secrets' key (docs/security.md): there, a Fernet key, and not the published ones.
+    (lambda env: env.delenv("FLASK_TOTP_ENCRYPTION_KEYS"), "TOTP_ENCRYPTION_KEYS is not set"),
+    (lambda env: env.setenv("FLASK_TOTP_ENCRYPTION_KEYS", '["not-a-fernet-key"]'), "key 1 is not a Fernet key"),
+    (lambda env: env.setenv("FLASK_TOTP_ENCRYPTION_KEYS", '["cHJvZHVjdGlvbi1saWtlLXRvdHAta2V5LWZvci10ZXM=", "short"]'), "key 2 is not a Fernet key"),
+    (lambda env: env.setenv("FLASK_TOTP_ENCRYPTION_KEYS", '["dGVzdGluZy1vbmx5LXRvdHAta2V5LTAwMDAwMDAwMDA="]'),
+     "TOTP encryption key is the published development/testing key"),
 ])
 def test_production_refuses_to_start_when_unsafe(breakage, complaint, production_env, fresh_app):
     breakage(production_env)

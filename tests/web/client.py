@@ -9,6 +9,7 @@ import re
 import pyotp
 
 from service.auth import login as login_steps
+from service.auth import totp_keys
 from service.auth.models import User
 from service.common.clock import now
 from service.extensions import db
@@ -39,7 +40,7 @@ def make_web_user(app, env, municipality: str, role: str = "case_officer", *, en
     with app.app_context():
         login_steps.set_password(caller.username, PASSWORD)
         user = db.session.get(User, caller.user_id)
-        user.totp_secret = secret
+        user.totp_secret = totp_keys.seal(secret) if secret else None  # as enrolment stores it
         db.session.commit()
     return WebUser(caller.username, PASSWORD, secret, role, caller.user_id)
 

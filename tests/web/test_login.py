@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from config import ConfigError, ProductionConfig
 from service.audit.models import AuditEvent
 from service.auth import login as login_steps
+from service.auth import totp_keys
 from service.auth.models import User
 from service.extensions import db
 from tests.conftest import DEFAULT_NOW
@@ -72,7 +73,10 @@ def test_the_first_login_enrols_the_second_factor_with_a_qr_code_made_here(app, 
     done = client.post("/app/login/enrol", {"code": code})
     assert done.status_code == 303 and done.headers["Location"] == "/app/"
     row = user_row(app, user)
-    assert row.totp_secret == secret and row.totp_enrolled_at == DEFAULT_NOW
+    assert row.totp_enrolled_at == DEFAULT_NOW
+    assert row.totp_secret.startswith("fernet:") and secret not in row.totp_secret, "stored encrypted"
+    with app.app_context():
+        assert totp_keys.unseal(row.totp_secret) == secret
     assert client.get("/app/").status_code == 200
 
 
@@ -138,7 +142,8 @@ def test_the_second_factor_can_be_skipped_only_by_a_development_setting(app, web
     assert response.status_code == 303 and response.headers["Location"] == "/app/"
     assert login_events(app, user.username)[-1] == ("ok", f"web login (password only): {user.username}")
     config = {"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "postgresql://", "AUDIT_HMAC_KEY_ID": "k",
-              "AUDIT_HMAC_KEYS": {"k": "k" * 40}, "REPORT_SUPPRESSION_THRESHOLD": 5, "SESSION_COOKIE_SECURE": True}
+              "AUDIT_HMAC_KEYS": {"k": "k" * 40}, "REPORT_SUPPRESSION_THRESHOLD": 5, "SESSION_COOKIE_SECURE": True,
+              "TOTP_ENCRYPTION_KEYS": ["cHJvZHVjdGlvbi1saWtlLXRvdHAta2V5LWZvci10ZXM="]}
     ProductionConfig.validate(config)
     with pytest.raises(ConfigError, match="WEB_SKIP_SECOND_FACTOR"):
         ProductionConfig.validate({**config, "WEB_SKIP_SECOND_FACTOR": True})

@@ -265,6 +265,7 @@ def test_production_refuses_a_provider_without_two_factors_or_https():
     base = {key: getattr(ProductionConfig, key) for key in dir(ProductionConfig) if key.isupper()}
     base.update({"SECRET_KEY": "x" * 40, "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://db/x",
                  "AUDIT_HMAC_KEYS": {"k": "a-production-audit-key-of-enough-length"}, "AUDIT_HMAC_KEY_ID": "k",
+                 "TOTP_ENCRYPTION_KEYS": ["cHJvZHVjdGlvbi1saWtlLXRvdHAta2V5LWZvci10ZXM="],
                  "OIDC_ISSUER": "https://login.example/tenant/v2.0", "OIDC_CLIENT_ID": "c", "OIDC_CLIENT_SECRET": "s"})
     with pytest.raises(ConfigError, match="two-factor requirement"):
         ProductionConfig.validate(base)
