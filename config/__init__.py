@@ -213,6 +213,9 @@ class BaseConfig:
     OIDC_ISSUER: str | None = None
     OIDC_CLIENT_ID: str | None = None
     OIDC_CLIENT_SECRET: str | None = None
+    # Instead of the secret: a JWK (JSON) or PEM file with the client's private key, RSA or EC; the
+    # client then proves itself with a signed JWT (private_key_jwt, RFC 7523), as HelseID requires.
+    OIDC_CLIENT_PRIVATE_KEY_FILE: str | None = None
     OIDC_PROVIDER_NAME: str | None = None  # on the button "Log in with …"; None: the issuer's host name
     OIDC_SCOPES = "openid profile"
     OIDC_USERNAME_CLAIM = "preferred_username"
@@ -313,8 +316,10 @@ def _oidc_problems(config) -> list[str]:
     if not config.get("OIDC_ISSUER"):
         return []
     problems = []
-    if not config.get("OIDC_CLIENT_ID") or not config.get("OIDC_CLIENT_SECRET"):
-        problems.append("OIDC_ISSUER is set but OIDC_CLIENT_ID or OIDC_CLIENT_SECRET is not")
+    if not config.get("OIDC_CLIENT_ID") or not (config.get("OIDC_CLIENT_SECRET")
+                                                or config.get("OIDC_CLIENT_PRIVATE_KEY_FILE")):
+        problems.append("OIDC_ISSUER is set but OIDC_CLIENT_ID, or both OIDC_CLIENT_SECRET and "
+                        "OIDC_CLIENT_PRIVATE_KEY_FILE, are not")
     for key in ("OIDC_ISSUER", "OIDC_REDIRECT_URI"):
         if config.get(key) and not str(config[key]).startswith("https://"):
             problems.append(f"{key} must be an https:// URL in production")

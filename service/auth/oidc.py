@@ -15,6 +15,12 @@ our clock, ``OIDC_CLOCK_SKEW_SECONDS`` either way) and, when configured, its acr
 right. Anything else is ``ProviderRefused``, whose reason goes to the security log; it never
 holds a token, a code or a claim's value.
 
+How the client proves itself at the token endpoint: with ``OIDC_CLIENT_SECRET``, or, with
+``OIDC_CLIENT_PRIVATE_KEY_FILE``, a JWT signed with its private key (``private_key_jwt``, RFC
+7523; HelseID accepts nothing else). The assertion lives 60 seconds, names the key by its
+``kid`` and carries a fresh ``jti``, so a copy of it is worth little; the key never leaves this
+host (the provider holds the public half).
+
 Nothing here reads the request: the pages (service/web/auth/routes.py) pass the code, state
 and callback URL in. The client is built at first use from the configuration, so a provider
 plugs in by configuration alone (README, "Configuration").
@@ -22,15 +28,20 @@ plugs in by configuration alone (README, "Configuration").
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import requests
 from authlib.integrations.base_client import OAuthError
 from authlib.integrations.flask_client import OAuth
+from authlib.oauth2.rfc7523 import PrivateKeyJWT
+from authlib.oauth2.rfc7523.assertion import private_key_jwt_sign
 from authlib.oidc.core import CodeIDToken
 from flask import current_app, session
 from joserfc.errors import JoseError
+from joserfc.jwk import ECKey, RSAKey
 
 from service.common import clock
 
@@ -57,6 +68,49 @@ class _IDTokenOnOurClock(CodeIDToken):
         super().validate(now=int(clock.now().timestamp()), leeway=leeway)
 
 
+ASSERTION_SECONDS = 60
+_ASSERTION_ALGORITHMS = {"RSA": "RS256", "EC": "ES256"}
+
+
+def client_private_key(path: str) -> RSAKey | ECKey:
+    """The client's private key for ``private_key_jwt``: a JWK (JSON, as HelseID's self-service
+    hands it out) or a PEM file, RSA or EC. ValueError, naming the file only, when it is neither
+    or holds no private key."""
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as error:
+        raise ValueError(f"OIDC_CLIENT_PRIVATE_KEY_FILE {path} cannot be read: {error.strerror}") from None
+    try:
+        if raw.lstrip().startswith(b"{"):
+            data = json.loads(raw)
+            key = (RSAKey if data.get("kty") == "RSA" else ECKey).import_key(data)
+        else:
+            try:
+                key = RSAKey.import_key(raw)
+            except (ValueError, TypeError, JoseError):
+                key = ECKey.import_key(raw)
+    except (ValueError, TypeError, JoseError):
+        raise ValueError(f"OIDC_CLIENT_PRIVATE_KEY_FILE {path} is not an RSA or EC key as JWK or PEM") from None
+    if not key.is_private:
+        raise ValueError(f"OIDC_CLIENT_PRIVATE_KEY_FILE {path} holds a public key: the client signs with the "
+                         "private one")
+    return key
+
+
+class _ClientAssertion(PrivateKeyJWT):
+    """Authlib's ``private_key_jwt``, with the lifetime and the ``kid`` a provider looks the key
+    up by (Authlib's default lives an hour and names no key)."""
+
+    def __init__(self, key: RSAKey | ECKey):
+        super().__init__(alg=key.as_dict().get("alg") or _ASSERTION_ALGORITHMS[key.key_type])
+        self.kid = key.kid
+
+    def sign(self, auth, token_endpoint):
+        return private_key_jwt_sign(auth.client_secret, client_id=auth.client_id, token_endpoint=token_endpoint,
+                                    header={"kid": self.kid} if self.kid else None, alg=self.alg,
+                                    expires_in=ASSERTION_SECONDS)
+
+
 def configured() -> bool:
     return bool(current_app.config.get("OIDC_ISSUER"))
 
@@ -79,13 +133,18 @@ def _client():
     client = app.extensions.get("oidc_client")
     if client is None:
         config = app.config
+        client_kwargs = {"scope": config["OIDC_SCOPES"], "code_challenge_method": "S256",
+                         "default_timeout": config["OIDC_TIMEOUT_SECONDS"]}
+        credentials = {"client_secret": config["OIDC_CLIENT_SECRET"]}
+        if config.get("OIDC_CLIENT_PRIVATE_KEY_FILE"):
+            key = client_private_key(config["OIDC_CLIENT_PRIVATE_KEY_FILE"])
+            credentials = {"client_secret": key, "client_auth_methods": [_ClientAssertion(key)]}
+            client_kwargs["token_endpoint_auth_method"] = _ClientAssertion.name
         client = OAuth(app).register(
             _CLIENT,
             client_id=config["OIDC_CLIENT_ID"],
-            client_secret=config["OIDC_CLIENT_SECRET"],
             server_metadata_url=_issuer(config) + DISCOVERY_PATH,
-            client_kwargs={"scope": config["OIDC_SCOPES"], "code_challenge_method": "S256",
-                           "default_timeout": config["OIDC_TIMEOUT_SECONDS"]})
+            client_kwargs=client_kwargs, **credentials)
         app.extensions["oidc_client"] = client
     return client
 

@@ -2,7 +2,8 @@
 
 It speaks just enough of the protocol for the authorization code flow with PKCE: the discovery
 document, its JWKS, an /authorize that approves at once whoever ``claims`` describes (no login
-page) and sends the browser back with a code, and a /token that checks the client's secret, the
+page) and sends the browser back with a code, and a /token that checks the client's secret (or,
+with ``client_key`` set, its signed client assertion: private_key_jwt, as HelseID requires), the
 code, the redirect URI and the PKCE verifier before it answers with an ID token signed with an
 RSA key made for the test run. ``tamper`` overrides claims of the ID tokens it issues (a wrong
 nonce, audience, issuer, an expired token) and ``sign_with`` signs them with a key the JWKS does
@@ -15,15 +16,18 @@ import base64
 import datetime as dt
 import hashlib
 import secrets
+import time
 from collections.abc import Callable
 from urllib.parse import urlencode
 
 from flask import Flask, jsonify, redirect, request
 from joserfc import jwt
+from joserfc.errors import JoseError
 from joserfc.jwk import RSAKey
 
 CLIENT_ID = "tjenestespor-test"
 CLIENT_SECRET = "stub-client-secret-not-secret"
+ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 
 
 def new_key(kid: str) -> RSAKey:
@@ -38,13 +42,19 @@ class OidcStub:
         self.tamper: dict = {}  # claims of the next ID tokens overridden (None: left out)
         self.sign_with: RSAKey | None = None
         self.deny: str | None = None  # an error /authorize answers with instead of a code
+        # With a client key (its public half, as registered at HelseID), /token takes only a client
+        # assertion signed with it (private_key_jwt, RFC 7523) instead of the secret.
+        self.client_key: RSAKey | None = None
+        self.assertion_headers: list[dict] = []
+        self._used_jtis: set[str] = set()
         self.authorize_requests: list[dict] = []
         self.token_requests: list[dict] = []
         self._codes: dict[str, dict] = {}
         self.app = self._app()
 
     def reset(self) -> None:
-        self.claims, self.tamper, self.sign_with, self.deny = {}, {}, None, None
+        self.claims, self.tamper, self.sign_with, self.deny, self.client_key = {}, {}, None, None, None
+        self.assertion_headers.clear()
         self.authorize_requests.clear()
         self.token_requests.clear()
 
@@ -65,7 +75,7 @@ class OidcStub:
                 "subject_types_supported": ["public"],
                 "id_token_signing_alg_values_supported": ["RS256"],
                 "code_challenge_methods_supported": ["S256"],
-                "token_endpoint_auth_methods_supported": ["client_secret_basic"],
+                "token_endpoint_auth_methods_supported": ["client_secret_basic", "private_key_jwt"],
             })
 
         @app.get("/jwks")
@@ -90,9 +100,13 @@ class OidcStub:
         def token():
             form = request.form.to_dict()
             self.token_requests.append(form)
-            auth = request.authorization
-            if auth is None or (auth.username, auth.password) != (self.client_id, self.client_secret):
-                return jsonify({"error": "invalid_client"}), 401
+            if self.client_key is not None:
+                if not self._assertion_holds(form, f"{issuer()}/token"):
+                    return jsonify({"error": "invalid_client"}), 401
+            else:
+                auth = request.authorization
+                if auth is None or (auth.username, auth.password) != (self.client_id, self.client_secret):
+                    return jsonify({"error": "invalid_client"}), 401
             grant = self._codes.pop(form.get("code", ""), None)  # a code is used once
             if form.get("grant_type") != "authorization_code" or grant is None \
                     or form.get("redirect_uri") != grant["redirect_uri"]:
@@ -111,3 +125,24 @@ class OidcStub:
                             "id_token": id_token})
 
         return app
+
+    def _assertion_holds(self, form: dict, token_endpoint: str) -> bool:
+        """RFC 7523 section 3: signed with the client's key, issued by and about the client, for
+        this token endpoint, not expired (on the real clock: Authlib stamps it so), short-lived,
+        and its jti not seen before."""
+        if form.get("client_assertion_type") != ASSERTION_TYPE or "client_secret" in form:
+            return False
+        try:
+            token = jwt.decode(form.get("client_assertion", ""), self.client_key)
+        except JoseError:
+            return False
+        claims, now = token.claims, time.time()
+        if (claims.get("iss"), claims.get("sub"), claims.get("aud")) != (self.client_id, self.client_id, token_endpoint):
+            return False
+        if not (claims.get("exp", 0) > now and claims["exp"] - claims.get("iat", 0) <= 60):
+            return False
+        if not claims.get("jti") or claims["jti"] in self._used_jtis:
+            return False
+        self._used_jtis.add(claims["jti"])
+        self.assertion_headers.append(dict(token.header))
+        return True

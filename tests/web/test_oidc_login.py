@@ -5,12 +5,14 @@ button only when one is configured, the round trip with PKCE and a nonce, the se
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
+from joserfc.jwk import RSAKey
 
 from config import ConfigError, ProductionConfig
 from service.auth import services as auth_services
@@ -275,6 +277,62 @@ def test_production_refuses_a_provider_without_two_factors_or_https():
         ProductionConfig.validate({**base, "OIDC_ACR_VALUES": ["x"], "OIDC_ISSUER": "http://login.example"})
     with pytest.raises(ConfigError, match="OIDC_CLIENT_SECRET"):
         ProductionConfig.validate({**base, "OIDC_ACR_VALUES": ["x"], "OIDC_CLIENT_SECRET": None})
+    ProductionConfig.validate({**base, "OIDC_ACR_VALUES": ["x"], "OIDC_CLIENT_SECRET": None,
+                               "OIDC_CLIENT_PRIVATE_KEY_FILE": "/etc/tjenestespor/oidc-client.jwk"})
+
+
+@pytest.mark.parametrize("form", ["jwk", "pem"])
+def test_the_client_can_prove_itself_with_its_private_key_instead_of_a_secret(
+        app, oidc, web_user, browser, monkeypatch, tmp_path, form):
+    """private_key_jwt (RFC 7523), as HelseID requires: no secret is sent, a short-lived assertion
+    signed with the client's key, naming it by kid; the provider holds the public half."""
+    key = new_key("client-2026")
+    path = tmp_path / f"client-key.{form}"
+    path.write_text(json.dumps(key.as_dict(private=True)) if form == "jwk" else key.as_pem(private=True).decode())
+    oidc.client_key = RSAKey.import_key(key.as_dict(private=False))
+    monkeypatch.setitem(app.config, "OIDC_CLIENT_SECRET", None)
+    monkeypatch.setitem(app.config, "OIDC_CLIENT_PRIVATE_KEY_FILE", str(path))
+    user = web_user("case_officer", enrolled=False)
+    oidc.claims = {"preferred_username": user.username}
+    done = via_provider(browser())
+    assert done.status_code == 303 and done.headers["Location"] == "/app/"
+    sent = oidc.token_requests[0]
+    assert "client_secret" not in sent and sent["client_assertion_type"].endswith(":jwt-bearer")
+    # A JWK names its key (the kid HelseID looks it up by); a PEM file has no kid to give.
+    assert [(h["alg"], h.get("kid")) for h in oidc.assertion_headers] == [
+        ("RS256", "client-2026" if form == "jwk" else None)]
+
+
+def test_a_key_the_provider_does_not_hold_opens_nothing(app, oidc, web_user, browser, monkeypatch, tmp_path, caplog):
+    path = tmp_path / "client-key.json"
+    path.write_text(json.dumps(new_key("client-2026").as_dict(private=True)))
+    oidc.client_key = RSAKey.import_key(new_key("registered").as_dict(private=False))
+    monkeypatch.setitem(app.config, "OIDC_CLIENT_PRIVATE_KEY_FILE", str(path))
+    user = web_user("case_officer", enrolled=False)
+    oidc.claims = {"preferred_username": user.username}
+    caplog.set_level(logging.INFO, logger="service.auth.login")
+    refused = via_provider(browser())
+    assert refused.status_code == 403 and NOT_VERIFIED.search(refused.get_data(as_text=True))
+    assert "web login through OpenID Connect refused: the token request was refused (invalid_client)" in caplog.text
+
+
+@pytest.mark.parametrize("content, complaint", [
+    ('{"kty": "RSA", "n": "x"}', "is not an RSA or EC key"),
+    ("not a key", "is not an RSA or EC key"),
+    (None, "cannot be read"),
+])
+def test_a_client_key_that_cannot_sign_refuses_to_start(fresh_app, tmp_path, content, complaint):
+    path = tmp_path / "client-key"
+    if content is not None:
+        path.write_text(content)
+    with pytest.raises(ConfigError, match=complaint):
+        fresh_app("testing", {"OIDC_ISSUER": "https://login.example", "OIDC_CLIENT_ID": CLIENT_ID,
+                              "OIDC_CLIENT_PRIVATE_KEY_FILE": str(path)})
+    public = tmp_path / "public.json"
+    public.write_text(json.dumps(new_key("k").as_dict(private=False)))
+    with pytest.raises(ConfigError, match="holds a public key"):
+        fresh_app("testing", {"OIDC_ISSUER": "https://login.example", "OIDC_CLIENT_ID": CLIENT_ID,
+                              "OIDC_CLIENT_PRIVATE_KEY_FILE": str(public)})
 
 
 def test_the_stub_checks_the_pkce_verifier(oidc):
