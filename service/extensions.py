@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 import flask_sqlalchemy.session
+from flask import Flask, current_app
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_migrate import Migrate
@@ -87,3 +91,17 @@ class ProblemApi(Api):
 
 
 api = ProblemApi()
+
+
+T = TypeVar("T")
+
+
+def per_app(name: str, make: Callable[..., T], app: Flask | None = None) -> T:
+    """What ``app`` (default: the current one) keeps as ``name`` in its ``extensions``, made from
+    its configuration by ``make(config)`` at first use: keys and counters that every request
+    needs and that each app, and so each test's app, must have its own of."""
+    app = app if app is not None else current_app._get_current_object()
+    value = app.extensions.get(name)
+    if value is None:
+        value = app.extensions[name] = make(app.config)
+    return value

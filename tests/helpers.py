@@ -109,6 +109,22 @@ def session_in_outer_transaction(app):
             connection.close()
 
 
+@contextlib.contextmanager
+def database_at(fresh_app, path, revision: str):
+    """An app on a SQLite file of its own at ``path``, migrated up to ``revision``: for a migration
+    tested on rows written before it (``flask_migrate.upgrade()`` then runs it)."""
+    import flask_migrate
+
+    app = fresh_app("testing", {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
+    with app.app_context():
+        flask_migrate.upgrade(revision=revision)
+    try:
+        yield app
+    finally:
+        with app.app_context():
+            db.engine.dispose()
+
+
 def restricted_role(connection) -> str:
     """A role like the application's production login on PostgreSQL (not the tables' owner, no
     BYPASSRLS: row-level security binds it), made in ``connection``'s transaction and rolled back

@@ -12,9 +12,10 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from flask import Flask, current_app
+from flask import Flask
 
 from config import AUDIT_KEY_MIN_LENGTH, ConfigError, audit_hmac_keys
+from service.extensions import per_app
 
 KEY_ID_RE = re.compile(r"^[A-Za-z0-9._-]{1,40}$")
 EXTENSION = "audit_keys"
@@ -56,11 +57,8 @@ def init_app(app: Flask) -> None:
     """Load the keys now, so a configuration without a usable key refuses to start (an app not
     configured from ``config/``, as in the composition tests, loads them on first use)."""
     if "AUDIT_HMAC_KEY_ID" in app.config:
-        app.extensions[EXTENSION] = load(app.config)
+        per_app(EXTENSION, load, app)
 
 
 def current() -> AuditKeys:
-    keys = current_app.extensions.get(EXTENSION)
-    if keys is None:
-        keys = current_app.extensions[EXTENSION] = load(current_app.config)
-    return keys
+    return per_app(EXTENSION, load)

@@ -42,7 +42,7 @@ from service.common import clock
 from service.common.errors import ValidationFailed
 from service.common.i18n import _
 from service.common.tenancy import tenant_scope
-from service.extensions import counter_storage, db
+from service.extensions import counter_storage, db, per_app
 
 log = logging.getLogger("service.auth.login")
 
@@ -188,10 +188,7 @@ class LoginThrottle:
 
     @staticmethod
     def for_app() -> LoginThrottle:
-        throttle = current_app.extensions.get("login_throttle")
-        if throttle is None:
-            throttle = current_app.extensions["login_throttle"] = LoginThrottle(current_app.config)
-        return throttle
+        return per_app("login_throttle", LoginThrottle)
 
     @staticmethod
     def _keys(client: str, username: str) -> tuple[str, str]:

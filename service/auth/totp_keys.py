@@ -17,12 +17,16 @@ is encrypted at the user's next accepted code, or at once by the same command.
 from __future__ import annotations
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
-from flask import Flask, current_app
+from flask import Flask
 
 from config import ConfigError, totp_encryption_keys, totp_key_problems
+from service.extensions import per_app
 
 PREFIX = "fernet:"
 EXTENSION = "totp_keys"
+# What an unreadable value is said to be: the settings to look at, never a key or the value.
+_UNREADABLE = ("a stored TOTP secret decrypts with none of the configured keys "
+               "(TOTP_ENCRYPTION_KEYS, TOTP_ENCRYPTION_KEY_FILE)")
 
 
 class UnreadableSecret(RuntimeError):
@@ -46,14 +50,11 @@ def init_app(app: Flask) -> None:
     """Load the keys now, so that a configuration without a usable key refuses to start (an app
     not configured from ``config/``, as in the composition tests, loads them on first use)."""
     if "TOTP_ENCRYPTION_KEYS" in app.config:
-        app.extensions[EXTENSION] = load(app.config)
+        per_app(EXTENSION, load, app)
 
 
 def _keys() -> MultiFernet:
-    keys = current_app.extensions.get(EXTENSION)
-    if keys is None:
-        keys = current_app.extensions[EXTENSION] = load(current_app.config)
-    return keys
+    return per_app(EXTENSION, load)
 
 
 def is_sealed(stored: str) -> bool:
@@ -72,8 +73,7 @@ def unseal(stored: str) -> str:
     try:
         return _keys().decrypt(stored[len(PREFIX):].encode("ascii")).decode("ascii")
     except InvalidToken:
-        raise UnreadableSecret("a stored TOTP secret decrypts with none of the configured keys "
-                               "(TOTP_ENCRYPTION_KEYS, TOTP_ENCRYPTION_KEY_FILE)") from None
+        raise UnreadableSecret(_UNREADABLE) from None
 
 
 def reseal(stored: str) -> str:
@@ -83,5 +83,4 @@ def reseal(stored: str) -> str:
     try:
         return PREFIX + _keys().rotate(stored[len(PREFIX):].encode("ascii")).decode("ascii")
     except InvalidToken:
-        raise UnreadableSecret("a stored TOTP secret decrypts with none of the configured keys "
-                               "(TOTP_ENCRYPTION_KEYS, TOTP_ENCRYPTION_KEY_FILE)") from None
+        raise UnreadableSecret(_UNREADABLE) from None

@@ -11,6 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from service.extensions import db
+from tests.helpers import database_at
 
 NOW = "2026-03-01 09:00:00"
 PLAIN = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
@@ -31,12 +32,8 @@ def _secret(user_id: str) -> str | None:
 def before_0017(fresh_app, tmp_path, dialect):
     if dialect != "sqlite":
         pytest.skip("builds a database of its own: SQLite only")
-    app = fresh_app("testing", {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'old.sqlite3'}"})
-    with app.app_context():
-        flask_migrate.upgrade(revision="0016_decisions_tenant_index")
-    yield app
-    with app.app_context():
-        db.engine.dispose()
+    with database_at(fresh_app, tmp_path / "old.sqlite3", "0016_decisions_tenant_index") as app:
+        yield app
 
 
 def test_secrets_stored_before_stay_and_going_back_refuses_over_an_encrypted_one(before_0017, caplog):

@@ -11,6 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from service.extensions import db
+from tests.helpers import database_at
 
 NOW = "2026-03-01 09:00:00"
 
@@ -60,12 +61,8 @@ def _column(table: str, column: str, row_id: str):
 def old_database(fresh_app, tmp_path, dialect):  # noqa: F811
     if dialect != "sqlite":
         pytest.skip("builds a database of its own: SQLite only")
-    app = fresh_app("testing", {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'old.sqlite3'}"})
-    with app.app_context():
-        flask_migrate.upgrade(revision="0005_deadlines")
-    yield app
-    with app.app_context():
-        db.engine.dispose()
+    with database_at(fresh_app, tmp_path / "old.sqlite3", "0005_deadlines") as app:
+        yield app
 
 
 def test_names_become_units_of_their_municipality_and_rows_point_at_them(old_database):
