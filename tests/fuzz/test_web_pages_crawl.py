@@ -1,12 +1,13 @@
 """Every page of the web application answers every role, and none fails.
 
 Each GET route of the web application (``WEB_POLICY``), its path aimed at the seeded rows of
-tests/fuzz/test_openapi_fuzz.py's world (and a report snapshot of February 2026 built here), is
-opened by a logged-in officer of every role. A role
-the policy table allows gets the page, or a 404 for a row outside its need-to-know, or a
-redirect within the application; any other role is refused (403). Never a failure, a trace or
-the API's JSON. On PostgreSQL the requests reach the database as the application's production
-login (``as_the_application``): every page also works with the database enforcing tenancy.
+tests/fuzz/test_openapi_fuzz.py's world (and a report snapshot of February 2026 built here),
+is opened by a logged-in officer of every role. A role the policy table allows gets the page,
+or a 404 for a row outside its need-to-know, or a redirect within the application, and some
+role it is for gets the page itself; any other role is refused (403). Never a failure, a trace
+or the API's JSON. On PostgreSQL the requests reach the database as the application's
+production login (``as_the_application``): every page also works with the database enforcing
+tenancy.
 """
 
 from __future__ import annotations
