@@ -69,7 +69,7 @@ def token_revoke(username, hint):
 def user_set_password(username):
     """Set a user's password for the web application: asked for twice at a prompt, or read as one
     line from standard input; never an argument (it would show in ``ps`` and the shell history).
-    Every web session the user has ends."""
+    Every web session the user has ends, and the user chooses their own password at the next login."""
     from service.auth import login
 
     stdin = sys.stdin
@@ -78,8 +78,9 @@ def user_set_password(username):
     else:
         password = stdin.readline().rstrip("\r\n")
     login.set_password(username, password)
-    click.echo(f"password set for {username}; their second factor is enrolled at the next login"
-               if not services.get_user(username).totp_secret else f"password set for {username}")
+    then = "they choose their own password" + (
+        "" if services.get_user(username).totp_secret else " and enrol their second factor")
+    click.echo(f"password set for {username}; at the next login {then}")
 
 
 @user_cli.command("new-totp-key")

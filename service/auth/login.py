@@ -68,19 +68,52 @@ def _dummy_hash() -> str:
     return cache["hash"]
 
 
-def set_password(username: str, password: str) -> User:
-    """Set a user's password (argon2id) and end every web session they have."""
+def _check_new_password(password: str, field: str) -> None:
     minimum = current_app.config["PASSWORD_MIN_LENGTH"]
     if len(password or "") < minimum:
-        raise ValidationFailed.field("password", _("must be at least %(count)s characters", count=minimum))
+        raise ValidationFailed.field(field, _("must be at least %(count)s characters", count=minimum))
     if password != password.strip():
-        raise ValidationFailed.field("password", _("must not start or end with a space"))
-    user = get_user(username)
+        raise ValidationFailed.field(field, _("must not start or end with a space"))
+
+
+def _store_password(user: User, password: str, *, must_change: bool) -> None:
     user.password_hash = _hasher().hash(password)
     user.password_changed_at = clock.now()
-    user.session_generation += 1
+    user.password_must_change = must_change
+    user.session_generation += 1  # every web session the user has ends
     db.session.flush()
+
+
+def set_password(username: str, password: str, *, temporary: bool = True) -> User:
+    """Set a user's password (argon2id) and end every web session they have. Someone else sets
+    it (an administrator, the CLI), so by default it is ``temporary``: the user must choose their
+    own at the next login. Only the demo's published passwords are set to stay."""
+    _check_new_password(password, "password")
+    user = get_user(username)
+    _store_password(user, password, must_change=temporary)
     return user
+
+
+def change_own_password(client: str, user: User, current: str, new: str) -> Attempt:
+    """The user's own new password, given the current one (throttled and audited like a login,
+    so the form cannot be used to guess it). Every other web session of theirs ends; the caller
+    begins a new one for this browser."""
+    throttle = LoginThrottle.for_app()
+    wait = throttle.wait_seconds(client, user.username)
+    if wait:
+        _audit(user, user.username, "denied", "password change throttled")
+        return Attempt(wait_seconds=wait)
+    if not _password_matches(user, current or ""):
+        throttle.failed(client, user.username)
+        _audit(user, user.username, "denied", "password change: wrong current password")
+        return Attempt()
+    _check_new_password(new, "new_password")
+    if hmac.compare_digest((new or "").encode(), (current or "").encode()):
+        raise ValidationFailed.field("new_password", _("must differ from the current password"))
+    _store_password(user, new, must_change=False)
+    with tenant_scope(user.municipality_id):
+        record("update", "user", object_id=user.id, detail="own password changed")
+    return Attempt(user=user)
 
 
 def reset_second_factor(username: str) -> User:

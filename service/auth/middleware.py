@@ -83,18 +83,24 @@ def _authorize_web_session(method: str, rule: str):
     if user is None:
         # Back to the page asked for after the login (a GET only: a form is not posted twice).
         target = request.full_path.rstrip("?") if method == "GET" else None
-        location = url_for("web_auth.login", next=target, expired=g.get("web_session_expired"))
-        if request.headers.get("HX-Request"):  # htmx: a whole-page redirect, not a swap
-            return "", 204, {"HX-Redirect": location}
-        return redirect(location, 303)
+        return _whole_page_redirect(url_for("web_auth.login", next=target, expired=g.get("web_session_expired")))
     g.current_user = user
     set_current_municipality(user.municipality_id)
+    if user.password_must_change and (method, rule) not in policy.WHILE_PASSWORD_MUST_CHANGE:
+        # Someone else set the password: the user chooses their own before anything else opens.
+        return _whole_page_redirect(url_for("web_auth.password"))
     roles = policy.allowed_roles(method, rule)
     if roles is None or user.role not in roles:
         _record_denied(method, rule)
         raise Forbidden(_("The role %(role)s may not %(method)s this resource.", role=label("role", user.role),
                           method=method))
     return None
+
+
+def _whole_page_redirect(location: str):
+    if request.headers.get("HX-Request"):  # htmx: a whole-page redirect, not a swap
+        return "", 204, {"HX-Redirect": location}
+    return redirect(location, 303)
 
 
 def _record_denied(method: str, rule: str) -> None:

@@ -47,6 +47,10 @@ class User(EntityMixin, db.Model):
     # raising it (logout, a new password) ends every session the user has, in every process.
     password_hash: Mapped[str | None] = mapped_column(sa.String(200))
     password_changed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # A password someone else set (an administrator, the CLI): the user must choose their own at
+    # the next login before any other page opens (service/auth/login.py, ``change_own_password``).
+    password_must_change: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=False,
+                                                       server_default=sa.false())
     # ``fernet:<token>``: encrypted with a key outside the database (service/auth/totp_keys.py).
     totp_secret: Mapped[str | None] = mapped_column(sa.String(255))
     totp_enrolled_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)

@@ -251,6 +251,8 @@ WEB_PUBLIC: frozenset[tuple[str, str]] = frozenset({
 WEB_POLICY: dict[tuple[str, str], frozenset[str]] = {
     ("GET", f"{WEB}/"): WEB_USERS,
     ("POST", f"{WEB}/logout"): WEB_USERS,
+    ("GET", f"{WEB}/account/password"): WEB_USERS,  # the user's own password
+    ("POST", f"{WEB}/account/password"): WEB_USERS,
     ("GET", f"{WEB}/persons"): PERSON_READERS,  # GET /persons?name=
     ("POST", f"{WEB}/persons/search"): PERSON_READERS,  # POST /persons/search
     ("GET", f"{WEB}/persons/<uuid:person_id>"): PERSON_READERS,  # GET /persons/{id}/overview
@@ -359,6 +361,15 @@ WEB_POLICY: dict[tuple[str, str], frozenset[str]] = {
     ("GET", f"{WEB}/admin/jobs"): JOB_ADMINS,  # GET /jobs
     ("POST", f"{WEB}/admin/jobs/<string:name>/run"): JOB_ADMINS,  # POST /jobs/{name}/run
 }
+
+# The pages a user whose password someone else set may open before choosing their own
+# (``User.password_must_change``): every other page sends them to the first of these.
+WHILE_PASSWORD_MUST_CHANGE: frozenset[tuple[str, str]] = frozenset({
+    ("GET", f"{WEB}/account/password"),
+    ("POST", f"{WEB}/account/password"),
+    ("POST", f"{WEB}/logout"),
+})
+
 
 def allowed_roles(method: str, rule: str) -> frozenset[str] | None:
     """Roles allowed on a route (of the API or a page); None when the route has no entry (deny)."""

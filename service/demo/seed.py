@@ -59,7 +59,7 @@ def seed_demo(rng_seed: int = 4014) -> list[tuple[str, str, str, str]]:
                          provider_unit=DEMO_PROVIDER_UNIT if role == PROVIDER else None)
         _, token = auth.issue_token(username)
         password = secrets.token_urlsafe(12)
-        set_password(username, password)
+        set_password(username, password, temporary=False)  # published for the demo: not to be changed
         credentials.append((username, role, token, password))
     with tenant_scope(municipality.id):
         _seed_persons(rng)

@@ -38,7 +38,7 @@ def make_web_user(app, env, municipality: str, role: str = "case_officer", *, en
     caller = env.caller(role, municipality)
     secret = login_steps.new_totp_secret() if enrolled else None
     with app.app_context():
-        login_steps.set_password(caller.username, PASSWORD)
+        login_steps.set_password(caller.username, PASSWORD, temporary=False)
         user = db.session.get(User, caller.user_id)
         user.totp_secret = totp_keys.seal(secret) if secret else None  # as enrolment stores it
         db.session.commit()

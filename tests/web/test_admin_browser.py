@@ -1,5 +1,5 @@
 """The administrator's day in a real browser: a new colleague's user, their password, their first
-login with the second factor set up; an API token shown once; a job run now and listed. Every page
+login with the second factor set up and a password of their own chosen; an API token shown once; a job run now and listed. Every page
 is checked as in test_browser.py (CSP header and violations, axe-core WCAG 2.1 AA: nothing serious
 or critical) and photographed."""
 
@@ -15,6 +15,7 @@ from tests.web.client import PASSWORD, make_web_user
 pytestmark = requires_browser
 
 NEW_PASSWORD = "vinter kveld ved fjorden"
+OWN_PASSWORD = "sommer morgen i skjærgården"
 
 
 @pytest.fixture(scope="module")
@@ -85,9 +86,19 @@ def test_the_admin_creates_a_user_who_logs_in_and_enrols_and_runs_a_job(visit, l
     secret = their.locator("#totp-secret").inner_text().replace(" ", "")
     their.fill("#code", now_code(secret))
     their.click("button[type=submit]")
+    # The administrator knows the password they set: the colleague chooses their own before
+    # any other page opens.
+    their.wait_for_url("**/app/account/password")
+    their.goto("/app/persons")
+    their.wait_for_url("**/app/account/password")
+    newcomer.check("admin-09-newcomer-chooses-a-password")
+    their.fill("#current_password", NEW_PASSWORD)
+    their.fill("#new_password", OWN_PASSWORD)
+    their.fill("#new_password_again", OWN_PASSWORD)
+    their.locator("main form button[type=submit]").click()
     their.wait_for_url("**/app/")
     assert "Kari Nybegynner" in their.locator("header").inner_text()
-    newcomer.check("admin-09-newcomer-logged-in")
+    newcomer.check("admin-09b-newcomer-logged-in")
 
     page.goto("/app/admin/users")
     row = page.get_by_role("row", name=re.compile("kari.ny"))

@@ -13,8 +13,9 @@ from flask import abort, current_app, g, redirect, render_template, request, ses
 
 from service.auth import login as login_steps
 from service.auth import oidc, sessions
+from service.common.errors import ValidationFailed
 from service.common.i18n import _
-from service.web.auth.forms import CodeForm, LoginForm
+from service.web.auth.forms import CodeForm, LoginForm, PasswordChangeForm
 from service.web.blueprint import web_blueprint
 
 blp = web_blueprint("web_auth", __name__)
@@ -130,6 +131,32 @@ def enrol():
         form.code.errors = [_("The code is wrong. Write the code the app shows now.")]
         return render_template("auth/enrol.html", **page), 422
     return _finish(user)
+
+
+@blp.route("/account/password", methods=["GET", "POST"])
+def password():
+    """The user's own password: chosen at the first login after someone else set it (every
+    other page sends them here until then), or changed whenever they wish."""
+    user = g.current_user
+    form = PasswordChangeForm()
+    page = {"form": form, "required": user.password_must_change}
+    if request.method == "GET":
+        return render_template("auth/password.html", **page)
+    if not form.validate_on_submit():
+        return render_template("auth/password.html", **page), 422
+    try:
+        attempt = login_steps.change_own_password(_client(), user, form.current_password.data,
+                                                  form.new_password.data)
+    except ValidationFailed as refused:
+        form.new_password.errors = list((refused.errors or {}).get("new_password") or [refused.detail])
+        return render_template("auth/password.html", **page), 422
+    if attempt.wait_seconds:
+        return render_template("auth/password.html", problem=_throttled_message(attempt.wait_seconds), **page), 429
+    if not attempt.ok:
+        form.current_password.errors = [_("The current password is wrong.")]
+        return render_template("auth/password.html", **page), 422
+    sessions.begin(user)  # the change ended every session of the user's, this one too
+    return redirect(url_for("web_home.start"), 303)
 
 
 @blp.post("/login/oidc")
