@@ -51,6 +51,8 @@ class UserAdminSchema(UserSchema):
     has_password = ma.fields.Function(lambda u: u.password_hash is not None, dump_only=True,
                                       metadata={"type": "boolean"})
     password_changed_at = ma.fields.DateTime(dump_only=True, allow_none=True)
+    password_must_change = ma.fields.Boolean(dump_only=True, metadata={
+        "description": "set by someone else: the user chooses their own at the next login"})
     has_second_factor = ma.fields.Function(lambda u: u.totp_secret is not None, dump_only=True,
                                            metadata={"type": "boolean"})
     second_factor_enrolled_at = ma.fields.DateTime(attribute="totp_enrolled_at", dump_only=True, allow_none=True)

@@ -168,3 +168,17 @@ def test_migration_0018_asks_everyone_with_a_password_to_choose_their_own(fresh_
             flask_migrate.upgrade()
             rows = dict(db.session.execute(sa.text("SELECT username, password_must_change FROM users")).all())
     assert {name: bool(flag) for name, flag in rows.items()} == {"med": True, "uten": False}
+
+
+def test_the_administrator_sees_that_the_user_is_to_choose_their_own(app, web_user, browser):
+    admin = web_user("admin")
+    user = set_by_someone_else(app, web_user("case_officer"))
+    client = browser()
+    assert client.log_in(admin).status_code == 303
+    assert re.search(r"Password Set 2026-03-03; the user chooses their own at the next login",
+                     text(client.get(f"/app/admin/users/{user.user_id}")))
+    with app.app_context():
+        db.session.get(User, user.user_id).password_must_change = False
+        db.session.commit()
+    page = text(client.get(f"/app/admin/users/{user.user_id}"))
+    assert "Password Set 2026-03-03 Second factor" in page
