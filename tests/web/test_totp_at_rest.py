@@ -103,3 +103,15 @@ def test_a_new_key_is_printed_and_stored_nowhere(cli):
     result = cli("user", "new-totp-key")
     assert result.exit_code == 0, result.output
     Fernet(result.output.strip())  # a usable key
+
+
+def test_an_unreadable_secret_tells_the_officer_what_to_do_and_the_log_why(app, web_user, browser, keys, caplog):
+    user = web_user("case_officer")
+    keys(NEW_KEY)  # the key the secret was encrypted with is gone
+    client = browser()
+    client.get(client.password_step(user).headers["Location"])
+    answer = client.post("/app/login/code", {"code": user.code(app)})
+    assert answer.status_code == 503
+    assert "Ask the administrator to reset your second factor" in answer.get_data(as_text=True)
+    assert f"web login of user {user.user_id}: a stored TOTP secret decrypts with none" in caplog.text
+    assert user.secret not in caplog.text and NEW_KEY not in caplog.text

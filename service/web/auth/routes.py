@@ -9,16 +9,19 @@ back to, which ends like the code step in ``_finish``.
 
 from __future__ import annotations
 
+import logging
+
 from flask import abort, current_app, g, redirect, render_template, request, session, url_for
 
 from service.auth import login as login_steps
-from service.auth import oidc, sessions
+from service.auth import oidc, sessions, totp_keys
 from service.common.errors import ValidationFailed
 from service.common.i18n import _
 from service.web.auth.forms import CodeForm, LoginForm, PasswordChangeForm
 from service.web.blueprint import web_blueprint
 
 blp = web_blueprint("web_auth", __name__)
+log = logging.getLogger("service.auth.login")
 
 _NEXT = "login_next"
 
@@ -98,7 +101,13 @@ def code():
         return render_template("auth/code.html", form=form)
     if not form.validate_on_submit():
         return render_template("auth/code.html", form=form), 422
-    attempt = login_steps.check_code(_client(), user, form.code.data)
+    try:
+        attempt = login_steps.check_code(_client(), user, form.code.data)
+    except totp_keys.UnreadableSecret as unreadable:  # a key removed too early, or the row altered
+        log.error("web login of user %s: %s", user.id, unreadable)
+        return render_template("auth/code.html", form=form, problem=_(
+            "Your code cannot be checked. Ask the administrator to reset your second factor; you then set "
+            "it up again at the next login.")), 503
     if attempt.wait_seconds:
         return render_template("auth/code.html", form=form, problem=_throttled_message(attempt.wait_seconds)), 429
     if not attempt.ok:
