@@ -102,7 +102,7 @@ class _ClientAssertion(PrivateKeyJWT):
     up by (Authlib's default lives an hour and names no key)."""
 
     def __init__(self, key: RSAKey | ECKey):
-        super().__init__(alg=key.as_dict().get("alg") or _ASSERTION_ALGORITHMS[key.key_type])
+        super().__init__(alg=key.alg or _ASSERTION_ALGORITHMS[key.key_type])
         self.kid = key.kid
 
     def sign(self, auth, token_endpoint):
