@@ -150,6 +150,10 @@ class BaseConfig:
     # JOBS_CATCH_UP_MAX_DAYS back, so a restored backup does not replay months.
     JOBS_CATCH_UP_FROM: str | None = None
     JOBS_CATCH_UP_MAX_DAYS = 31
+    # How many database connections the deadlines job settles a municipality's flag kinds on at
+    # once (PostgreSQL; each kind then commits on its own: service/common/lanes.py). 1: one kind
+    # after another in one transaction per municipality, as on SQLite, which has one writer.
+    JOBS_DEADLINES_LANES = 2
 
     # Report tables (docs/reports.md): counts from 1 to REPORT_SUPPRESSION_THRESHOLD − 1 are hidden,
     # with secondary suppression so no hidden count can be recomputed from what is published.
@@ -306,6 +310,9 @@ class ProductionConfig(BaseConfig):
             problems.append("SESSION_COOKIE_SECURE must be on in production")
         if int(config.get("REPORT_SUPPRESSION_THRESHOLD") or 0) < 2:
             problems.append("REPORT_SUPPRESSION_THRESHOLD must be at least 2")
+        lanes = config.get("JOBS_DEADLINES_LANES")
+        if isinstance(lanes, bool) or not isinstance(lanes, int) or lanes < 1:
+            problems.append("JOBS_DEADLINES_LANES must be a whole number of at least 1")
         problems += _oidc_problems(config)
         if problems:
             raise ConfigError("refusing to start: " + "; ".join(problems))

@@ -1,7 +1,8 @@
 """What each job does, municipality by municipality, through the service functions the API uses.
 
 A job runs once per municipality inside that municipality's ``tenant_scope`` and commits each
-municipality on its own: a crash halfway leaves the municipalities done so far done and the
+municipality on its own (``deadlines`` on PostgreSQL each flag kind on its own, on several
+connections at once: ``common.lanes``): a crash halfway leaves what was done so far done and the
 rest untouched, and the rerun (the ledger retries the period) gives what one clean run gives,
 because every step is idempotent (raising inserts only what is missing, resolving and
 expiring touch only what is still open).
@@ -14,6 +15,7 @@ import uuid
 from collections.abc import Callable, Iterable
 
 import sqlalchemy as sa
+from flask import current_app
 
 from service.auth.models import Municipality
 from service.common.tenancy import tenant_scope
@@ -42,8 +44,11 @@ def _each_municipality(as_of: dt.date, only, work: Callable[[uuid.UUID, dt.date]
 
 
 def run_deadlines(as_of: dt.date, only: Iterable[uuid.UUID] | None = None) -> Counts:
-    """Raise every flag whose condition holds on ``as_of`` and resolve every open one whose cause is gone."""
-    return _each_municipality(as_of, only, run_deadlines_for)
+    """Raise every flag whose condition holds on ``as_of`` and resolve every open one whose cause is gone
+    (the flag kinds of a municipality on up to ``JOBS_DEADLINES_LANES`` connections at once)."""
+    lanes = int(current_app.config["JOBS_DEADLINES_LANES"])
+    return _each_municipality(as_of, only, lambda municipality_id, on: run_deadlines_for(municipality_id, on,
+                                                                                          lanes=lanes))
 
 
 def _offers_for(municipality_id: uuid.UUID, as_of: dt.date) -> dict:

@@ -83,28 +83,39 @@ def pending(municipality_id: uuid.UUID) -> Pending:
                    unscoped_sources=frozenset(row.source for row in rows if row.municipality_id is None))
 
 
-def last_evaluated(municipality_id: uuid.UUID) -> dict[str, str]:
-    """{kind: fingerprint} of each kind's last full evaluation in the municipality."""
-    return dict(db.session.execute(sa.select(FlagEvaluation.kind, FlagEvaluation.fingerprint)
-                                   .where(FlagEvaluation.municipality_id == municipality_id)).all())
+@dataclasses.dataclass(frozen=True)
+class Evaluated:
+    """A kind's last full evaluation in a municipality: what it evaluated, and how long it took."""
+
+    fingerprint: str
+    duration_ms: int | None
 
 
-def is_current(kind: FlagKind, rows: sa.Select | sa.CompoundSelect, digest: str, evaluated: dict[str, str],
-               written: Pending) -> bool:
+def last_evaluated(municipality_id: uuid.UUID) -> dict[str, Evaluated]:
+    """{kind: its last full evaluation} in the municipality."""
+    rows = db.session.execute(sa.select(FlagEvaluation.kind, FlagEvaluation.fingerprint, FlagEvaluation.duration_ms)
+                              .where(FlagEvaluation.municipality_id == municipality_id)).all()
+    return {row.kind: Evaluated(row.fingerprint, row.duration_ms) for row in rows}
+
+
+def is_current(kind: FlagKind, rows: sa.Select | sa.CompoundSelect, digest: str,
+               evaluated: dict[str, Evaluated], written: Pending) -> bool:
     """Whether the kind's flags are what a full evaluation would give: its condition ``rows``
     (fingerprint ``digest``) is the one last evaluated in full, and no table it reads was written since."""
-    return evaluated.get(kind.kind) == digest and not sources(rows) & written.sources
+    last = evaluated.get(kind.kind)
+    return last is not None and last.fingerprint == digest and not sources(rows) & written.sources
 
 
-def remember(municipality_id: uuid.UUID, kind: FlagKind, digest: str) -> None:
-    """Record that the kind has just been evaluated in full, with this fingerprint."""
+def remember(municipality_id: uuid.UUID, kind: FlagKind, digest: str, duration_ms: int) -> None:
+    """Record that the kind has just been evaluated in full, with this fingerprint, in ``duration_ms``."""
     dialect = db.session.get_bind().dialect.name
     insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(FlagEvaluation)
     now = clock.now()
     db.session.connection().execute(
-        insert.values(municipality_id=municipality_id, kind=kind.kind, fingerprint=digest, evaluated_at=now)
+        insert.values(municipality_id=municipality_id, kind=kind.kind, fingerprint=digest, evaluated_at=now,
+                      duration_ms=duration_ms)
         .on_conflict_do_update(index_elements=["municipality_id", "kind"],
-                               set_={"fingerprint": digest, "evaluated_at": now}))
+                               set_={"fingerprint": digest, "evaluated_at": now, "duration_ms": duration_ms}))
 
 
 def consume(municipality_id: uuid.UUID, written: Pending) -> None:

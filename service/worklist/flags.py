@@ -23,8 +23,9 @@ feature (the kinds reach it through the contributions).
 from __future__ import annotations
 
 import datetime as dt
+import time
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
@@ -32,6 +33,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from service.auth.models import User
 from service.common import clock, contributions
 from service.common.contributions import FlagKind, FlagScope
+from service.common.lanes import run_in_lanes
 from service.common.models import UTCDateTime
 from service.common.sqldates import plus_days
 from service.common.tenancy import current_municipality_id
@@ -224,25 +226,48 @@ def _nonzero(counts: dict[str, int]) -> dict[str, int]:
     return {kind: n for kind, n in sorted(counts.items()) if n}
 
 
-def run_deadlines_for(municipality_id: uuid.UUID, on: dt.date) -> dict:
+def _last_duration(evaluated: dict[str, changes.Evaluated], kind: str) -> float:
+    last = evaluated.get(kind)
+    return float("inf") if last is None or last.duration_ms is None else last.duration_ms
+
+
+def run_deadlines_for(municipality_id: uuid.UUID, on: dt.date, *, lanes: int = 1) -> dict:
     """The ``deadlines`` job in one municipality: resolve every open flag whose cause is gone
     (every kind), raise every flag of the kinds it raises whose condition holds on ``on``, and
     give the office the open flags of users who have been disabled.
 
     A kind whose condition is the one last evaluated in full here and whose tables nobody has
     written since is left as it is (``changes``: its flags are already what evaluating it would
-    give); ``unchanged`` counts those kinds."""
+    give); ``unchanged`` counts those kinds. The kinds to evaluate are settled on up to ``lanes``
+    connections at once, each kind then in a transaction of its own (``common.lanes``: a kind's
+    pass touches only its own flags and is idempotent); what spans the kinds (the change log,
+    the disabled users' flags) stays in the caller's transaction and follows them."""
     scope = FlagScope(on=on, municipality_id=municipality_id)
     written, evaluated = changes.pending(municipality_id), changes.last_evaluated(municipality_id)
-    resolved, raised, unchanged = {}, {}, 0
+    due: list[tuple[str, FlagKind, str]] = []
+    unchanged = 0
     for name, kind in kinds().items():
         rows = kind.rows(scope)  # built once here: the fingerprint and the sources read the same statement
         digest = changes.fingerprint(rows)
         if changes.is_current(kind, rows, digest, evaluated, written):
             unchanged += 1
-            continue
-        resolved[name], raised[name] = settle_kind(kind, scope, raise_flags=kind.raised_by == "deadlines")
-        changes.remember(municipality_id, kind, digest)
+        else:
+            due.append((name, kind, digest))
+    # The longest first, so that the largest kind is not the last to start on its lane; a kind never
+    # evaluated here first of all (its size unknown), and otherwise in the order the features give.
+    due.sort(key=lambda item: -_last_duration(evaluated, item[0]))
+
+    def settle(kind: FlagKind, digest: str) -> Callable[[], tuple[int, int]]:
+        def piece() -> tuple[int, int]:
+            started = time.perf_counter()
+            settled = settle_kind(kind, scope, raise_flags=kind.raised_by == "deadlines")
+            changes.remember(municipality_id, kind, digest, round((time.perf_counter() - started) * 1000))
+            return settled
+        return piece
+
+    settled = run_in_lanes([settle(kind, digest) for _name, kind, digest in due], lanes)
+    resolved = {name: n for (name, _kind, _digest), (n, _raised) in zip(due, settled, strict=True)}
+    raised = {name: n for (name, _kind, _digest), (_resolved, n) in zip(due, settled, strict=True)}
     changes.consume(municipality_id, written)
     return {"raised": _nonzero(raised), "resolved": _nonzero(resolved),
             "rerouted": reroute_disabled(municipality_id), "unchanged": unchanged}

@@ -88,9 +88,10 @@ class FlagSourceChange(db.Model):
 
 class FlagEvaluation(db.Model):
     """The last full evaluation of a flag kind in a municipality: the fingerprint of the condition
-    it evaluated (its SQL and parameters: the day, the windows). The ``deadlines`` job evaluates a
-    kind again only when the fingerprint differs or a table the condition reads has changed
-    since (``FlagSourceChange``). Not tenant-scoped: no person data."""
+    it evaluated (its SQL and parameters: the day, the windows), and how long it took. The
+    ``deadlines`` job evaluates a kind again only when the fingerprint differs or a table the
+    condition reads has changed since (``FlagSourceChange``), and starts the kinds that took
+    longest first. Not tenant-scoped: no person data."""
 
     __tablename__ = "flag_evaluations"
 
@@ -98,3 +99,5 @@ class FlagEvaluation(db.Model):
     kind: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
     fingerprint: Mapped[str] = mapped_column(sa.String(64), nullable=False)
     evaluated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False)
+    # How long that evaluation took (its resolution and raise): the job starts the longest first.
+    duration_ms: Mapped[int | None] = mapped_column(sa.Integer)

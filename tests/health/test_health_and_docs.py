@@ -163,6 +163,9 @@ def test_production_docs_ui_can_be_switched_on(production_env, fresh_app):
     (lambda env: env.setenv("FLASK_TOTP_ENCRYPTION_KEYS", '["cHJvZHVjdGlvbi1saWtlLXRvdHAta2V5LWZvci10ZXM=", "short"]'), "key 2 is not a Fernet key"),
     (lambda env: env.setenv("FLASK_TOTP_ENCRYPTION_KEYS", '["dGVzdGluZy1vbmx5LXRvdHAta2V5LTAwMDAwMDAwMDA="]'),
      "TOTP encryption key is the published development/testing key"),
+    # The deadlines job's connections at once (docs/architecture.md, "Scheduler").
+    (lambda env: env.setenv("FLASK_JOBS_DEADLINES_LANES", "0"), "JOBS_DEADLINES_LANES"),
+    (lambda env: env.setenv("FLASK_JOBS_DEADLINES_LANES", "two"), "JOBS_DEADLINES_LANES"),
 ])
 def test_production_refuses_to_start_when_unsafe(breakage, complaint, production_env, fresh_app):
     breakage(production_env)
