@@ -101,9 +101,11 @@ def main(argv=None) -> int:
             results["generator"] = generator.run(database, dataset, rounds=settings.copy_rounds, log=log)
         if "jobs" in wanted:
             log("the deadlines job …")
+            database.quiet(log=log)
             results["jobs"] = jobs.run(app, database, dataset, rounds=settings.job_rounds, log=log)
         if "reports" in wanted:
             log("the monthly report snapshot …")
+            database.quiet(log=log)
             results["reports"] = reports.run(app, database, dataset, rounds=settings.job_rounds, log=log)
         if "housing" in wanted or "api" in wanted:
             log("starting gunicorn: the app and the baselines …")

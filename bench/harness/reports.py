@@ -43,7 +43,7 @@ def _replay(database: ScratchDatabase, statements: list) -> float:
     with database.connect() as conn:
         started = time.perf_counter()
         with conn.cursor() as cursor:
-            for statement, parameters, _many in statements:
+            for statement, parameters, _many, _thread in statements:
                 cursor.execute(statement, parameters or None)
                 cursor.fetchall()
         elapsed = (time.perf_counter() - started) * 1000
