@@ -310,7 +310,7 @@ class ProductionConfig(BaseConfig):
             problems.append("SESSION_COOKIE_SECURE must be on in production")
         if int(config.get("REPORT_SUPPRESSION_THRESHOLD") or 0) < 2:
             problems.append("REPORT_SUPPRESSION_THRESHOLD must be at least 2")
-        lanes = config.get("JOBS_DEADLINES_LANES")
+        lanes = config.get("JOBS_DEADLINES_LANES", 1)
         if isinstance(lanes, bool) or not isinstance(lanes, int) or lanes < 1:
             problems.append("JOBS_DEADLINES_LANES must be a whole number of at least 1")
         problems += _oidc_problems(config)

@@ -175,9 +175,14 @@ def jobs_section(result: dict) -> list[str]:
         "## Scheduler: the `deadlines` job",
         "",
         f"The job for the generated municipality as on {result['as_of']} (the generation date), in the harness's "
-        "process as the scheduler runs it (the system as the actor, through the job ledger), the flags table "
-        "emptied before each round. Baseline, interleaved: the SQL statements the job sent in that run (captured at "
-        "the driver, with their parameters), replayed on one psycopg connection in one transaction and committed. "
+        "process as the scheduler runs it (the system as the actor, through the job ledger; the flag kinds on "
+        "`JOBS_DEADLINES_LANES` connections at once), the flags table emptied before each round and the job's "
+        "evaluations made yesterday's (after an untimed run of yesterday), as the first run of a new day finds "
+        "them; the stage starts with no autovacuum worker busy, after a `CHECKPOINT`. Baseline, interleaved: the "
+        "SQL statements the job sent in that run (captured at the driver, with their parameters and the thread "
+        "that sent them), replayed raw with psycopg, each thread's in one transaction on a connection of its own, "
+        "all at once (the first run; beside it, all of them on one connection, one after another), or on one "
+        "connection (the second run). "
         f"The first run raised exactly the {result['expected']:,} open deadline conditions the generator counted "
         "(`offer_expired` aside: the offers job raises it).",
         "",
