@@ -11,6 +11,7 @@ expiring touch only what is still open).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import uuid
 from collections.abc import Callable, Iterable
 
@@ -47,8 +48,7 @@ def run_deadlines(as_of: dt.date, only: Iterable[uuid.UUID] | None = None) -> Co
     """Raise every flag whose condition holds on ``as_of`` and resolve every open one whose cause is gone
     (the flag kinds of a municipality on up to ``JOBS_DEADLINES_LANES`` connections at once)."""
     lanes = int(current_app.config["JOBS_DEADLINES_LANES"])
-    return _each_municipality(as_of, only, lambda municipality_id, on: run_deadlines_for(municipality_id, on,
-                                                                                          lanes=lanes))
+    return _each_municipality(as_of, only, functools.partial(run_deadlines_for, lanes=lanes))
 
 
 def _offers_for(municipality_id: uuid.UUID, as_of: dt.date) -> dict:

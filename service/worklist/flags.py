@@ -244,18 +244,18 @@ def run_deadlines_for(municipality_id: uuid.UUID, on: dt.date, *, lanes: int = 1
     the disabled users' flags) stays in the caller's transaction and follows them."""
     scope = FlagScope(on=on, municipality_id=municipality_id)
     written, evaluated = changes.pending(municipality_id), changes.last_evaluated(municipality_id)
-    due: list[tuple[str, FlagKind, str]] = []
+    due: list[tuple[FlagKind, str]] = []  # the kinds to evaluate, with their condition's fingerprint
     unchanged = 0
-    for name, kind in kinds().items():
+    for kind in kinds().values():
         rows = kind.rows(scope)  # built once here: the fingerprint and the sources read the same statement
         digest = changes.fingerprint(rows)
         if changes.is_current(kind, rows, digest, evaluated, written):
             unchanged += 1
         else:
-            due.append((name, kind, digest))
+            due.append((kind, digest))
     # The longest first, so that the largest kind is not the last to start on its lane; a kind never
     # evaluated here first of all (its size unknown), and otherwise in the order the features give.
-    due.sort(key=lambda item: -_last_duration(evaluated, item[0]))
+    due.sort(key=lambda item: -_last_duration(evaluated, item[0].kind))
 
     def settle(kind: FlagKind, digest: str) -> Callable[[], tuple[int, int]]:
         def piece() -> tuple[int, int]:
@@ -265,9 +265,10 @@ def run_deadlines_for(municipality_id: uuid.UUID, on: dt.date, *, lanes: int = 1
             return settled
         return piece
 
-    settled = run_in_lanes([settle(kind, digest) for _name, kind, digest in due], lanes)
-    resolved = {name: n for (name, _kind, _digest), (n, _raised) in zip(due, settled, strict=True)}
-    raised = {name: n for (name, _kind, _digest), (_resolved, n) in zip(due, settled, strict=True)}
+    settled = dict(zip((kind.kind for kind, _digest in due),
+                       run_in_lanes([settle(kind, digest) for kind, digest in due], lanes), strict=True))
+    resolved = {name: n for name, (n, _raised) in settled.items()}
+    raised = {name: n for name, (_resolved, n) in settled.items()}
     changes.consume(municipality_id, written)
     return {"raised": _nonzero(raised), "resolved": _nonzero(resolved),
             "rerouted": reroute_disabled(municipality_id), "unchanged": unchanged}
