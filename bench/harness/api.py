@@ -31,6 +31,7 @@ from pathlib import Path
 from bench.harness import system
 from bench.harness.scratch import ROOT, BenchError, Dataset, ScratchDatabase, flask_env
 from bench.harness.stats import LockSample, WrkResult, parse_lock_log, parse_wrk_output
+from bench.harness.tampering import audit_command
 
 GUNICORN_CONF = ROOT / "bench" / "gunicorn_conf.py"
 LOAD_LUA = ROOT / "bench" / "load.lua"
@@ -371,8 +372,5 @@ def run(running: dict[str, Server], database: ScratchDatabase, dataset: Dataset,
 
 def audit_verify(database: ScratchDatabase, workdir: Path) -> dict:
     """``flask audit verify`` over the scratch database after the load: every chain must still hold."""
-    result = subprocess.run([str(ROOT / ".venv/bin/flask"), "--app", "wsgi", "audit", "verify"], cwd=ROOT,
-                            env=flask_env(database), capture_output=True, text=True, timeout=1800, check=False)
-    output = (result.stdout + result.stderr).strip().splitlines()
-    (workdir / "audit-verify.log").write_text(result.stdout + result.stderr)
-    return {"ok": result.returncode == 0, "line": output[-1] if output else f"exit {result.returncode}"}
+    ok, line = audit_command(database, workdir, "audit-verify.log", "verify")
+    return {"ok": ok, "line": line}

@@ -114,7 +114,22 @@ def api_section(result: dict) -> tuple[list[str], list[str]]:
     if verified is not None:
         lines += [f"`flask audit verify` over the scratch database after the load: "
                   f"{'passed' if verified['ok'] else '**FAILED**'} (`{verified['line']}`).", ""]
-    return lines, [t.name for t in flagged] + ([] if verified is None or verified["ok"] else ["audit verify"])
+    steps = result.get("tampering") or []
+    lines += tampering_lines(steps)
+    return lines, ([t.name for t in flagged] + ([] if verified is None or verified["ok"] else ["audit verify"])
+                   + [f"audit tampering: {step.what}" for step in steps if not step.ok])
+
+
+def tampering_lines(steps) -> list[str]:
+    if not steps:
+        return []
+    lines = ["Then the chain attacked as the database's owner could (bench/harness/tampering.py; the attacks "
+             "of docs/security.md, \"The audit trail cannot be quietly rewritten\"), each followed by "
+             "`flask audit verify --municipality` (WORKDIR: the run's work directory):", ""]
+    lines += _table(["step", "expected", "as expected", "what it said"],
+                    [[step.what, step.expected, "yes" if step.ok else "**NO**", f"`{step.line}`"] for step in steps],
+                    align="llll")
+    return lines + [""]
 
 
 def lock_lines(targets) -> list[str]:

@@ -151,6 +151,25 @@ def test_lock_figures_are_medians_and_p95_per_app_target_and_verify_is_reported(
     assert "after the load: **FAILED**" in "\n".join(lines) and flagged == ["audit verify"]
 
 
+def test_the_attacks_on_the_chain_after_the_load_are_reported_and_one_not_caught_flags_the_run():
+    from bench.harness.tampering import Step
+
+    app = _target("GET /persons/{id}", [100, 100, 100])
+    baseline = _target("baseline (c): locked", [400, 400, 400], baseline=True)
+    result = {"targets": [app, baseline], "connections": 32, "wrk_threads": 2, "rounds": 3, "seconds": 10,
+              "warmup_seconds": 3, "gunicorn": "-c conf MODULE:app", "decision_body": "{}",
+              "audit_verify": {"ok": True, "line": "ok: 9 audit row(s) verified, no checkpoint file"},
+              "tampering": [Step("(i) head rolled back", "fails, naming the checkpoint", True,
+                                 "BROKEN after 9 row(s): checkpoint WORKDIR/c.jsonl line 1: …"),
+                            Step("(ii) row rewritten", "fails, naming row seq=3", False, "ok: 9 audit row(s) verified")]}
+    lines, flagged = report.api_section(result)
+    text = "\n".join(lines)
+    assert ("| (i) head rolled back | fails, naming the checkpoint | yes | "
+            "`BROKEN after 9 row(s): checkpoint WORKDIR/c.jsonl line 1: …` |") in text
+    assert "| (ii) row rewritten | fails, naming row seq=3 | **NO** | `ok: 9 audit row(s) verified` |" in text
+    assert flagged == ["audit tampering: (ii) row rewritten"]
+
+
 def test_the_deadlines_job_figures_are_medians_beside_the_replayed_sql():
     from bench.harness.stats import Figure
 
