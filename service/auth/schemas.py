@@ -1,7 +1,7 @@
 import marshmallow as ma
 
 from service.auth.roles import ALL_ROLES
-from service.common.fields import Integer
+from service.common.fields import Derived, Integer
 from service.common.i18n import N_
 from service.provider_units.models import NAME_MAX
 
@@ -12,11 +12,11 @@ class MeSchema(ma.Schema):
     display_name = ma.fields.String(allow_none=True)
     role = ma.fields.String()
     provider_unit_id = ma.fields.UUID(allow_none=True)
-    provider_unit = ma.fields.Function(lambda u: u.provider_unit.name if u.provider_unit else None,
-                                       metadata={"type": "string", "nullable": True,
-                                                 "description": "the provider unit's name"})
-    municipality_number = ma.fields.Function(lambda u: u.municipality.number)
-    municipality_name = ma.fields.Function(lambda u: u.municipality.name)
+    provider_unit = Derived(lambda u: u.provider_unit.name if u.provider_unit else None,
+                            metadata={"type": "string", "nullable": True,
+                                      "description": "the provider unit's name"})
+    municipality_number = Derived(lambda u: u.municipality.number)
+    municipality_name = Derived(lambda u: u.municipality.name)
 
 
 class UserSchema(ma.Schema):
@@ -26,8 +26,8 @@ class UserSchema(ma.Schema):
     username = ma.fields.String(dump_only=True)
     display_name = ma.fields.String(dump_only=True, allow_none=True)
     role = ma.fields.String(dump_only=True)
-    disabled = ma.fields.Function(lambda u: u.disabled_at is not None, dump_only=True,
-                                  metadata={"type": "boolean"})
+    disabled = Derived(lambda u: u.disabled_at is not None, dump_only=True,
+                       metadata={"type": "boolean"})
 
 
 class UserQuerySchema(ma.Schema):
@@ -45,16 +45,16 @@ class UserAdminSchema(UserSchema):
     """A user as the administrator sees them: whether they can log in and have a second factor,
     never a secret (the password's hash, the TOTP secret, a token)."""
 
-    provider_unit = ma.fields.Function(lambda u: u.provider_unit.name if u.provider_unit else None, dump_only=True,
-                                       metadata={"type": "string", "nullable": True})
+    provider_unit = Derived(lambda u: u.provider_unit.name if u.provider_unit else None, dump_only=True,
+                            metadata={"type": "string", "nullable": True})
     disabled_at = ma.fields.DateTime(dump_only=True, allow_none=True)
-    has_password = ma.fields.Function(lambda u: u.password_hash is not None, dump_only=True,
-                                      metadata={"type": "boolean"})
+    has_password = Derived(lambda u: u.password_hash is not None, dump_only=True,
+                           metadata={"type": "boolean"})
     password_changed_at = ma.fields.DateTime(dump_only=True, allow_none=True)
     password_must_change = ma.fields.Boolean(dump_only=True, metadata={
         "description": "set by someone else: the user chooses their own at the next login"})
-    has_second_factor = ma.fields.Function(lambda u: u.totp_secret is not None, dump_only=True,
-                                           metadata={"type": "boolean"})
+    has_second_factor = Derived(lambda u: u.totp_secret is not None, dump_only=True,
+                                metadata={"type": "boolean"})
     second_factor_enrolled_at = ma.fields.DateTime(attribute="totp_enrolled_at", dump_only=True, allow_none=True)
 
 

@@ -3,7 +3,7 @@ from marshmallow import validate
 
 from service.auth import matrix
 from service.auth.fields import NeedToKnow
-from service.common.fields import Date, Integer
+from service.common.fields import Date, Derived, Integer
 from service.housing.models import (
     HOMELESS_SITUATIONS,
     HOUSING_SITUATIONS,
@@ -35,7 +35,7 @@ class UnitSchema(ma.Schema):
     features = ma.fields.List(ma.fields.String())
     risk_class = ma.fields.String(allow_none=True, metadata={"description": "The class matching uses"})
     derived_risk_class = ma.fields.String(allow_none=True, metadata={"description": "From the features"})
-    class_overridden = ma.fields.Function(lambda u: u.class_override_reason is not None)
+    class_overridden = Derived(lambda u: u.class_override_reason is not None)
     class_override_reason = ma.fields.String(allow_none=True)
     staffing = ma.fields.String()
     substance_free = ma.fields.Boolean()
@@ -201,7 +201,7 @@ class NeedSchema(NeedToKnow):
     active_substance_use = ma.fields.Boolean()
     requires_substance_free = ma.fields.Boolean()
     housing_situation = ma.fields.String()
-    homeless = ma.fields.Function(lambda n: n.housing_situation in HOMELESS_SITUATIONS)
+    homeless = Derived(lambda n: n.housing_situation in HOMELESS_SITUATIONS)
     urgency = ma.fields.String()
     needed_by = Date(allow_none=True)
     preferred_areas = ma.fields.List(ma.fields.String(), allow_none=True, metadata={"description": LOCATION_HIDDEN})
@@ -294,9 +294,9 @@ class OfferSchema(NeedToKnow):
     decline_reason = ma.fields.String(allow_none=True)
     withdraw_reason = ma.fields.String(allow_none=True)
     class_mismatch_reason = ma.fields.String(allow_none=True)
-    tenancy_id = ma.fields.Function(_tenancy_id)
-    unit_label = ma.fields.Function(lambda o: o.unit.label, allow_none=True,
-                                    metadata={"type": "string", "description": "The unit's label; " + LOCATION_HIDDEN})
+    tenancy_id = Derived(_tenancy_id)
+    unit_label = Derived(lambda o: o.unit.label, allow_none=True,
+                         metadata={"type": "string", "description": "The unit's label; " + LOCATION_HIDDEN})
     address_protection = ma.fields.String(metadata={"description": PROTECTION_DESCRIPTION})
     version = ma.fields.Integer()
     created_at = ma.fields.DateTime()
@@ -344,8 +344,8 @@ class TenancySchema(NeedToKnow):
 
     id = ma.fields.UUID()
     unit_id = ma.fields.UUID(allow_none=True, metadata={"description": LOCATION_HIDDEN})
-    unit_label = ma.fields.Function(lambda t: t.unit.label, allow_none=True,
-                                    metadata={"type": "string", "description": "The unit's label; " + LOCATION_HIDDEN})
+    unit_label = Derived(lambda t: t.unit.label, allow_none=True,
+                         metadata={"type": "string", "description": "The unit's label; " + LOCATION_HIDDEN})
     person_id = ma.fields.UUID()
     need_id = ma.fields.UUID(allow_none=True)
     offer_id = ma.fields.UUID(allow_none=True)
@@ -354,7 +354,7 @@ class TenancySchema(NeedToKnow):
     ended_on = Date(allow_none=True)
     end_reason = ma.fields.String(allow_none=True)
     end_note = ma.fields.String(allow_none=True)
-    active = ma.fields.Function(lambda t: t.ended_on is None)
+    active = Derived(lambda t: t.ended_on is None)
     class_mismatch_reason = ma.fields.String(allow_none=True)
     address_protection = ma.fields.String(metadata={"description": PROTECTION_DESCRIPTION})
     version = ma.fields.Integer()

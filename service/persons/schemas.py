@@ -3,7 +3,7 @@ from marshmallow import validate
 
 from service.auth import matrix
 from service.auth.fields import NeedToKnow
-from service.common.fields import Date
+from service.common.fields import Date, Derived
 from service.persons.models import ADDRESS_PROTECTIONS, BLOCK_REASONS, MINOR_CHILDREN, SEXES
 
 LOCATION_HIDDEN = "null where the person's address protection hides it from your role"
@@ -27,8 +27,8 @@ class PersonSchema(NeedToKnow):
     name = ma.fields.String(dump_only=True)
     birth_date = Date(dump_only=True, allow_none=True, metadata={
         "description": "null unless your role may see the national id: with it, the date would rebuild the number"})
-    birth_year = ma.fields.Function(lambda p: p.birth_date.year if p.birth_date else None, dump_only=True,
-                                    metadata={"type": "integer"})
+    birth_year = Derived(lambda p: p.birth_date.year if p.birth_date else None, dump_only=True,
+                         metadata={"type": "integer"})
     sex = ma.fields.String(dump_only=True, allow_none=True)
     district = ma.fields.String(dump_only=True, allow_none=True, metadata={"description": LOCATION_HIDDEN})
     has_minor_children = ma.fields.String(dump_only=True)
@@ -79,13 +79,13 @@ class BlockSchema(NeedToKnow):
     id = ma.fields.UUID(dump_only=True)
     person_id = ma.fields.UUID(dump_only=True)
     user_id = ma.fields.UUID(dump_only=True)
-    user_name = ma.fields.Function(lambda b: b.user.display_name or b.user.username, dump_only=True,
-                                   metadata={"type": "string", "description": "the barred user's name"})
-    user_role = ma.fields.Function(lambda b: b.user.role, dump_only=True, metadata={"type": "string"})
+    user_name = Derived(lambda b: b.user.display_name or b.user.username, dump_only=True,
+                        metadata={"type": "string", "description": "the barred user's name"})
+    user_role = Derived(lambda b: b.user.role, dump_only=True, metadata={"type": "string"})
     reason = ma.fields.String(dump_only=True, metadata={"enum": list(BLOCK_REASONS)})
     note = ma.fields.String(dump_only=True, allow_none=True)
     blocked_by = ma.fields.UUID(dump_only=True, allow_none=True)
-    active = ma.fields.Function(lambda b: b.lifted_at is None, dump_only=True, metadata={"type": "boolean"})
+    active = Derived(lambda b: b.lifted_at is None, dump_only=True, metadata={"type": "boolean"})
     lifted_at = ma.fields.DateTime(dump_only=True, allow_none=True)
     lifted_by = ma.fields.UUID(dump_only=True, allow_none=True)
     lift_reason = ma.fields.String(dump_only=True, allow_none=True)
@@ -132,9 +132,9 @@ class EmergencyAccessSchema(ma.Schema):
     id = ma.fields.UUID(dump_only=True)
     person_id = ma.fields.UUID(dump_only=True)
     user_id = ma.fields.UUID(dump_only=True)
-    user_name = ma.fields.Function(lambda a: a.user.display_name or a.user.username, dump_only=True,
-                                   metadata={"type": "string"})
-    user_role = ma.fields.Function(lambda a: a.user.role, dump_only=True, metadata={"type": "string"})
+    user_name = Derived(lambda a: a.user.display_name or a.user.username, dump_only=True,
+                        metadata={"type": "string"})
+    user_role = Derived(lambda a: a.user.role, dump_only=True, metadata={"type": "string"})
     reason = ma.fields.String(dump_only=True)
     opened_at = ma.fields.DateTime(dump_only=True)
     expires_at = ma.fields.DateTime(dump_only=True, metadata={"description": "The access ends at this instant"})

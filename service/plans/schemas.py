@@ -3,7 +3,7 @@ from marshmallow import validate
 
 from service.auth import matrix
 from service.auth.fields import NeedToKnow
-from service.common.fields import Date, Section
+from service.common.fields import Date, Derived, Section
 from service.common.i18n import N_
 from service.plans.models import GOAL_AREAS, GOAL_STATUSES, MEASURE_STATUSES, STATUSES
 
@@ -27,10 +27,10 @@ class ConsentSchema(ma.Schema):
 class CoordinatorSchema(ma.Schema):
     user_id = ma.fields.UUID(attribute="coordinator_user_id", allow_none=True,
                              metadata={"description": "null for a named person outside the system"})
-    name = ma.fields.Function(lambda plan: (plan.coordinator_user.display_name or plan.coordinator_user.username)
-                              if plan.coordinator_user is not None else plan.coordinator_name,
-                              metadata={"type": "string",
-                                        "description": "the user's display name, or the named person"})
+    name = Derived(lambda plan: (plan.coordinator_user.display_name or plan.coordinator_user.username)
+                   if plan.coordinator_user is not None else plan.coordinator_name,
+                   metadata={"type": "string",
+                             "description": "the user's display name, or the named person"})
     contact = ma.fields.String(attribute="coordinator_contact", allow_none=True)
     appointed_on = Date(attribute="coordinator_appointed_on", allow_none=True)
 

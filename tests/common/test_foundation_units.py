@@ -152,3 +152,32 @@ def test_outer_joined_tenant_rows_keep_their_null_side(app, make_person, town):
             ).all()
         assert len(rows) == 1 and rows[0][1] is None
         db.session.rollback()
+
+
+# --- a value worked out from the object (common/fields.Derived) ------------------------
+
+def test_a_derived_field_writes_its_function_of_the_object_without_asking_its_signature_per_value(monkeypatch):
+    import inspect
+
+    import marshmallow as ma
+
+    from service.common.fields import Derived
+
+    class Schema(ma.Schema):
+        twice = Derived(lambda thing: thing["n"] * 2)
+
+    schema = Schema()
+
+    def no_signature(*args, **kwargs):
+        raise AssertionError("inspect.signature asked while serialising")
+
+    monkeypatch.setattr(inspect, "signature", no_signature)
+    assert schema.dump([{"n": 1}, {"n": 21}], many=True) == [{"twice": 2}, {"twice": 42}]
+    assert "twice" not in schema.load_fields  # read-only
+
+
+def test_a_derived_field_refuses_a_function_that_wants_the_context():
+    from service.common.fields import Derived
+
+    with pytest.raises(TypeError, match="function of the object alone"):
+        Derived(lambda thing, context: thing)
