@@ -43,11 +43,12 @@ class Step:
 
 
 def audit_command(database: ScratchDatabase, workdir: Path, log_name: str, *args: str) -> tuple[bool, str]:
-    """``flask audit …`` against the scratch database: (exit 0, its last line); the output in ``log_name``."""
+    """``flask audit …`` against the scratch database: (exit 0, its last line, the work directory
+    written WORKDIR); the whole output in ``log_name``."""
     result = subprocess.run([str(ROOT / ".venv/bin/flask"), "--app", "wsgi", "audit", *args], cwd=ROOT,
                             env=flask_env(database), capture_output=True, text=True, timeout=1800, check=False)
     (workdir / log_name).write_text(result.stdout + result.stderr)
-    output = (result.stdout + result.stderr).strip().splitlines()
+    output = (result.stdout + result.stderr).replace(str(workdir), "WORKDIR").strip().splitlines()
     return result.returncode == 0, output[-1] if output else f"exit {result.returncode}"
 
 
@@ -60,14 +61,12 @@ def run(app, database: ScratchDatabase, dataset: Dataset, workdir: Path, log=pri
         """``naming`` None: verify must pass; else it must fail with a line that says this."""
         ok, line = audit_command(database, workdir, f"audit-verify-{len(steps) + 1}.log", "verify",
                                  "--municipality", number, *extra)
-        line = line.replace(str(workdir), "WORKDIR")
         steps.append(Step(what, expected, ok if naming is None else not ok and naming in line, line))
         log(f"  {what}: verify {'passed' if ok else 'failed'} ({line[:120]})")
 
     written, line = audit_command(database, workdir, "audit-checkpoint.log", "checkpoint", "--file", str(checkpoints),
                                   "--municipality", number)
-    steps.append(Step("a signed checkpoint of the chain after the load", "written", written,
-                      line.replace(str(workdir), "WORKDIR")))
+    steps.append(Step("a signed checkpoint of the chain after the load", "written", written, line))
     if not written:
         return steps
 
@@ -94,22 +93,41 @@ def run(app, database: ScratchDatabase, dataset: Dataset, workdir: Path, log=pri
     return steps
 
 
+def _newest(db, municipality_id: uuid.UUID, count: int):
+    """The municipality's ``count`` newest events (id, seq, hash), newest first."""
+    from service.audit.models import AuditEvent
+
+    return db.session.execute(sa.select(AuditEvent.id, AuditEvent.seq, AuditEvent.hash)
+                              .where(AuditEvent.municipality_id == municipality_id)
+                              .order_by(AuditEvent.seq.desc()).limit(count)).all()
+
+
+def _move_head(municipality_id: uuid.UUID, seq: int, head_hash: str):
+    from service.audit.models import AuditChainHead
+
+    return (sa.update(AuditChainHead).where(AuditChainHead.municipality_id == municipality_id)
+            .values(seq=seq, hash=head_hash))
+
+
+def _move_head_past_its_trigger(db, municipality_id: uuid.UUID, seq: int, head_hash: str) -> None:
+    db.session.execute(sa.text(f"ALTER TABLE audit_chain_heads DISABLE TRIGGER {HEAD_TRIGGER}"))
+    db.session.execute(_move_head(municipality_id, seq, head_hash))
+    db.session.execute(sa.text(f"ALTER TABLE audit_chain_heads ENABLE ALWAYS TRIGGER {HEAD_TRIGGER}"))
+
+
 def _delete_newest_and_roll_back(db, municipality_id: uuid.UUID) -> str | None:
     """Delete the newest events past their own trigger (session_replication_role = replica, which a
     superuser may set), then try the plain UPDATE; return the refusal's first line, or None."""
-    from service.audit.models import AuditChainHead, AuditEvent
+    from service.audit.models import AuditEvent
 
-    newest = db.session.execute(sa.select(AuditEvent.id, AuditEvent.seq, AuditEvent.hash)
-                                .where(AuditEvent.municipality_id == municipality_id)
-                                .order_by(AuditEvent.seq.desc()).limit(DELETED + 1)).all()
-    db.session.execute(sa.text("SET LOCAL session_replication_role = replica"))
+    newest = _newest(db, municipality_id, DELETED + 1)
     events = AuditEvent.__table__
+    db.session.execute(sa.text("SET LOCAL session_replication_role = replica"))
     db.session.execute(sa.delete(events).where(events.c.id.in_([row.id for row in newest[:DELETED]])))
     kept = newest[DELETED]
     try:
         with db.session.begin_nested():
-            db.session.execute(sa.update(AuditChainHead).where(AuditChainHead.municipality_id == municipality_id)
-                               .values(seq=kept.seq, hash=kept.hash))
+            db.session.execute(_move_head(municipality_id, kept.seq, kept.hash))
         refused = None
     except sa.exc.DBAPIError as error:
         refused = str(error.orig).splitlines()[0]
@@ -118,31 +136,20 @@ def _delete_newest_and_roll_back(db, municipality_id: uuid.UUID) -> str | None:
 
 
 def _roll_head_back(db, municipality_id: uuid.UUID) -> None:
-    from service.audit.models import AuditChainHead, AuditEvent
-
-    kept = db.session.execute(sa.select(AuditEvent.seq, AuditEvent.hash)
-                              .where(AuditEvent.municipality_id == municipality_id)
-                              .order_by(AuditEvent.seq.desc()).limit(1)).one()
-    _move_head_past_its_trigger(db, sa.update(AuditChainHead).where(AuditChainHead.municipality_id == municipality_id)
-                                .values(seq=kept.seq, hash=kept.hash))
+    (kept,) = _newest(db, municipality_id, 1)
+    _move_head_past_its_trigger(db, municipality_id, kept.seq, kept.hash)
     db.session.commit()
-
-
-def _move_head_past_its_trigger(db, statement) -> None:
-    db.session.execute(sa.text(f"ALTER TABLE audit_chain_heads DISABLE TRIGGER {HEAD_TRIGGER}"))
-    db.session.execute(statement)
-    db.session.execute(sa.text(f"ALTER TABLE audit_chain_heads ENABLE ALWAYS TRIGGER {HEAD_TRIGGER}"))
 
 
 def _rewrite_with_plain_sha256(db, municipality_id: uuid.UUID) -> tuple[int, int]:
     """Edit one event, recompute it and every later one as an unkeyed chain, move the head; return
     the edited event's seq and how many later events were rewritten."""
     from service.audit.chain import event_hash
-    from service.audit.models import AuditChainHead, AuditEvent
+    from service.audit.models import AuditEvent
 
-    columns = [column.key for column in AuditEvent.__table__.columns]
-    newest = db.session.scalar(sa.select(sa.func.max(AuditEvent.seq))
-                               .where(AuditEvent.municipality_id == municipality_id))
+    events_table = AuditEvent.__table__
+    columns = [column.key for column in events_table.columns]
+    newest = _newest(db, municipality_id, 1)[0].seq
     events = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.municipality_id == municipality_id,
                                                             AuditEvent.seq >= newest - REWRITTEN)
                                 .order_by(AuditEvent.seq)).all()
@@ -156,13 +163,10 @@ def _rewrite_with_plain_sha256(db, municipality_id: uuid.UUID) -> tuple[int, int
         forged.append({"event_id": event.id, "new_detail": copy.detail, "new_prev_hash": copy.prev_hash,
                        "new_hash": copy.hash})
     db.session.expunge_all()
-    events_table = AuditEvent.__table__
     db.session.execute(sa.text("SET LOCAL session_replication_role = replica"))
     db.session.execute(sa.update(events_table).where(events_table.c.id == sa.bindparam("event_id"))
                        .values(detail=sa.bindparam("new_detail"), prev_hash=sa.bindparam("new_prev_hash"),
                                hash=sa.bindparam("new_hash"), key_id=None), forged)
-    _move_head_past_its_trigger(db, sa.update(AuditChainHead)
-                                .where(AuditChainHead.municipality_id == municipality_id)
-                                .values(seq=newest, hash=prev_hash))
+    _move_head_past_its_trigger(db, municipality_id, newest, prev_hash)
     db.session.commit()
     return victim, len(forged) - 1
